@@ -1,0 +1,271 @@
+"""Extraction benchmark: muninews (profile-free) against trafilatura on pages with known answers.
+
+    python benchmarks/extraction.py [--corpus DIR] [--quick] [--show FIELD]
+
+Both tools run in the same process on the same pages, so the speed ratio is fair even when the
+machine is busy. The last line is machine-readable (muninews figures):
+
+    body_f1=… title=… published=… authors=… caption_recall=… caption_precision=… speed_ratio=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scoring import BodyScore, CaptionScore, authors_f1, same_day, title_match  # noqa: E402
+
+from crawler.extraction.html import NotHTML, decode_html  # noqa: E402
+
+DEFAULT_CORPUS = Path("/work/shared/eval")
+QUICK_EVERY = 4  # --quick scores every 4th page: same mix of sources, a quarter of the time
+
+
+@dataclass
+class Page:
+    """One corpus page: its answers and the raw bytes as the crawler would have received them."""
+
+    truth: dict[str, Any]
+    raw: bytes
+    text: str
+
+
+@dataclass
+class Prediction:
+    title: str | None = None
+    published: str | None = None
+    authors: list[str] = field(default_factory=list)
+    body: str = ""
+    captions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """Predictions of one tool plus the time it spent extracting (not reading or decoding files)."""
+
+    name: str
+    predictions: list[Prediction] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages_per_second(self) -> float:
+        return len(self.predictions) / self.seconds if self.seconds else 0.0
+
+
+def load_corpus(corpus: Path, quick: bool) -> list[Page]:
+    rows = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8") if line.strip()]
+    if quick:
+        rows = rows[::QUICK_EVERY]
+    pages = []
+    for row in rows:
+        raw = gzip.decompress((corpus / row["page"]).read_bytes())
+        pages.append(Page(truth=row, raw=raw, text=decode_html(raw)))
+    return pages
+
+
+# --- the tools ----------------------------------------------------------------------------------
+
+
+def _muninews_extractor() -> Callable[[bytes, str], Any]:
+    """The lead's ``extract_page`` when present, else the two profile-free layers in its order."""
+    try:
+        from crawler.extraction import extract_page  # type: ignore[attr-defined]
+
+        return lambda raw, url: extract_page(raw, url, profile=None)
+    except ImportError:
+        return _fallback_extract_page
+
+
+def _fallback_extract_page(raw: bytes, url: str) -> Any:
+    from crawler.extraction.generic import extract_generic
+    from crawler.extraction.html import parse_html
+    from crawler.extraction.record import Context, Record
+    from crawler.extraction.structured import extract_structured
+
+    tree = parse_html(decode_html(raw))
+    ctx = Context(url=url)
+    record = Record(url=url)
+    for layer in (extract_structured(tree, ctx), extract_generic(tree, ctx)):
+        for name, value in layer.items():
+            if value and not getattr(record, name, None):
+                setattr(record, name, value)
+    return record
+
+
+def run_muninews(pages: list[Page]) -> Run:
+    extract = _muninews_extractor()
+    run = Run("muninews")
+    for page in pages:
+        start = time.perf_counter()
+        try:
+            record = extract(page.raw, page.truth["url"])
+        except NotHTML:
+            record = None
+        run.seconds += time.perf_counter() - start
+        run.predictions.append(_from_record(record))
+    return run
+
+
+def _from_record(record: Any) -> Prediction:
+    if record is None:
+        return Prediction()
+    return Prediction(
+        title=record.title,
+        published=record.published,
+        authors=list(record.authors or []),
+        body="\n\n".join(record.body or []),
+        captions=list(record.captions),
+    )
+
+
+def run_trafilatura(pages: list[Page]) -> Run | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    run = Run(f"trafilatura {getattr(trafilatura, '__version__', '')}".strip())
+    for page in pages:
+        start = time.perf_counter()
+        document = trafilatura.bare_extraction(page.text, url=page.truth["url"], with_metadata=True)
+        run.seconds += time.perf_counter() - start
+        run.predictions.append(_from_trafilatura(document))
+    return run
+
+
+def _from_trafilatura(document: Any) -> Prediction:
+    if document is None:
+        return Prediction()
+    data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    authors = [name.strip() for name in (data.get("author") or "").split(";") if name.strip()]
+    return Prediction(
+        title=data.get("title"),
+        published=data.get("date"),
+        authors=authors,
+        body=data.get("text") or "",
+    )
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scores:
+    body: BodyScore
+    captions: CaptionScore
+    title: float
+    published: float
+    authors: float
+    pages_per_second: float
+
+
+def score(pages: list[Page], run: Run) -> Scores:
+    body, captions = BodyScore(), CaptionScore()
+    titles, dates, authors = [], [], []
+    for page, prediction in zip(pages, run.predictions):
+        truth = page.truth
+        body.add(truth["body"], prediction.body)
+        if truth.get("title") is not None:
+            titles.append(title_match(truth["title"], prediction.title))
+        if truth.get("published") is not None:
+            dates.append(same_day(truth["published"], prediction.published))
+        if truth.get("authors") is not None:
+            authors.append(authors_f1(truth["authors"], prediction.authors))
+        if truth.get("captions") is not None:
+            captions.add(truth["captions"], prediction.captions)
+    return Scores(body, captions, _mean(titles), _mean(dates), _mean(authors), run.pages_per_second)
+
+
+def _mean(values: list[float] | list[bool]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+_COLUMNS = ("body P", "body R", "body F1", "title", "published", "authors", "cap R", "cap P", "pages/s")
+
+
+def _row(name: str, s: Scores) -> list[str]:
+    values = (s.body.precision, s.body.recall, s.body.f1, s.title, s.published, s.authors,
+              s.captions.recall, s.captions.precision)
+    return [name] + [f"{v:.3f}" for v in values] + [f"{s.pages_per_second:.1f}"]
+
+
+def print_table(rows: list[list[str]]) -> None:
+    header = ["tool", *_COLUMNS]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+
+
+def show_misses(pages: list[Page], run: Run, name: str) -> None:
+    """Print the pages a field got wrong, for working on the extractor (not part of the score)."""
+    for page, prediction in zip(pages, run.predictions):
+        truth = page.truth
+        if name == "body":
+            body = BodyScore()
+            body.add(truth["body"], prediction.body)
+            if body.f1 < 0.9:
+                print(f"{body.precision:.2f}/{body.recall:.2f} {truth['id']}")
+            continue
+        want = truth.get(name)
+        if want is None:
+            continue
+        got = getattr(prediction, name)
+        ok = {
+            "title": lambda: title_match(want, got),
+            "published": lambda: same_day(want, got),
+            "authors": lambda: authors_f1(want, got) == 1.0,
+            "captions": lambda: _captions_ok(want, got),
+        }[name]()
+        if not ok:
+            print(f"{truth['id']}\n   want {want!r}\n   got  {got!r}")
+
+
+def _captions_ok(want: list[str], got: list[str]) -> bool:
+    score = CaptionScore()
+    score.add(want, got)
+    return score.found == score.expected and score.confirmed == score.predicted
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with truth.jsonl and pages/")
+    parser.add_argument("--quick", action="store_true", help=f"every {QUICK_EVERY}th page only")
+    parser.add_argument("--show", choices=("body", "title", "published", "authors", "captions"),
+                        help="list muninews misses for one field")
+    parser.add_argument("--no-baseline", action="store_true", help="skip trafilatura")
+    args = parser.parse_args(argv)
+
+    pages = load_corpus(args.corpus, args.quick)
+    ours = run_muninews(pages)
+    theirs = None if args.no_baseline else run_trafilatura(pages)
+    if args.show:
+        show_misses(pages, ours, args.show)
+    ours_scores = score(pages, ours)
+    rows = [_row(ours.name, ours_scores)]
+    if theirs is not None:
+        rows.append(_row(theirs.name, score(pages, theirs)))
+    print(f"{len(pages)} pages from {args.corpus}")
+    print_table(rows)
+    ratio = ours.pages_per_second / theirs.pages_per_second if theirs and theirs.pages_per_second else 0.0
+    s = ours_scores
+    print(
+        f"body_f1={s.body.f1:.3f} title={s.title:.3f} published={s.published:.3f} authors={s.authors:.3f} "
+        f"caption_recall={s.captions.recall:.3f} caption_precision={s.captions.precision:.3f} "
+        f"speed_ratio={ratio:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The ``muninews`` command line: a thin wrapper over crawler.runner and crawler.extraction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.runner import REPLICA_FAMILY, default_db, replica_base_urls, run_crawl, serving_replica
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="muninews")
+def main() -> None:
+    """muninews: municipal news portals into clean SQLite data."""
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file to write (default: data/muninews.db).")
+@click.option("--seed", default=2022, show_default=True, help="Seed of the generated replica portal.")
+@click.option("--quiet", is_flag=True, help="Less logging.")
+def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
+    """Serve the bundled replica portal on loopback, crawl it into SQLite, print a summary.
+
+    Example: muninews demo --db data/muninews.db
+    """
+    db_path = db_path or default_db()
+    with serving_replica(seed=seed, port=8765) as server:
+        click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
+        stats = run_crawl(
+            REPLICA_FAMILY, SQLITE_PATH=str(db_path), MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls),
+            LOG_LEVEL="WARNING" if quiet else "INFO",
+        )
+    print_summary(db_path, stats)
+
+
+@main.command()
+@click.argument("portal", required=False)
+@click.option("--all", "all_portals", is_flag=True, help="Crawl every portal in the registry.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file to write (default: data/muninews.db).")
+@click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra directory of portal profiles (TOML); repeatable.")
+@click.option("--quiet", is_flag=True, help="Only warnings and the summary (for cron).")
+def crawl(portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...], quiet: bool) -> None:
+    """Crawl one portal (or a family of portals) or --all into the database.
+
+    Example: muninews crawl replica-city --db data/muninews.db
+    """
+    if not portal and not all_portals:
+        raise click.UsageError("name a portal or pass --all")
+    db_path = db_path or default_db()
+    stats = run_crawl(
+        "all" if all_portals else portal, SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs),
+        LOG_LEVEL="WARNING" if quiet else "INFO",
+    )
+    print_summary(db_path, stats)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="The page's URL (resolves image links; picks the portal profile).")
+@click.option("--portal", default=None, help="Use this portal's profile (default: the portal serving --url, if any).")
+@click.option("--jsonl", is_flag=True, help="Several files: print one JSON line per file.")
+@click.option("--crawl-time", default=None, help="When the page was fetched (ISO 8601), for relative dates.")
+def extract(paths: tuple[Path, ...], url: str | None, portal: str | None, jsonl: bool, crawl_time: str | None) -> None:
+    """Extract one saved HTML page and print its record as JSON.
+
+    Example: muninews extract page.html --url https://example.gov.vn/a.html --portal replica-city
+    """
+    from crawler.extraction import NotHTML, extract_page
+    from crawler.registry import ProfileError, load_registry
+
+    if len(paths) > 1 and not jsonl:
+        raise click.UsageError("several files need --jsonl")
+    registry = load_registry()
+    try:
+        profile = registry.get(portal) if portal else (registry.for_url(url) if url else None)
+    except ProfileError as error:
+        raise click.UsageError(str(error)) from None
+    failed = 0
+    for path in paths:
+        page_url = url or path.resolve().as_uri()
+        try:
+            record = extract_page(path.read_bytes(), page_url, profile, crawl_time=crawl_time)
+        except (OSError, NotHTML) as error:
+            failed += 1
+            _emit_error(path, str(error), jsonl)
+            continue
+        if not record.is_article():
+            failed += 1
+            _emit_error(path, "not an article: no title or no body text", jsonl)
+            continue
+        click.echo(json.dumps(record_json(record), ensure_ascii=False, indent=None if jsonl else 2))
+    sys.exit(1 if failed else 0)
+
+
+def _emit_error(path: Path, message: str, jsonl: bool) -> None:
+    if jsonl:
+        click.echo(json.dumps({"file": str(path), "error": message}, ensure_ascii=False))
+    click.echo(f"muninews extract: {path}: {message}", err=True)
+
+
+def record_json(record) -> dict:
+    """The stable `muninews extract` contract."""
+    return {
+        "url": record.url, "title": record.title, "published": record.published, "modified": record.modified,
+        "authors": record.authors, "source": record.source, "body": record.body_text, "paragraphs": record.body,
+        "captions": record.captions,
+        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in record.images],
+        "language": record.language, "layers": record.layers, "profile": record.profile,
+        "parser_version": record.parser_version,
+    }
+
+
+def print_summary(db_path: Path, stats: dict) -> None:
+    """Articles per portal, duplicates skipped and failures of the latest run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from crawler.db import open_db
+
+    db = open_db(db_path)
+    run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
+    rows = db.execute(
+        """SELECT p.name,
+                  (SELECT count(*) FROM articles a WHERE a.portal = p.name) AS total,
+                  (SELECT count(*) FROM articles a WHERE a.portal = p.name AND a.crawl_run = :run) AS new,
+                  (SELECT count(*) FROM failures f WHERE f.portal = p.name AND f.run_id = :run) AS failures
+           FROM portals p ORDER BY p.name""",
+        {"run": run},
+    ).fetchall()
+    table = Table(title=f"muninews crawl run {run} → {db_path}")
+    for column in ("portal", "articles (all)", "new this run", "failures this run"):
+        table.add_column(column, justify="right" if column != "portal" else "left")
+    for name, total, new, failures in rows:
+        table.add_row(name, str(total), str(new), str(failures))
+    console = Console()
+    console.print(table)
+    duplicates = sum(v for k, v in stats.items() if k.startswith("muninews/dedup/"))
+    console.print(
+        f"pages fetched: {stats.get('muninews/pages_fetched', 0)}, duplicates skipped: {duplicates}, "
+        f"fetch failures: {stats.get('muninews/fetch_failures', 0)}, "
+        f"rejected pages: {stats.get('muninews/extract/rejected', 0)}"
+    )
+    db.conn.close()

@@ -1,0 +1,87 @@
+"""Extraction: HTML bytes to a clean ``Record``, layer by layer.
+
+Layers, first to last: the portal profile's selectors, then structured data the page carries
+(JSON-LD, OpenGraph, meta tags), then a generic extractor that needs no profile. A field a higher
+layer leaves empty falls through to the next; ``Record.layers`` says which layer won each field,
+which is how a broken profile (a redesign) becomes visible instead of silently wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from crawler.extraction.html import NotHTML, decode_html, parse_html
+from crawler.extraction.profile_layer import extract_with_profile
+from crawler.extraction.record import FIELDS, Context, Image, Record
+from crawler.registry import Portal
+
+__all__ = ["NotHTML", "Record", "Image", "extract_page", "extract_tree", "context_for"]
+
+Layer = Callable[[etree._Element, Context], dict[str, Any]]
+
+# A page whose language is known but whose portal is not: the zone its dates are most likely in.
+DEFAULT_ZONE_BY_LANGUAGE = {"vi": "Asia/Ho_Chi_Minh"}
+
+
+def _fallback_layers() -> list[tuple[str, Layer]]:
+    layers: list[tuple[str, Layer]] = []
+    try:
+        from crawler.extraction.structured import extract_structured
+
+        layers.append(("structured", extract_structured))
+    except ImportError:  # pragma: no cover - during bootstrap only
+        pass
+    try:
+        from crawler.extraction.generic import extract_generic
+
+        layers.append(("generic", extract_generic))
+    except ImportError:  # pragma: no cover
+        pass
+    return layers
+
+
+def extract_page(
+    body: bytes | str,
+    url: str,
+    profile: Portal | None = None,
+    *,
+    crawl_time: str | None = None,
+    content_type: str | None = None,
+) -> Record:
+    """Decode, parse and extract one page. Raises ``NotHTML`` for bytes that are no HTML page."""
+    text = body if isinstance(body, str) else decode_html(body, content_type)
+    tree = parse_html(text)
+    return extract_tree(tree, url, profile, crawl_time=crawl_time)
+
+
+def context_for(tree: etree._Element, url: str, profile: Portal | None, crawl_time: str | None) -> Context:
+    if profile is not None:
+        return Context(url, profile.languages, profile.timezone, profile.date_order, crawl_time)
+    language = (tree.get("lang") or "").split("-")[0].lower() or None
+    languages = (language,) if language else ()
+    zone = DEFAULT_ZONE_BY_LANGUAGE.get(language or "", "UTC")
+    return Context(url, languages, zone, "DMY" if language != "en" else "MDY", crawl_time)
+
+
+def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, *, crawl_time: str | None = None) -> Record:
+    ctx = context_for(tree, url, profile, crawl_time)
+    record = Record(url=url, language=ctx.languages[0] if ctx.languages else None)
+    layers: list[tuple[str, Layer]] = []
+    parser = profile.parser_for(crawl_time) if profile else None
+    if profile is not None and parser is not None:
+        record.profile, record.parser_version = profile.family, parser.version
+        layers.append(("profile", lambda t, c: extract_with_profile(t, parser, c)))
+    layers.extend(_fallback_layers())
+    for name, layer in layers:
+        missing = [f for f in FIELDS if not getattr(record, f)]
+        if not missing:
+            break
+        found = layer(tree, ctx)
+        for field_name in missing:
+            if found.get(field_name):
+                setattr(record, field_name, found[field_name])
+                record.layers[field_name] = name
+    return record

@@ -1,0 +1,104 @@
+"""Author names from bylines and metadata: people in ``authors``, agencies in ``source``.
+
+A byline carries more than names ("By Jane Doe, Staff Writer", "Bài và ảnh: Minh Hảo",
+"Theo TTXVN", "PV. Nguyễn An - jane@x.vn"); scoring and search need the names alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extraction.textutil import fold
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?)\s+)?"
+    r"(?:by|von|par|por|di|da|door|av|af|от|автор|text|texto|tekst|bài(?: và ảnh)?|ảnh|"
+    r"bài, ảnh|thực hiện|nhóm pv|pv|ctv|btv|phóng viên|tác giả|author|autor|autorin|reporter)"
+    r"\s*[:.\-–]?\s+",
+    re.IGNORECASE,
+)
+_SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|fonte|via)\s*[:.\-–]?\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\boch\b|\bvà\b|\bи\b|·|•|\n)\s*", re.IGNORECASE)
+_ROLE = re.compile(
+    r"^(?:staff|senior|chief|contributing|special|foreign|political|business|sports?|deputy|"
+    r"associate|executive|managing|news|national|correspondent|editor|writer|reporter|"
+    r"journalist|columnist|redakteur\w*|korrespondent\w*|redaktion|editors?|ctv|pv|btv|"
+    r"photographer|published|updated|min read|\d+ min)\b",
+    re.IGNORECASE,
+)
+_NOT_NAME = re.compile(r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b", re.IGNORECASE)
+_AGENCY = re.compile(
+    r"^(?:ttxvn|vna|vov|vtv|ttx|afp|ap|dpa|reuters|kna|epd|apa|sda|ansa|efe|tass|xinhua|"
+    r"báo .+|tạp chí .+|cổng .+|đài .+|trang .+|sở .+|ban .+|ubnd .+|cổng thông tin .+)$",
+    re.IGNORECASE,
+)
+MAX_NAME_LENGTH = 60
+
+
+def clean_authors(values: list[str] | str | None) -> list[str]:
+    """Names from raw byline strings, in order, without prefixes, roles, e-mails or duplicates."""
+    if not values:
+        return []
+    raw = [values] if isinstance(values, str) else list(values)
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        for name in split_names(value):
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names
+
+
+def split_names(value: str) -> list[str]:
+    text = _URL.sub(" ", _EMAIL.sub(" ", fold(value)))
+    text = re.sub(r"\(.*?\)", " ", text)
+    text = _PREFIX.sub("", fold(text))
+    names = []
+    for part in _SPLIT.split(text):
+        name = clean_name(part)
+        if name:
+            names.append(name)
+    return names
+
+
+def clean_name(part: str) -> str | None:
+    name = fold(_PREFIX.sub("", fold(part))).strip(" .,:;-–—|*")
+    if not name or _ROLE.match(name) or _NOT_NAME.search(name) or len(name) > MAX_NAME_LENGTH:
+        return None
+    if len(name.split()) > 5 or not any(char.isalpha() for char in name):
+        return None
+    return name
+
+
+def source_of(text: str) -> str | None:
+    """The agency in "Theo TTXVN", "Nguồn: Báo Hải Phòng", "(dpa)"; None when it is not one."""
+    text = fold(text).strip(" .()")
+    match = _SOURCE_PREFIX.match(text)
+    if not match:
+        return None
+    agency = text[match.end():].strip(" .:")
+    if not agency or len(agency) > 80 or len(agency.split()) > 8:
+        return None
+    return agency
+
+
+def is_agency(name: str) -> bool:
+    return bool(_AGENCY.match(fold(name)))
+
+
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’\-]*$")
+
+
+def looks_like_person(text: str) -> bool:
+    """A short line of 2-5 capitalised words without sentence punctuation: a trailing byline."""
+    text = fold(text).strip(" .")
+    if not text or len(text) > 40 or re.search(r"[,;:!?\"“”]|\d", text):
+        return False
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    return all(_NAME_WORD.match(t) and (t[0].isupper() or t.isupper()) for t in tokens)

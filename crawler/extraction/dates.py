@@ -1,0 +1,144 @@
+"""Publication dates: day-first numeric dates by a fast path, everything else through dateparser.
+
+Municipal portals print dates as "Thứ Tư, 22/06/2022 07:10" or "Cập nhật lúc 07:10 ngày
+22/06/2022". A regular expression handles these numeric forms (most pages) without dateparser's
+cost; dateparser handles words ("22 tháng 6 năm 2022", "2 giờ trước", other languages).
+Relative dates count from ``relative_base`` (the crawl time stored with the page), never "now".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?!\d)")
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.IGNORECASE)
+_PM = re.compile(r"\b(pm|chiều|tối|CH)\b", re.IGNORECASE)
+
+
+def to_iso(moment: datetime) -> str:
+    """ISO 8601 with seconds and offset, the form stored in the database."""
+    return moment.isoformat(timespec="seconds")
+
+
+def to_utc_iso(iso: str | None) -> str | None:
+    """The same instant in UTC, for sorting across portals in different time zones."""
+    if not iso:
+        return None
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_date(
+    text: str | None,
+    languages: tuple[str, ...] = ("vi",),
+    tz: str = "Asia/Ho_Chi_Minh",
+    date_order: str = "DMY",
+    relative_base: str | None = None,
+) -> str | None:
+    """Parse the date in a short date line; return ISO 8601 in the portal's time zone, or None."""
+    if not text:
+        return None
+    text = " ".join(text.split())[:200]
+    if not text:
+        return None
+    return _parse_cached(text, tuple(languages), tz, date_order, relative_base)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(
+    text: str, languages: tuple[str, ...], tz: str, date_order: str, relative_base: str | None
+) -> str | None:
+    zone = ZoneInfo(tz)
+    moment = _parse_iso(text, zone)
+    if moment is None:
+        moment = _parse_numeric(text, zone, date_order)
+    if moment is None:
+        moment = _parse_words(text, languages, zone, date_order, relative_base)
+    if moment is None or not (1990 <= moment.year <= 2100):
+        return None
+    return to_iso(moment)
+
+
+def _parse_iso(text: str, zone: ZoneInfo) -> datetime | None:
+    """Machine-readable timestamps (meta tags, JSON-LD) keep their own offset."""
+    candidate = text.strip().replace("Z", "+00:00") if text.strip().endswith("Z") else text.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", candidate):
+        return None
+    try:
+        moment = datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def _parse_numeric(text: str, zone: ZoneInfo, date_order: str) -> datetime | None:
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    a, b, c = (int(g) for g in match.groups())
+    if len(match.group(1)) == 4:
+        year, month, day = a, b, c
+    elif len(match.group(3)) == 4:
+        year = c
+        day, month = (b, a) if date_order.startswith("M") else (a, b)
+        if month > 12 and day <= 12:
+            day, month = month, day
+    else:
+        return None
+    hour = minute = second = 0
+    rest = text[: match.start()] + " " + text[match.end() :]
+    time_match = _TIME.search(rest)
+    if time_match:
+        hour, minute = int(time_match.group(1)), int(time_match.group(2))
+        second = int(time_match.group(3) or 0)
+        if hour < 12 and _PM.search(rest):
+            hour += 12
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _parse_words(
+    text: str, languages: tuple[str, ...], zone: ZoneInfo, date_order: str, relative_base: str | None
+) -> datetime | None:
+    settings: dict[str, object] = {
+        "DATE_ORDER": date_order,
+        "TIMEZONE": zone.key,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day", "month", "year"] if not _looks_relative(text) else [],
+    }
+    if relative_base:
+        base = datetime.fromisoformat(relative_base)
+        if base.tzinfo is not None:
+            base = base.astimezone(zone).replace(tzinfo=None)
+        settings["RELATIVE_BASE"] = base
+    try:
+        moment = dateparser.parse(text, languages=list(languages) or None, settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd input; a date line is optional
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+_RELATIVE_WORDS = re.compile(r"trước|ago|vor|hôm qua|yesterday|today|hôm nay", re.IGNORECASE)
+
+
+def _looks_relative(text: str) -> bool:
+    return bool(_RELATIVE_WORDS.search(text))
+
+
+def shift(iso: str, **delta: float) -> str:
+    """Move an ISO timestamp, keeping its offset (used by the replica's syndication delays)."""
+    return to_iso(datetime.fromisoformat(iso) + timedelta(**delta))

@@ -1,0 +1,371 @@
+"""Profile-free extraction: the article body found by content-block scoring, plus its metadata.
+
+The chain: copy the <body> and prune what never holds article text (scripts, navigation,
+share bars, related links, widgets) → find photos and their captions and take the captions out →
+score containers by the paragraphs they hold and pick the article block → read paragraphs in
+order, dropping bylines, date lines and furniture → title, date line, authors and source.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.extraction import xpaths
+from crawler.extraction.authors import clean_authors, looks_like_person, source_of
+from crawler.extraction.dates import parse_date
+from crawler.extraction.images import FoundImage, find_images
+from crawler.extraction.record import Context
+from crawler.extraction.structured import first_article, json_ld_objects
+from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density
+from crawler.extraction.titles import best_title
+
+MIN_PARAGRAPH = 25
+MAX_LINK_DENSITY = 0.5
+MAX_DATE_LINE = 120
+MAX_BYLINE = 150
+_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20[0-4]\d)(?!\d)")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
+_STRUCTURE_TAGS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "td", "th",
+     "tbody", "thead", "blockquote", "pre", "section", "article", "figure", "header", "dl", "dd",
+     "dt", "main", "center", "figcaption", "address", "hr"}
+)
+
+
+@dataclass
+class Block:
+    """One paragraph of the body and the element it came from."""
+
+    element: etree._Element
+    text: str
+
+
+def extract_generic(tree: etree._Element, ctx: Context) -> dict[str, Any]:
+    """Fields found without a profile: title, published, authors, source, body, images."""
+    base = _base_url(tree, ctx.url)
+    work = _working_copy(tree)
+    bylines = _byline_texts(work)
+    date_line = _date_line(work, ctx)
+    prune(work)
+    found = find_images(work, base)
+    for item in found:
+        for element in item.caption_elements:
+            _remove(element)
+    root = best_container(work)
+    blocks = body_blocks(root) if root is not None else []
+    blocks, tail_authors, source = _split_trailing_byline(blocks)
+    scope = _image_scope(root)
+    fields: dict[str, Any] = {
+        "title": _title(tree, ctx),
+        "published": date_line or _url_date(ctx),
+        "authors": clean_authors(bylines) or tail_authors,
+        "source": source,
+        "body": [block.text for block in blocks],
+        "images": [item.image for item in found if scope is not None and _inside(item.element, scope)],
+    }
+    return {key: value for key, value in fields.items() if value}
+
+
+# --- preparing the tree -------------------------------------------------------------------------
+
+
+def _working_copy(tree: etree._Element) -> etree._Element:
+    body = tree.find("body")
+    return copy.deepcopy(body if body is not None else tree)
+
+
+def _base_url(tree: etree._Element, url: str) -> str:
+    base = tree.find(".//base[@href]")
+    return urljoin(url, base.get("href")) if base is not None else url
+
+
+def prune(root: etree._Element) -> None:
+    """Remove elements that never carry article text, keeping the text that follows them."""
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _remove(node)
+    for node in list(root.iter(*xpaths.DROP_TAGS)):
+        if node.tag in xpaths.LAYOUT_DROP_TAGS and _holds_article_text(node):
+            continue
+        _remove(node)
+    for node in list(root.iter()):
+        if node.getparent() is None or not is_element(node):
+            continue
+        if _is_hidden(node) or _is_boilerplate(node):
+            _remove(node)
+
+
+def _remove(node: etree._Element) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    previous = node.getprevious()
+    parent.remove(node)
+    if tail:
+        if previous is not None:
+            previous.tail = _xml_safe((previous.tail or "") + tail)
+        else:
+            parent.text = _xml_safe((parent.text or "") + tail)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """lxml parses control characters from HTML but refuses them when text is set back."""
+    return _NOT_XML.sub("", text)
+
+
+def _is_hidden(node: etree._Element) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
+
+
+def _is_boilerplate(node: etree._Element) -> bool:
+    if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture"):
+        return False
+    names = class_id(node)
+    if not names or not xpaths.BOILERPLATE.search(names):
+        return False
+    if xpaths.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
+        return False
+    return not _holds_article_text(node)
+
+
+def _holds_article_text(node: etree._Element) -> bool:
+    """A layout column misnamed "sidebar" or "bottom" still holds the story: several long,
+    unlinked paragraphs are never boilerplate."""
+    long_paragraphs = 0
+    for paragraph in node.iter("p"):
+        text = element_text(paragraph)
+        if len(text) >= 120 and link_density(paragraph, text) < 0.3:
+            long_paragraphs += 1
+            if long_paragraphs >= 3:
+                return True
+    return False
+
+
+# --- choosing the article block -----------------------------------------------------------------
+
+
+def _is_leaf_block(node: etree._Element) -> bool:
+    return not any(is_element(child) and child.tag in _STRUCTURE_TAGS for child in node.iterdescendants())
+
+
+def _paragraph_score(node: etree._Element, text: str) -> float:
+    if len(text) < MIN_PARAGRAPH or link_density(node, text) > MAX_LINK_DENSITY:
+        return 0.0
+    return 1.0 + text.count(",") + text.count("،") + text.count("、") + min(len(text) / 100, 3.0)
+
+
+def best_container(root: etree._Element) -> etree._Element | None:
+    """The element whose paragraphs score highest (readability's parent/grandparent rule),
+    widened to the ancestor that gathers the article's scattered parts."""
+    scores: dict[etree._Element, float] = {}
+    good: dict[etree._Element, int] = {}
+    for node in root.iter("p", "pre", "td", "blockquote", "div", "section", "li", "font", "span"):
+        if node.tag in ("div", "section", "td", "li", "font", "span") and not _is_leaf_block(node):
+            continue
+        text = element_text(node)
+        score = _paragraph_score(node, text)
+        if not score:
+            continue
+        for ancestor in node.iterancestors():
+            good[ancestor] = good.get(ancestor, 0) + len(text)
+        if node.tag in ("div", "td", "section") and len(text) > 200:
+            scores[node] = scores.get(node, 0.0) + score
+            good[node] = good.get(node, 0) + len(text)
+        parent = node.getparent()
+        for level, ancestor in enumerate((parent, parent.getparent() if parent is not None else None)):
+            if ancestor is None or not is_element(ancestor):
+                break
+            scores[ancestor] = scores.get(ancestor, 0.0) + score / (1 + level)
+    if not scores:
+        return root
+    best = max(scores, key=lambda n: scores[n] * (1 - min(link_density(n), 0.9)))
+    return _widen(best, good)
+
+
+WIDEN_LEVELS = 6
+MIN_GAIN = 0.1
+MIN_GOOD_SHARE = 0.75
+
+
+def _widen(best: etree._Element, good: dict[etree._Element, int]) -> etree._Element:
+    """The highest near ancestor that adds article-like paragraphs while staying mostly article
+    text: bodies split by ads or paywall wrappers into sibling blocks come back together."""
+    chosen = best
+    for level, ancestor in enumerate(best.iterancestors()):
+        if level >= WIDEN_LEVELS or ancestor.tag in ("body", "html"):
+            break
+        gathered = good.get(ancestor, 0)
+        if gathered < MIN_GOOD_SHARE * len(element_text(ancestor)):
+            break
+        if gathered > good.get(chosen, 0):
+            chosen = ancestor
+    return chosen
+
+
+def _image_scope(root: etree._Element | None) -> etree._Element | None:
+    if root is None:
+        return None
+    for ancestor in [root, *root.iterancestors()]:
+        if ancestor.tag in ("article", "main") or (ancestor.get("itemprop") or "") == "articleBody":
+            return ancestor
+    parent = root.getparent()
+    return parent if parent is not None and parent.tag != "body" else root
+
+
+def _inside(element: etree._Element, scope: etree._Element) -> bool:
+    return element is scope or any(a is scope for a in element.iterancestors())
+
+
+# --- reading the body ---------------------------------------------------------------------------
+
+
+def body_blocks(root: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    _collect(root, blocks)
+    return [block for block in blocks if _keep(block)]
+
+
+def _collect(node: etree._Element, blocks: list[Block]) -> None:
+    if node.tag in ("figure", "h1") or _is_byline_element(node):
+        return
+    if _is_leaf_block(node):
+        _add_lines(node, element_text(node) if node.tag != "br" else "", blocks)
+        return
+    if node.text and fold(node.text):
+        _add_lines(node, node.text, blocks)
+    for child in node:
+        if is_element(child):
+            if child.tag in _STRUCTURE_TAGS or child.tag in ("span", "font"):
+                _collect(child, blocks)
+            else:
+                _add_lines(child, element_text(child), blocks)
+        if child.tail and fold(child.tail):
+            _add_lines(node, child.tail, blocks)
+
+
+def _add_lines(node: etree._Element, text: str, blocks: list[Block]) -> None:
+    for line in re.split(r"\n\s*\n|\n(?=\s*\S)", text) if "\n" in text else [text]:
+        line = fold(line)
+        if line:
+            if blocks and blocks[-1].element is node and not node.tag in ("p", "li", "h2", "h3", "h4", "blockquote", "div", "td"):
+                blocks[-1].text = f"{blocks[-1].text} {line}"
+            else:
+                blocks.append(Block(node, line))
+
+
+def _keep(block: Block) -> bool:
+    text = block.text
+    if xpaths.BOILERPLATE_LINE.match(text):
+        return False
+    if len(text) < 200 and link_density(block.element, element_text(block.element)) > MAX_LINK_DENSITY:
+        return False
+    if len(text) < MAX_DATE_LINE and _YEAR.search(text) and _is_date_like(text):
+        return False
+    return True
+
+
+def _is_date_like(text: str) -> bool:
+    """A line that is mostly a date stamp ("Thứ Tư, 22/06/2022 07:10", "13.06.2023")."""
+    letters = re.sub(r"[\d\s/.:,\-–|()+]", "", text)
+    return len(letters) <= 30 and bool(re.search(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}:\d{2}", text))
+
+
+def _split_trailing_byline(blocks: list[Block]) -> tuple[list[Block], list[str], str | None]:
+    """A short last paragraph that is a person ("Minh Hảo") or an agency ("Theo TTXVN")."""
+    authors: list[str] = []
+    source = None
+    for _ in range(2):
+        if len(blocks) < 2:
+            break
+        last = blocks[-1].text
+        agency = source_of(last)
+        if agency and not source:
+            source = agency
+            blocks = blocks[:-1]
+        elif looks_like_person(last) and not authors:
+            authors = clean_authors([last])
+            blocks = blocks[:-1]
+        else:
+            break
+    return blocks, authors, source
+
+
+# --- metadata from the page's own furniture -----------------------------------------------------
+
+
+def _is_byline_element(node: etree._Element) -> bool:
+    if node.tag in ("body", "article", "main") or node.get("rel") == "author":
+        return node.get("rel") == "author"
+    names = class_id(node)
+    if not (names and xpaths.BYLINE_CLASS.search(names)) and node.get("itemprop") != "author":
+        return False
+    return len(element_text(node)) <= MAX_BYLINE
+
+
+def _byline_texts(root: etree._Element) -> list[str]:
+    texts: list[str] = []
+    for node in root.iter():
+        if not is_element(node) or not _is_byline_element(node):
+            continue
+        if any(_is_byline_element(a) for a in node.iterancestors()):
+            continue
+        names = [element_text(n) for n in node.xpath('.//*[@itemprop="name"]|.//a[@rel="author"]')]
+        texts.extend(names or [element_text(node)])
+        if len(texts) >= 4:
+            break
+    return [t for t in texts if t]
+
+
+def _date_line(root: etree._Element, ctx: Context) -> str | None:
+    """The page's own date stamp: a <time> or a short date-classed element, never body text."""
+    for node in root.iter("time"):
+        value = node.get("datetime") or element_text(node)
+        parsed = _parse(value, ctx)
+        if parsed:
+            return parsed
+    tried = 0
+    for node in root.iter():
+        if not is_element(node) or node.tag in ("p", "script", "style", "a"):
+            continue
+        names = class_id(node)
+        if not names or not xpaths.DATE_CLASS.search(names):
+            continue
+        text = element_text(node)
+        if not text or len(text) > MAX_DATE_LINE or not _YEAR.search(text):
+            continue
+        parsed = _parse(text, ctx)
+        tried += 1
+        if parsed:
+            return parsed
+        if tried > 6:
+            break
+    return None
+
+
+def _parse(text: str | None, ctx: Context) -> str | None:
+    return parse_date(text, languages=ctx.languages, tz=ctx.timezone, date_order=ctx.date_order,
+                      relative_base=ctx.crawl_time)
+
+
+def _url_date(ctx: Context) -> str | None:
+    match = _URL_DATE.search(ctx.url)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return _parse(f"{year}-{int(month):02d}-{int(day):02d}", ctx)
+
+
+def _title(tree: etree._Element, ctx: Context) -> str | None:
+    article = first_article(json_ld_objects(tree))
+    headline = article.get("headline") if article else None
+    return best_title(tree, ctx.url, headline if isinstance(headline, str) else None)

@@ -1,0 +1,69 @@
+"""The extracted record: the one shape every extraction layer fills and every pipeline reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Fields that extraction layers compete for; the winning layer is recorded per field.
+FIELDS = ("title", "published", "modified", "authors", "source", "body", "images")
+
+
+@dataclass
+class Image:
+    """One photo of the article: its resolved URL, caption and (separately) photo credit."""
+
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass
+class Record:
+    """A clean article record.
+
+    ``published``/``modified`` are ISO 8601 strings carrying the portal's UTC offset.
+    ``body`` is a list of paragraphs (subheadings are paragraphs too), never captions.
+    ``layers`` maps each filled field to the layer that won it ("profile", "structured", "generic").
+    """
+
+    url: str
+    title: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+    body: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    language: str | None = None
+    layers: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    parser_version: str | None = None
+
+    @property
+    def captions(self) -> list[str]:
+        return [image.caption for image in self.images if image.caption]
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(self.body)
+
+    def is_article(self) -> bool:
+        """A page is an article only when it has a title and a real body."""
+        return bool(self.title) and sum(len(p) for p in self.body) >= 80
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["captions"] = self.captions
+        return data
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a layer needs to know about the page besides its HTML: languages, zone, crawl time."""
+
+    url: str
+    languages: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    date_order: str = "DMY"
+    crawl_time: str | None = None

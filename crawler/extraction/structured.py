@@ -1,0 +1,184 @@
+"""Fields the page states about itself: JSON-LD, Open Graph and other meta tags, microdata.
+
+Publishers write these for search engines and social networks, so they are usually right where
+present and cheap to read. They never give the body; they rarely give captions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from lxml import etree
+
+from crawler.extraction import xpaths
+from crawler.extraction.authors import clean_authors, is_agency
+from crawler.extraction.dates import parse_date
+from crawler.extraction.record import Context
+from crawler.extraction.textutil import element_text, fold
+from crawler.extraction.titles import best_title, meta_content
+
+_JSON_COMMENT = re.compile(r"^\s*(?://[^\n]*|<!--|-->|/\*.*?\*/)\s*$", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def extract_structured(tree: etree._Element, ctx: Context) -> dict[str, Any]:
+    """Only the keys found among title, published, modified, authors, source."""
+    article = first_article(json_ld_objects(tree))
+    fields: dict[str, Any] = {}
+    headline = _text_value(article.get("headline") or article.get("name")) if article else None
+    publisher = _name_of(article.get("publisher")) if article else None
+    if headline or meta_content(tree, xpaths.META_TITLE[:2]):
+        fields["title"] = best_title(tree, ctx.url, headline, publisher)
+    fields["published"] = _first_date(ctx, _published_candidates(tree, article))
+    fields["modified"] = _first_date(ctx, _modified_candidates(tree, article))
+    people = _author_candidates(tree, article)
+    fields["authors"] = [name for name in clean_authors(people) if not _is_publisher(name, publisher)]
+    return {key: value for key, value in fields.items() if value}
+
+
+# --- JSON-LD ------------------------------------------------------------------------------------
+
+
+def json_ld_objects(tree: etree._Element) -> list[dict[str, Any]]:
+    """Every JSON object of the page's ld+json scripts, flattened through lists and @graph."""
+    objects: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        data = _load_json(script.text or "")
+        objects.extend(_flatten(data))
+    return objects
+
+
+def _load_json(text: str) -> Any:
+    text = _CONTROL.sub(" ", text.strip())
+    if text.startswith("<![CDATA["):
+        text = text[9:].rstrip("]>").rstrip()
+    for attempt in (text, _JSON_COMMENT.sub("", text).strip().rstrip(";")):
+        try:
+            return json.loads(attempt)
+        except ValueError:
+            continue
+    return None
+
+
+def _flatten(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if isinstance(data.get(key), (list, dict)):
+                yield from _flatten(data[key], depth + 1)
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).rsplit("/", 1)[-1] for k in kinds if k}
+
+
+def first_article(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The article object, preferring one with a headline and a date over a bare one."""
+    articles = [item for item in objects if _types(item) & xpaths.ARTICLE_TYPES]
+    if not articles:
+        return None
+    return max(articles, key=lambda item: (bool(item.get("headline")), bool(item.get("datePublished"))))
+
+
+def _text_value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name")
+    return fold(str(value)) if isinstance(value, (str, int, float)) and fold(str(value)) else None
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return _text_value(value.get("name"))
+    return _text_value(value)
+
+
+def _ld_people(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                names.extend(str(n) for n in name if isinstance(n, str))
+            elif isinstance(name, str):
+                names.append(name)
+            elif item.get("givenName") or item.get("familyName"):
+                names.append(f"{item.get('givenName', '')} {item.get('familyName', '')}")
+        elif isinstance(item, str) and not item.startswith("http"):
+            names.append(item)
+    return names
+
+
+# --- candidates in priority order ---------------------------------------------------------------
+
+
+def _published_candidates(tree: etree._Element, article: dict[str, Any] | None) -> Iterator[str]:
+    if article:
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            value = _text_value(article.get(key))
+            if value:
+                yield value
+    yield from meta_content(tree, xpaths.META_PUBLISHED)
+    yield from _itemprop_values(tree, "datePublished")
+    for node in tree.xpath('//time[@pubdate or @itemprop="datePublished"][@datetime]'):
+        yield node.get("datetime")
+
+
+def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None) -> Iterator[str]:
+    if article:
+        value = _text_value(article.get("dateModified"))
+        if value:
+            yield value
+    yield from meta_content(tree, xpaths.META_MODIFIED)
+    yield from _itemprop_values(tree, "dateModified")
+
+
+def _author_candidates(tree: etree._Element, article: dict[str, Any] | None) -> list[str]:
+    if article and article.get("author"):
+        people = _ld_people(article["author"])
+        if people:
+            return people
+    metas = [value for value in meta_content(tree, xpaths.META_AUTHOR) if not value.startswith("http")]
+    if metas:
+        return metas[:1] if len(set(metas)) > 1 else metas[:1]
+    return [element_text(node) for node in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')][:5]
+
+
+def _itemprop_values(tree: etree._Element, name: str) -> Iterator[str]:
+    for node in tree.xpath(f'//*[@itemprop="{name}"]'):
+        value = node.get("content") or node.get("datetime") or element_text(node)
+        if value:
+            yield value
+
+
+def _first_date(ctx: Context, candidates: Iterator[str]) -> str | None:
+    for candidate in candidates:
+        parsed = parse_date(
+            candidate,
+            languages=ctx.languages,
+            tz=ctx.timezone,
+            date_order=ctx.date_order,
+            relative_base=ctx.crawl_time,
+        )
+        if parsed:
+            return parsed
+    return None
+
+
+def _is_publisher(name: str, publisher: str | None) -> bool:
+    return bool(publisher) and name.casefold() == publisher.casefold() and not is_agency(name)

@@ -1,0 +1,128 @@
+"""The headline: candidates from <h1>, JSON-LD, Open Graph and <title>, chosen by agreement.
+
+Each source fails in its own way: <title> and og:title carry the site name ("… | Báo Hải
+Phòng", "… – DW – 13.06.2023"), <h1> is sometimes the logo, JSON-LD headlines get truncated.
+A headline that two sources agree on (after removing site-name segments) is the right one.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from crawler.extraction import xpaths
+from crawler.extraction.textutil import element_text, fold, norm_key
+
+_SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")
+_DATE_SEGMENT = re.compile(r"^[\d\s./\-:]+$")
+MAX_TITLE_LENGTH = 400
+
+
+def meta_content(tree: etree._Element, names: tuple[str, ...]) -> list[str]:
+    """Values of <meta> tags whose name/property/itemprop is one of ``names``, in ``names`` order."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in names:
+            content = fold(meta.get("content"))
+            if content:
+                found.setdefault(key, []).append(content)
+    return [value for name in names for value in found.get(name, [])]
+
+
+def site_names(tree: etree._Element, url: str, extra: list[str] | None = None) -> set[str]:
+    """Comparison keys of everything that may name the site: meta tags, publisher, host."""
+    names = {norm_key(v) for v in meta_content(tree, xpaths.META_SITE_NAME)}
+    names.update(norm_key(v) for v in extra or [])
+    host = urlsplit(url).hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if labels:
+        names.add(norm_key(labels[0]))
+        names.add(norm_key(".".join(labels)))
+        names.add(norm_key(" ".join(labels[:-1])))
+    names.discard("")
+    return names
+
+
+def strip_site_name(title: str, sites: set[str]) -> str:
+    """Drop leading/trailing segments that are the site's name or a bare date."""
+    segments = _SEPARATOR.split(title)
+    if len(segments) == 1:
+        return title
+    while len(segments) > 1 and _is_site_segment(segments[-1], sites):
+        segments.pop()
+    while len(segments) > 1 and _is_site_segment(segments[0], sites):
+        segments.pop(0)
+    if len(segments) == len(_SEPARATOR.split(title)):
+        return title
+    return _rejoin(title, segments)
+
+
+def _rejoin(title: str, segments: list[str]) -> str:
+    start = title.find(segments[0])
+    end = title.rfind(segments[-1]) + len(segments[-1])
+    return title[start:end].strip() if 0 <= start < end else " - ".join(segments)
+
+
+def _is_site_segment(segment: str, sites: set[str]) -> bool:
+    key = norm_key(segment)
+    if not key or _DATE_SEGMENT.match(segment.strip()):
+        return True
+    compact = key.replace(" ", "")
+    return any(key == s or compact == s.replace(" ", "") or (len(key) > 3 and s.startswith(key)) for s in sites)
+
+
+def h1_texts(tree: etree._Element) -> list[str]:
+    texts = []
+    for h1 in tree.iter("h1"):
+        text = element_text(h1)
+        if 3 <= len(text) <= MAX_TITLE_LENGTH:
+            texts.append(text)
+    return texts
+
+
+def title_tag(tree: etree._Element) -> str | None:
+    head = tree.find("head")
+    node = head.find("title") if head is not None else tree.find(".//title")
+    return fold(node.text_content()) if node is not None else None
+
+
+def best_title(tree: etree._Element, url: str, headline: str | None = None,
+               publisher: str | None = None) -> str | None:
+    """The headline most sources agree on; priority JSON-LD > h1 > og:title > <title> on ties."""
+    sites = site_names(tree, url, [publisher] if publisher else None)
+    metas = meta_content(tree, xpaths.META_TITLE[:3])
+    h1s = h1_texts(tree)
+    raw_title = title_tag(tree)
+    candidates: list[tuple[str, str]] = []
+    if headline:
+        candidates.append(("ld", headline))
+    candidates += [("h1", h) for h in h1s[:3]]
+    candidates += [("meta", m) for m in metas]
+    if raw_title:
+        candidates.append(("title", raw_title))
+    cleaned = [(source, strip_site_name(fold(text), sites)) for source, text in candidates if fold(text)]
+    if not cleaned:
+        return None
+    return _agreed(cleaned, raw_title, sites)
+
+
+def _agreed(cleaned: list[tuple[str, str]], raw_title: str | None, sites: set[str]) -> str:
+    keys = [norm_key(text) for _, text in cleaned]
+    title_segments = {norm_key(s) for s in _SEPARATOR.split(raw_title or "")}
+    best, best_score = cleaned[0][1], -1.0
+    for index, (source, text) in enumerate(cleaned):
+        key = keys[index]
+        if not key:
+            continue
+        votes = sum(1 for other in keys if other == key) - 1
+        if source == "h1" and key in title_segments:
+            votes += 1
+        if source == "title" and len(_SEPARATOR.split(text)) > 1:
+            votes -= 0.5
+        score = votes - index * 0.01
+        if score > best_score:
+            best, best_score = text, score
+    return best

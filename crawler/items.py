@@ -1,0 +1,40 @@
+"""What spiders yield: raw pages (extraction happens in pipelines) and fetch failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """A fetched article page. Pipelines add ``record`` (extraction) and dedup decisions."""
+
+    url: str
+    portal: str
+    status: int
+    body: bytes = field(repr=False)
+    crawl_time: str
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    record: Any = field(default=None, repr=False)  # crawler.extraction.Record, set by ExtractPipeline
+    error: str | None = None  # why this page yields no article (set by a pipeline)
+    url_key: str | None = None
+    canonical_url: str | None = None
+    content_hash: str | None = None
+    duplicate_of: int | None = None  # article id this page repeats (same URL key or same text)
+    story_id: int | None = None
+    article_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class FailureItem:
+    """A URL that could not be fetched; stored in the ``failures`` table for analysts."""
+
+    url: str
+    portal: str
+    reason: str
+    status: int | None = None
+    crawl_time: str | None = None

@@ -1,0 +1,255 @@
+"""Deterministic article generation for the replica portal family.
+
+Every article is drawn from a seeded ``random.Random``, so the same seed always yields the same
+portal; tests compare what the crawler stored with ``TrueArticle`` records, the ground truth.
+Stories are syndicated from the city portal to districts (sometimes retitled, a photo fewer, a
+day earlier or later), and each site carries templated families (weekly schedules) that share most
+words but are distinct stories: the cases deduplication must get right.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from crawler.replica import vocabulary as V
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+CAPTION_MARKUPS = ("figure", "wp-caption", "table", "em-line")
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: str
+    caption: str
+    markup: str  # one of CAPTION_MARKUPS
+    lazy: bool = False
+
+
+@dataclass
+class TrueArticle:
+    """The ground truth of one article as the portal published it."""
+
+    site: str
+    number: int
+    slug: str
+    title: str
+    published: datetime
+    category: str
+    body: list[str]  # paragraphs; subheadings are entries too (see ``subheadings``)
+    subheadings: set[int]  # indexes into body that are rendered as <h3>
+    photos: list[Photo]
+    author: str
+    story: str  # the story key: syndicated copies share it
+    family: str | None = None  # templated family name, if any
+    related: list[str] = field(default_factory=list)  # slugs of "Tin khác"
+
+    @property
+    def path(self) -> str:
+        return f"/{self.slug}.html"
+
+    def record(self, base_url: str) -> dict:
+        """The record muninews must produce for this article when served at ``base_url``."""
+        return {
+            "url": base_url + self.path,
+            "title": self.title,
+            "published": self.published.isoformat(timespec="seconds"),
+            "authors": [self.author],
+            "body": list(self.body),
+            "images": [{"url": base_url + p.path, "caption": p.caption} for p in self.photos],
+            "captions": [p.caption for p in self.photos],
+        }
+
+
+@dataclass
+class Site:
+    """One portal host of the family (the city portal or a district sub-site)."""
+
+    key: str
+    name: str
+    district: str | None
+    articles: list[TrueArticle] = field(default_factory=list)
+
+    def newest_first(self, category: str | None = None) -> list[TrueArticle]:
+        chosen = [a for a in self.articles if category is None or a.category == category]
+        return sorted(chosen, key=lambda a: (a.published, a.number), reverse=True)
+
+    def by_slug(self) -> dict[str, TrueArticle]:
+        return {a.slug: a for a in self.articles}
+
+
+@dataclass
+class Replica:
+    seed: int
+    sites: dict[str, Site]
+
+    def all_articles(self) -> list[TrueArticle]:
+        return [a for site in self.sites.values() for a in site.articles]
+
+    def truth(self, base_urls: dict[str, str]) -> dict[str, dict]:
+        """True records keyed by URL, for the hosts as they are served."""
+        return {
+            record["url"]: record
+            for site in self.sites.values()
+            for record in (a.record(base_urls[site.key]) for a in site.articles)
+        }
+
+    def stories(self, base_urls: dict[str, str]) -> dict[str, str]:
+        """URL -> story key, the true grouping of syndicated copies."""
+        return {base_urls[a.site] + a.path: a.story for a in self.all_articles()}
+
+
+SITES = (
+    ("city", "Cổng tin tức Thành phố Hải Phòng", None),
+    ("ngoquyen", "Cổng thông tin điện tử quận Ngô Quyền", "Ngô Quyền"),
+    ("lechan", "Cổng thông tin điện tử quận Lê Chân", "Lê Chân"),
+    ("hongbang", "Cổng thông tin điện tử quận Hồng Bàng", "Hồng Bàng"),
+)
+
+
+def build_replica(
+    seed: int = 2022, city_articles: int = 150, district_articles: int = 70, syndicated: int = 30,
+    schedules_per_site: int = 5,
+) -> Replica:
+    """Generate the whole family; defaults give 150 + 3×70 + 30 + 4×5 = 410 articles."""
+    rng = random.Random(seed)
+    sites = {key: Site(key, name, district) for key, name, district in SITES}
+    start = datetime(2024, 1, 2, 7, 30, tzinfo=ZONE)
+    for site in sites.values():
+        count = city_articles if site.district is None else district_articles
+        moment = start
+        for _ in range(count):
+            moment += timedelta(hours=rng.randint(6, 40), minutes=rng.randint(0, 59))
+            site.articles.append(_article(rng, site, moment))
+        for week in range(schedules_per_site):
+            site.articles.append(_weekly_schedule(rng, site, start + timedelta(weeks=week * 3 + 1), week))
+    _syndicate(rng, sites, syndicated)
+    for site in sites.values():
+        _link_related(rng, site)
+    return Replica(seed, sites)
+
+
+def _article(rng: random.Random, site: Site, moment: datetime) -> TrueArticle:
+    number = len(site.articles) + 1
+    org = rng.choice(V.ORGANISATIONS)
+    place_name = site.district or "Hải Phòng"
+    title = f"{org} {place_name}: {rng.choice(V.ACTIONS).capitalize()} {rng.choice(V.TOPICS)} năm {moment.year}"
+    title = title[0].upper() + title[1:]
+    body, subheadings = _body(rng, moment, org, place_name)
+    photos = _photos(rng, site, moment, number)
+    return TrueArticle(
+        site=site.key, number=number, slug=f"{slugify(title)}-{number}", title=title, published=moment,
+        category=rng.choice(V.CATEGORIES)[0], body=body, subheadings=subheadings, photos=photos,
+        author=_person(rng), story=f"{site.key}-{number}",
+    )
+
+
+def _body(rng: random.Random, moment: datetime, org: str, place: str) -> tuple[list[str], set[int]]:
+    event_day = moment - timedelta(days=1)
+    lead = (
+        f"Ngày {event_day.day}/{event_day.month}, {org} {place} {rng.choice(V.ACTIONS)} "
+        f"{rng.choice(V.TOPICS)} tại {rng.choice(V.PLACES)}, {rng.choice(V.CLAUSES)}."
+    )
+    paragraphs = [_fill(rng, lead)]
+    for _ in range(rng.randint(2, 4)):
+        paragraphs.append(_paragraph(rng))
+    subheading_at = len(paragraphs)
+    paragraphs.append(rng.choice(V.SUBHEADINGS))
+    for _ in range(rng.randint(1, 3)):
+        paragraphs.append(_paragraph(rng))
+    return paragraphs, {subheading_at}
+
+
+def _paragraph(rng: random.Random) -> str:
+    sentences = []
+    for _ in range(rng.randint(2, 4)):
+        if rng.random() < 0.35:
+            sentence = (
+                f"Đồng chí {_person(rng)}, {rng.choice(V.ROLES)} {rng.choice(V.SPEECH)} "
+                f"{rng.choice(V.TOPICS)} {rng.choice(V.CLAUSES)}."
+            )
+        else:
+            sentence = (
+                f"{rng.choice(V.ORGANISATIONS)} {rng.choice(V.ACTIONS)} {rng.choice(V.TOPICS)} "
+                f"tại {rng.choice(V.PLACES)}, {rng.choice(V.CLAUSES)}."
+            )
+        sentences.append(_fill(rng, sentence))
+    return " ".join(sentences)
+
+
+def _fill(rng: random.Random, text: str) -> str:
+    return text.replace("{n}", str(rng.randint(12, 980)))
+
+
+def _photos(rng: random.Random, site: Site, moment: datetime, number: int) -> list[Photo]:
+    photos = []
+    for index in range(rng.randint(1, 4)):
+        caption = rng.choice(V.CAPTIONS).format(
+            event=rng.choice(V.EVENTS), person=_person(rng), role=rng.choice(V.ROLES), place=rng.choice(V.PLACES)
+        )
+        path = f"/wp-content/uploads/{moment:%Y/%m}/{site.key}-{number}-{index + 1}.jpg"
+        photos.append(Photo(path, caption, CAPTION_MARKUPS[(number + index) % 4], lazy=rng.random() < 0.3))
+    return photos
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(V.FAMILY_NAMES)} {rng.choice(V.MIDDLE_NAMES)} {rng.choice(V.GIVEN_NAMES)}"
+
+
+def _weekly_schedule(rng: random.Random, site: Site, monday: datetime, week: int) -> TrueArticle:
+    """A templated notice: the same wording every week, only dates and names change."""
+    number = len(site.articles) + 1
+    end = monday + timedelta(days=6)
+    body_owner = f"UBND {'quận ' + site.district if site.district else 'thành phố'}"
+    title = f"Lịch công tác tuần của {body_owner} (từ {monday:%d/%m} đến {end:%d/%m/%Y})"
+    body = [f"{body_owner} thông báo lịch công tác tuần từ ngày {monday:%d/%m} đến ngày {end:%d/%m/%Y} như sau:"]
+    for offset, weekday in enumerate(V.WEEKDAYS[:5]):
+        day = monday + timedelta(days=offset)
+        body.append(
+            f"{weekday} ngày {day:%d/%m}: Buổi sáng, đồng chí {_person(rng)} chủ trì họp giao ban tại phòng họp số "
+            f"{rng.randint(1, 4)}. Buổi chiều, đồng chí {_person(rng)} làm việc với {rng.choice(V.ORGANISATIONS).lower()}."
+        )
+    body.append("Lịch công tác có thể thay đổi, đề nghị các cơ quan, đơn vị theo dõi thông báo chính thức.")
+    moment = monday - timedelta(days=2) + timedelta(hours=9)
+    return TrueArticle(
+        site=site.key, number=number, slug=f"{slugify(title)}-{number}", title=title, published=moment,
+        category="chinh-tri", body=body, subheadings=set(), photos=[], author="Văn phòng HĐND và UBND",
+        story=f"{site.key}-{number}", family=f"{site.key}-weekly-schedule",
+    )
+
+
+def _syndicate(rng: random.Random, sites: dict[str, Site], count: int) -> None:
+    """Copy city stories to districts the way portals do: retitled, a photo fewer, a day apart."""
+    districts = [s for s in sites.values() if s.district]
+    originals = rng.sample([a for a in sites["city"].articles if a.family is None], count)
+    for index, original in enumerate(originals):
+        target = districts[index % len(districts)]
+        number = len(target.articles) + 1
+        title = original.title if index % 3 else f"{target.district}: {original.title}"
+        photos = original.photos[:-1] if index % 4 == 1 and len(original.photos) > 1 else original.photos
+        photos = [replace(p, path=p.path.replace("/city-", f"/{target.key}-s")) for p in photos]
+        shift = timedelta(days=(-1 if index % 2 else 1), minutes=rng.randint(0, 90))
+        target.articles.append(
+            replace(
+                original, site=target.key, number=number, slug=f"{slugify(title)}-{number}", title=title,
+                published=original.published + shift, photos=photos, related=[],
+            )
+        )
+
+
+def _link_related(rng: random.Random, site: Site) -> None:
+    slugs = [a.slug for a in site.articles]
+    for article in site.articles:
+        article.related = rng.sample([s for s in slugs if s != article.slug], 5)
+
+
+def slugify(text: str) -> str:
+    """WordPress-style ASCII slug of a Vietnamese title ("Đảng ủy" -> "dang-uy")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].rstrip("-")

@@ -1,0 +1,57 @@
+"""Python API for running crawls; the CLI and tests call these, Scrapy does the work."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.registry import Registry, load_registry
+
+REPLICA_FAMILY = "haiphong-replica"
+
+
+def project_settings(**overrides: Any) -> Settings:
+    """crawler.settings plus overrides, without needing scrapy.cfg in the working directory."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(portal: str, **overrides: Any) -> dict[str, Any]:
+    """Crawl ``portal`` (a name, a family, ``all`` or a comma list) in this process; return stats.
+
+    Twisted's reactor cannot restart, so call this once per process (tests run it in a subprocess).
+    """
+    process = CrawlerProcess(project_settings(**overrides))
+    crawler = process.create_crawler("portal")
+    process.crawl(crawler, portal=portal)
+    process.start()
+    return dict(crawler.stats.get_stats())
+
+
+def replica_base_urls(base_urls_by_site: dict[str, str], registry: Registry | None = None) -> dict[str, str]:
+    """Portal name -> where its replica site is listening now."""
+    registry = registry or load_registry()
+    return {
+        portal.name: base_urls_by_site[portal.replica]
+        for portal in registry.family(REPLICA_FAMILY)
+        if portal.replica in base_urls_by_site
+    }
+
+
+@contextmanager
+def serving_replica(seed: int = 2022, port: int = 0) -> Iterator[Any]:
+    from crawler.replica import ReplicaServer, build_replica
+
+    with ReplicaServer(build_replica(seed=seed), port=port) as server:
+        yield server
+
+
+def default_db() -> Path:
+    return Path(project_settings().get("SQLITE_PATH"))

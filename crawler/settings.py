@@ -1,0 +1,48 @@
+"""Scrapy settings for muninews, grouped by concern. Every MUNINEWS_/SQLITE_/DEDUP_ setting is
+read only here and in components' ``from_crawler``; nothing reads os.environ."""
+
+BOT_NAME = "muninews"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- Politeness: small government servers ------------------------------------------------------
+MUNINEWS_CONTACT_URL = "https://github.com/muninews/muninews"
+USER_AGENT = f"muninews/0.1 (+{MUNINEWS_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"
+
+# --- Portals ---------------------------------------------------------------------------------
+# Extra directories of portal profiles (TOML), beside the ones shipped in crawler/profiles/.
+MUNINEWS_PROFILE_DIRS: list[str] = []
+# Portal name -> base URL, to move a portal (the replica listens wherever a port is free).
+MUNINEWS_BASE_URLS: dict[str, str] = {}
+
+# --- Storage -----------------------------------------------------------------------------------
+SQLITE_PATH = "data/muninews.db"
+# Items per transaction: one fsync per batch instead of per article.
+SQLITE_BATCH_SIZE = 200
+# Also store the raw HTML (gzip) of every fetched page so articles can be re-extracted offline.
+SQLITE_STORE_HTML = True
+
+# --- Deduplication ---------------------------------------------------------------------------
+DEDUP_NEAR_ENABLED = True
+
+# --- Pipelines, in order (close_spider runs in reverse: store closes last) --------------------
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,  # HTML -> Record, by profile / structured / generic layers
+    "pipelines.dedup.DedupPipeline": 200,  # same URL, same text, same story across portals
+    "pipelines.store.StorePipeline": 300,  # batched writes into SQLite
+}

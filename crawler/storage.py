@@ -1,0 +1,173 @@
+"""The crawl's single writer: one SQLite connection shared by the dedup and store pipelines.
+
+Rows are written into an open transaction as items arrive and committed every
+``SQLITE_BATCH_SIZE`` items (one fsync per batch, not per article). Writing at once, rather than
+buffering rows in Python, keeps dedup lookups exact: they query the same connection, so they see
+this batch's uncommitted rows as well as earlier runs'.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawler.db import open_db
+from crawler.extraction.dates import to_utc_iso
+from crawler.extraction.record import Record
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Storage:
+    def __init__(self, path: str | Path, batch_size: int = 200, store_html: bool = True) -> None:
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self.store_html = store_html
+        self.db: sqlite_utils.Database | None = None
+        self.run_id: int | None = None
+        self._pending = 0
+        self.counts: dict[str, int] = {"pages": 0, "articles_new": 0, "duplicates": 0, "failures": 0}
+
+    @classmethod
+    def for_crawler(cls, crawler) -> Storage:
+        """One Storage per crawl, shared by every pipeline that needs the database."""
+        if not hasattr(crawler, "_muninews_storage"):
+            settings = crawler.settings
+            crawler._muninews_storage = cls(
+                settings.get("SQLITE_PATH"), settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML")
+            )
+        return crawler._muninews_storage
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def open(self, portals: list[dict[str, Any]]) -> None:
+        if self.db is not None:
+            return
+        self.db = open_db(self.path)
+        self.db["portals"].upsert_all(portals, pk="name")
+        self.run_id = self.db["crawl_runs"].insert(
+            {"started": utc_now(), "portals": json.dumps(sorted(p["name"] for p in portals))}
+        ).last_pk
+        self.db.conn.commit()
+
+    def close(self, stats: dict[str, Any] | None = None) -> None:
+        if self.db is None:
+            return
+        self.db["crawl_runs"].update(
+            self.run_id,
+            {"finished": utc_now(), "pages_fetched": self.counts["pages"], "articles_new": self.counts["articles_new"],
+             "duplicates": self.counts["duplicates"], "failures": self.counts["failures"],
+             "stats": json.dumps(stats or {}, default=str)},
+        )
+        self.db.conn.commit()
+        self.db.conn.close()
+        self.db = None
+
+    def tick(self) -> None:
+        """Count one written item; commit when the batch is full."""
+        self._pending += 1
+        if self._pending >= self.batch_size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db is not None:
+            self.db.conn.commit()
+        self._pending = 0
+
+    # --- lookups for dedup -----------------------------------------------------------------------
+    def article_for_url_key(self, url_key: str) -> int | None:
+        row = self.db.execute("SELECT article_id FROM article_urls WHERE url_key = ?", [url_key]).fetchone()
+        return row[0] if row else None
+
+    def article_for_hash(self, content_hash: str, portal: str | None = None) -> tuple[int, int | None] | None:
+        """(article id, story id) of an article with this text, on ``portal`` or on any portal."""
+        sql = "SELECT id, story_id FROM articles WHERE content_hash = ?"
+        params: list = [content_hash]
+        if portal is not None:
+            sql += " AND portal = ?"
+            params.append(portal)
+        row = self.db.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def next_article_id(self) -> int:
+        row = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
+        return row[0]
+
+    # --- writes ----------------------------------------------------------------------------------
+    def add_page(self, item) -> None:
+        html = gzip.compress(item.body, 6) if self.store_html and item.body else None
+        self.db["pages"].upsert(
+            {"url_key": item.url_key or item.url, "url": item.url, "portal": item.portal, "status": item.status,
+             "fetched_at": item.crawl_time, "content_type": item.content_type, "etag": item.etag,
+             "last_modified": item.last_modified, "html_gz": html,
+             "article_id": item.article_id or item.duplicate_of, "error": item.error},
+            pk="url_key",
+        )
+        self.counts["pages"] += 1
+
+    def add_article(self, item, record: Record) -> int:
+        article_id = self.next_article_id()
+        story_id = item.story_id or article_id
+        self._attach_to_story(story_id, article_id, item.portal, record)
+        item.story_id = story_id
+        self.db["articles"].insert(article_row(article_id, item, record, self.run_id))
+        self.db["images"].insert_all(
+            {"article_id": article_id, "position": i, "url": img.url, "caption": img.caption, "credit": img.credit}
+            for i, img in enumerate(record.images)
+        )
+        self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
+        self.counts["articles_new"] += 1
+        return article_id
+
+    def _attach_to_story(self, story_id: int, article_id: int, portal: str, record: Record) -> None:
+        """Create the story on its first article; widen its dates and portals on later ones."""
+        published = to_utc_iso(record.published)
+        row = self.db.execute("SELECT portals, first_published, last_published FROM stories WHERE id = ?", [story_id]).fetchone()
+        if row is None:
+            self.db["stories"].insert(
+                {"id": story_id, "first_article_id": article_id, "title": record.title, "first_published": published,
+                 "last_published": published, "portals": json.dumps([portal]), "portal_count": 1, "article_count": 1}
+            )
+            return
+        portals = sorted(set(json.loads(row[0])) | {portal})
+        dates = [d for d in (row[1], row[2], published) if d]
+        self.db.execute(
+            """UPDATE stories SET portals = ?, portal_count = ?, article_count = article_count + 1,
+               first_published = ?, last_published = ? WHERE id = ?""",
+            [json.dumps(portals), len(portals), min(dates, default=None), max(dates, default=None), story_id],
+        )
+
+    def add_alias(self, url_key: str, url: str, article_id: int, seen: str) -> None:
+        self.db["article_urls"].insert(
+            {"url_key": url_key, "url": url, "article_id": article_id, "first_seen": seen}, pk="url_key", ignore=True
+        )
+
+    def touch_article(self, article_id: int, seen: str) -> None:
+        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id])
+        self.counts["duplicates"] += 1
+
+    def add_failure(self, portal: str, url: str, reason: str, status: int | None, at: str | None) -> None:
+        self.db["failures"].insert(
+            {"run_id": self.run_id, "portal": portal, "url": url, "reason": reason, "status": status, "at": at or utc_now()}
+        )
+        self.counts["failures"] += 1
+
+
+def article_row(article_id: int, item, record: Record, run_id: int | None) -> dict[str, Any]:
+    body = record.body_text
+    return {
+        "id": article_id, "portal": item.portal, "url": item.url, "url_key": item.url_key,
+        "canonical_url": item.canonical_url or item.url, "title": record.title, "published": record.published,
+        "published_utc": to_utc_iso(record.published), "modified": record.modified,
+        "author": ", ".join(record.authors) or None, "authors": json.dumps(record.authors, ensure_ascii=False),
+        "source": record.source, "body": body, "language": record.language, "word_count": len(body.split()),
+        "content_hash": item.content_hash, "story_id": item.story_id, "first_seen": item.crawl_time,
+        "last_seen": item.crawl_time, "profile": record.profile, "parser_version": record.parser_version,
+        "layers": json.dumps(record.layers), "crawl_run": run_id,
+    }

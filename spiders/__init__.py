@@ -1,0 +1,1 @@
+"""Spiders discover and fetch portal pages; they never extract fields (pipelines do)."""

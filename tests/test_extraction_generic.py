@@ -1,0 +1,175 @@
+"""Profile-free layers on small hand-written pages (never the evaluation corpus)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extraction.generic import extract_generic
+from crawler.extraction.html import parse_html
+from crawler.extraction.record import Context
+from crawler.extraction.structured import extract_structured
+from crawler.extraction.titles import strip_site_name
+
+VI = Context(url="https://portal.example.vn/tin-tuc/bai-viet.html", languages=("vi",), timezone="Asia/Ho_Chi_Minh")
+EN = Context(url="https://news.example.com/2023/06/13/story", languages=("en",), timezone="UTC", date_order="MDY")
+
+PARAGRAPHS_VI = [
+    "Ngày 21/6, 130 đại biểu là các thành viên Ban Chỉ đạo, Tổ Thư ký, Nhóm cộng tác viên tham gia "
+    "Tập huấn công tác bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm sai trái.",
+    "Phát biểu khai mạc Hội nghị tập huấn, đồng chí Phó Bí thư Thường trực Quận ủy nêu rõ, trong bối "
+    "cảnh, tình hình hiện nay, các thế lực thù địch vẫn ra sức chống phá bằng nhiều thủ đoạn.",
+    "Tại Hội nghị Tập huấn, các đại biểu được chia sẻ các kinh nghiệm thực tiễn, truyền đạt, cung cấp, "
+    "bồi dưỡng kiến thức, nghiệp vụ về phương pháp, kỹ năng viết tin, bài trong thời gian tới.",
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def vi_article(middle: str = "", end: str = "<p>Minh Hảo</p>") -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
+    return page(
+        '<div class="menu"><a href="/">Trang chủ</a><a href="/a">Tin tức</a></div>'
+        '<div class="article">'
+        "<h1>Ban Chỉ đạo 35 quận Ngô Quyền: Tập huấn về đấu tranh</h1>"
+        '<div class="post-date">Print Thứ Tư, 22/06/2022 07:10 Gốc</div>'
+        f'<div class="entry-content">{paragraphs}{middle}{end}</div>'
+        "</div>"
+        '<div class="tin-khac"><h3>Tin khác</h3><ul><li><a href="/x">Một tin khác rất dài về hội nghị</a></li></ul></div>'
+        '<div class="qr-code">QR CODE: Ban Chỉ đạo 35 quận Ngô Quyền</div>'
+        "<footer>Cổng tin tức Thành phố Hải Phòng</footer>",
+        head="<title>Ban Chỉ đạo 35 quận Ngô Quyền: Tập huấn về đấu tranh | Cổng tin tức Hải Phòng</title>"
+        '<meta property="og:site_name" content="Cổng tin tức Hải Phòng">',
+    )
+
+
+def generic(html: str, ctx: Context = VI) -> dict:
+    return extract_generic(parse_html(html), ctx)
+
+
+class TestGenericBody:
+    def test_body_is_the_paragraphs_in_order(self):
+        result = generic(vi_article())
+        assert result["body"] == PARAGRAPHS_VI
+
+    def test_boilerplate_is_excluded(self):
+        text = "\n".join(generic(vi_article())["body"])
+        for furniture in ("Tin khác", "QR CODE", "Trang chủ", "Cổng tin tức Thành phố", "Print"):
+            assert furniture not in text
+
+    def test_end_of_article_byline_goes_to_authors_not_body(self):
+        result = generic(vi_article())
+        assert result["authors"] == ["Minh Hảo"]
+        assert "Minh Hảo" not in result["body"]
+
+    def test_agency_goes_to_source(self):
+        result = generic(vi_article(end="<p>Theo TTXVN</p>"))
+        assert result["source"] == "TTXVN"
+        assert "authors" not in result
+        assert all("TTXVN" not in paragraph for paragraph in result["body"])
+
+    def test_published_from_date_line_not_from_body(self):
+        assert generic(vi_article())["published"] == "2022-06-22T07:10:00+07:00"
+
+    def test_no_date_line_does_not_take_a_body_date(self):
+        html = vi_article().replace("Print Thứ Tư, 22/06/2022 07:10 Gốc", "")
+        html = html.replace("Ngày 21/6,", "Ngày 21/06/2021,")
+        assert "published" not in generic(html)
+
+    def test_title_strips_site_name(self):
+        assert generic(vi_article())["title"] == "Ban Chỉ đạo 35 quận Ngô Quyền: Tập huấn về đấu tranh"
+
+    def test_english_byline_at_top(self):
+        body = "".join(f"<p>{t}</p>" for t in (
+            "The city council approved the new budget on Tuesday, after a long debate about schools, roads and parks.",
+            "Critics said the plan, which raises fees for parking, would hurt small shops in the old town centre.",
+            "The mayor, speaking after the vote, promised a review of the fees within twelve months of the start.",
+        ))
+        html = page(f'<article><h1>Council approves budget</h1><p class="byline">By Jane Doe and John Roe, Staff Writers</p>{body}</article>')
+        result = generic(html, EN)
+        assert result["authors"] == ["Jane Doe", "John Roe"]
+        assert not any("Jane Doe" in p for p in result["body"])
+
+
+class TestCaptions:
+    IMAGE = "https://portal.example.vn/wp-content/uploads/2022/06/hoi-nghi.jpg"
+
+    @pytest.mark.parametrize(
+        "markup",
+        [
+            '<figure><img src="/wp-content/uploads/2022/06/hoi-nghi.jpg"><figcaption>Quang cảnh Hội nghị Tập huấn.</figcaption></figure>',
+            '<div class="wp-caption"><img src="/wp-content/uploads/2022/06/hoi-nghi.jpg"><p class="wp-caption-text">Quang cảnh Hội nghị Tập huấn.</p></div>',
+            '<table class="image"><tr><td><img src="/wp-content/uploads/2022/06/hoi-nghi.jpg"></td></tr><tr><td class="image_desc">Quang cảnh Hội nghị Tập huấn.</td></tr></table>',
+            '<p><img src="/wp-content/uploads/2022/06/hoi-nghi.jpg"></p><p><em>Quang cảnh Hội nghị Tập huấn.</em></p>',
+        ],
+        ids=["figcaption", "wp-caption", "caption-table", "italic-line"],
+    )
+    def test_caption_markups(self, markup):
+        result = generic(vi_article(middle=markup))
+        assert [(i.url, i.caption) for i in result["images"]] == [(self.IMAGE, "Quang cảnh Hội nghị Tập huấn.")]
+        assert not any("Quang cảnh" in p for p in result["body"])
+        assert result["body"] == PARAGRAPHS_VI
+
+    def test_lazy_image_and_credit(self):
+        markup = ('<figure><img src="data:image/gif;base64,R0lGOD" data-src="/img/a.jpg">'
+                  '<figcaption>Các đại biểu tham dự. <span class="credit">Ảnh: Minh Hảo</span></figcaption></figure>')
+        image = generic(vi_article(middle=markup))["images"][0]
+        assert image.url == "https://portal.example.vn/img/a.jpg"
+        assert image.caption == "Các đại biểu tham dự."
+        assert image.credit == "Ảnh: Minh Hảo"
+
+    def test_srcset_takes_largest(self):
+        markup = '<figure><img srcset="/s.jpg 320w, /l.jpg 1280w, /m.jpg 640w"><figcaption>Large one.</figcaption></figure>'
+        assert generic(vi_article(middle=markup))["images"][0].url == "https://portal.example.vn/l.jpg"
+
+
+class TestStructured:
+    def test_json_ld_graph_with_nested_authors(self):
+        data = {"@context": "https://schema.org", "@graph": [
+            {"@type": "WebSite", "name": "Example News"},
+            {"@type": ["NewsArticle"], "headline": "Council approves budget",
+             "datePublished": "2023-06-13T09:30:00+02:00", "dateModified": "2023-06-14T10:00:00+02:00",
+             "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}]},
+        ]}
+        html = page("<h1>Council approves budget</h1>",
+                    head=f'<script type="application/ld+json">{json.dumps(data)}</script>')
+        result = extract_structured(parse_html(html), EN)
+        assert result == {
+            "title": "Council approves budget",
+            "published": "2023-06-13T09:30:00+02:00",
+            "modified": "2023-06-14T10:00:00+02:00",
+            "authors": ["Jane Doe", "John Roe"],
+        }
+
+    def test_open_graph_and_meta(self):
+        head = ('<meta property="og:title" content="Council approves budget – DW – 13.06.2023">'
+                '<meta property="og:site_name" content="DW">'
+                '<meta property="article:published_time" content="2023-06-13T07:10:00Z">'
+                '<meta name="author" content="By Jane Doe">')
+        result = extract_structured(parse_html(page("<p>x</p>", head)), EN)
+        assert result["title"] == "Council approves budget"
+        assert result["published"] == "2023-06-13T07:10:00+00:00"
+        assert result["authors"] == ["Jane Doe"]
+
+    def test_broken_json_ld_is_ignored(self):
+        html = page("<p>x</p>", head='<script type="application/ld+json">{"@type": "NewsArticle", </script>')
+        assert extract_structured(parse_html(html), EN) == {}
+
+    def test_time_element_with_pubdate(self):
+        html = page('<article><time pubdate datetime="2022-06-22T07:10:00+07:00">22/6</time></article>')
+        assert extract_structured(parse_html(html), VI)["published"] == "2022-06-22T07:10:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Tập huấn về đấu tranh | Báo Hải Phòng", "Tập huấn về đấu tranh"),
+        ("Council approves budget – DW – 13.06.2023", "Council approves budget"),
+        ("Nothing to strip here", "Nothing to strip here"),
+    ],
+)
+def test_strip_site_name(raw, expected):
+    assert strip_site_name(raw, {"báo hải phòng", "dw"}) == expected
