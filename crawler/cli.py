@@ -44,8 +44,13 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
               help="SQLite file to write (default: data/muninews.db).")
 @click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra directory of portal profiles (TOML); repeatable.")
+@click.option("--base-url", "base_urls", multiple=True, metavar="PORTAL=URL",
+              help="Serve a portal from another address (a mirror, the replica); repeatable.")
 @click.option("--quiet", is_flag=True, help="Only warnings and the summary (for cron).")
-def crawl(portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...], quiet: bool) -> None:
+def crawl(
+    portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...],
+    base_urls: tuple[str, ...], quiet: bool,
+) -> None:
     """Crawl one portal (or a family of portals) or --all into the database.
 
     Example: muninews crawl replica-city --db data/muninews.db
@@ -55,9 +60,19 @@ def crawl(portal: str | None, all_portals: bool, db_path: Path | None, profile_d
     db_path = db_path or default_db()
     stats = run_crawl(
         "all" if all_portals else portal, SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs),
-        LOG_LEVEL="WARNING" if quiet else "INFO",
+        MUNINEWS_BASE_URLS=_pairs(base_urls), LOG_LEVEL="WARNING" if quiet else "INFO",
     )
     print_summary(db_path, stats)
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not url:
+            raise click.BadParameter(f"expected PORTAL=URL, got {value!r}", param_hint="--base-url")
+        pairs[name] = url
+    return pairs
 
 
 @main.command()
@@ -147,3 +162,12 @@ def print_summary(db_path: Path, stats: dict) -> None:
         f"rejected pages: {stats.get('muninews/extract/rejected', 0)}"
     )
     db.conn.close()
+
+
+def _register_commands() -> None:
+    from crawler.commands import register
+
+    register(main)
+
+
+_register_commands()

@@ -217,7 +217,9 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
 
     A fact is a run of tokens that hold a digit or start with a capital letter; its
     context is the ``width`` tokens on each side (casefolded, facts masked, paragraph breaks
-    and punctuation kept, text edges padded).
+    and punctuation kept). Facts within ``width`` tokens of either end of the text are left
+    out: that is where a republishing portal adds its dateline or its "Theo <source>" line,
+    which would otherwise look like a substituted name.
     """
     tokens = _TOKEN.findall(unicodedata.normalize("NFC", text))
     spans = _fact_spans(tokens)
@@ -230,6 +232,8 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
     for start, end in spans:
         before = padded[start : start + width]
         after = padded[end + width : end + 2 * width]
+        if _EDGE in before or _EDGE in after:
+            continue  # the edges are where republishers add datelines and "Theo ..." lines
         context = "\x1f".join(before + ["\x1e"] + after)
         value = "\x1f".join(_fact_value(token) for token in tokens[start:end])
         pairs.add((_hash64(context), _hash64(value)))

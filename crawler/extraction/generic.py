@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors, looks_like_person, source_of
 from crawler.extraction.dates import parse_date
-from crawler.extraction.images import FoundImage, find_images
+from crawler.extraction.images import find_images
 from crawler.extraction.record import Context
 from crawler.extraction.structured import first_article, json_ld_objects
 from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density
@@ -194,7 +194,7 @@ def best_container(root: etree._Element) -> etree._Element | None:
 
 WIDEN_LEVELS = 6
 MIN_GAIN = 0.1
-MIN_GOOD_SHARE = 0.75
+MIN_GOOD_SHARE = 0.65
 
 
 def _widen(best: etree._Element, good: dict[etree._Element, int]) -> etree._Element:

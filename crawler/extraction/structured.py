@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from lxml import etree
 
 from crawler.extraction import xpaths
-from crawler.extraction.authors import clean_authors, is_agency
+from crawler.extraction.authors import clean_authors
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Context
 from crawler.extraction.textutil import element_text, fold
@@ -34,7 +34,7 @@ def extract_structured(tree: etree._Element, ctx: Context) -> dict[str, Any]:
     fields["published"] = _first_date(ctx, _published_candidates(tree, article))
     fields["modified"] = _first_date(ctx, _modified_candidates(tree, article))
     people = _author_candidates(tree, article)
-    fields["authors"] = [name for name in clean_authors(people) if not _is_publisher(name, publisher)]
+    fields["authors"] = clean_authors(people)
     return {key: value for key, value in fields.items() if value}
 
 
@@ -179,6 +179,3 @@ def _first_date(ctx: Context, candidates: Iterator[str]) -> str | None:
             return parsed
     return None
 
-
-def _is_publisher(name: str, publisher: str | None) -> bool:
-    return bool(publisher) and name.casefold() == publisher.casefold() and not is_agency(name)

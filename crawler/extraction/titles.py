@@ -7,6 +7,7 @@ A headline that two sources agree on (after removing site-name segments) is the 
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -103,7 +104,7 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     candidates += [("meta", m) for m in metas]
     if raw_title:
         candidates.append(("title", raw_title))
-    cleaned = [(source, strip_site_name(fold(text), sites)) for source, text in candidates if fold(text)]
+    cleaned = [(source, strip_site_name(fold(html.unescape(text)), sites)) for source, text in candidates if fold(text)]
     if not cleaned:
         return None
     return _agreed(cleaned, raw_title, sites)

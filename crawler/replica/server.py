@@ -100,6 +100,9 @@ class ReplicaServer:
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
         self.routes = {key: SiteRoutes(site) for key, site in self.replica.sites.items()}
+        # Hooks that may answer a request before routing (fault modes, throttling); each takes
+        # (site key, handler) and returns True when it has answered the request itself.
+        self.interceptors: list[Callable[[str, BaseHTTPRequestHandler], bool]] = []
 
     @property
     def base_urls(self) -> dict[str, str]:
@@ -140,6 +143,8 @@ class ReplicaServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+                if any(intercept(key, self) for intercept in owner.interceptors):
+                    return
                 status, headers, body = owner.routes[key].handle(self.path)
                 owner._record(RequestLog(key, "GET", self.path, status, dict(self.headers.items())))
                 self.send_response(status)

@@ -1,0 +1,27 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make demo   build the virtualenv, serve the replica portal, crawl it into data/muninews.db
+#   make test   build the virtualenv and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/muninews demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+serve: $(STAMP)
+	$(BIN)/muninews serve
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-*

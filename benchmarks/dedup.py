@@ -1,0 +1,472 @@
+"""Story dedup benchmark: grouping quality on labelled synthetic data, and cost as the database grows.
+
+    python benchmarks/dedup.py            # 200,000 articles, checkpoints 10k/100k/200k
+    python benchmarks/dedup.py --quick    # 20,000 articles, checkpoints 2k/10k/20k (< 1 min)
+
+Sections:
+
+1. **Quality**: a labelled set of Vietnamese-like articles: stories with syndicated variants
+   (caption or paragraph dropped, "Theo ..." line added, decomposed Unicode, reflowed
+   whitespace, date spelled 21-6 instead of 21/6), template families (weekly schedules,
+   weather bulletins, appointments, power cuts, citizen reception days; siblings differ
+   only in dates, numbers, names; some instances syndicated too), and different stories
+   that open with the same long boilerplate paragraph. Prints exact-Jaccard ranges per
+   pair class and a threshold sweep with and without the fact check: the evidence behind
+   the defaults in ``crawler/similarity.py``.
+2. **Cost**: articles inserted through ``StoryIndex.assign`` into a real SQLite file; the
+   mean cost of one more article (500 timed inserts) at each checkpoint, beside two
+   in-memory baselines fed the same texts in the same run: datasketch ``MinHashLSH`` and a
+   naive all-pairs signature scan.
+
+The last line is machine-readable:
+``story_precision=… story_recall=… cost_ratio=… peak_mb=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from crawler.similarity import (  # noqa: E402
+    DEFAULT_SHINGLE_SIZE,
+    DEFAULT_THRESHOLD,
+    StoryIndex,
+    pairs_from_groups,
+    score_grouping,
+    shingle_hashes,
+)
+
+TIMED_INSERTS = 500
+
+# --- a Vietnamese-like vocabulary -----------------------------------------------------------
+
+SYLLABLES = (
+    "các của và là có được cho trong với những một này đã đến người công tác cán bộ nhân dân "
+    "phát triển kinh tế xã hội quận phường thành phố tổ chức thực hiện chương trình kế hoạch "
+    "nhiệm vụ năm tới đồng chí lãnh đạo ban chỉ đạo hội nghị triển khai tuyên truyền đảng viên "
+    "chính quyền địa phương đơn vị nâng cao hiệu quả chất lượng công trình dự án đầu tư xây dựng "
+    "hạ tầng giao thông đô thị môi trường vệ sinh an toàn thực phẩm y tế giáo dục học sinh trường "
+    "học văn hóa thể thao du lịch lễ hội truyền thống kỷ niệm ngày thành lập tập huấn kỹ năng kiến "
+    "thức nghiệp vụ phương pháp kiểm tra giám sát đánh giá kết quả báo cáo tổng kết sơ kết biểu "
+    "dương khen thưởng tập thể cá nhân thành tích xuất sắc phong trào thi đua yêu nước doanh nghiệp "
+    "hộ gia đình khu dân cư mặt trận đoàn thể hội phụ nữ đoàn thanh niên cựu chiến binh nông dân "
+    "lao động việc làm bảo hiểm chính sách an sinh hỗ trợ người nghèo cận nghèo khó khăn quà tặng "
+    "trao tặng thăm hỏi động viên tinh thần trách nhiệm đồng thời tiếp tục đẩy mạnh quan tâm chú "
+    "trọng phối hợp chặt chẽ ngành cấp sở ban thông tin truyền thông cải cách hành chính chuyển đổi "
+    "số dịch vụ trực tuyến hồ sơ thủ tục giải quyết kịp thời đúng quy định pháp luật phòng chống "
+    "thiên tai bão lũ cháy nổ dịch bệnh tiêm chủng vắc xin sức khỏe cộng đồng trật tự an ninh"
+).split()
+SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý Trịnh Đinh Mai".split()
+MIDDLE = "Văn Thị Quang Minh Đức Thanh Hữu Ngọc Thu Hồng Xuân Bá".split()
+GIVEN = "An Bình Cường Dũng Hà Hải Hạnh Hoa Hùng Lan Long Nam Phong Quân Sơn Tâm Thảo Trường Tuấn Yến".split()
+PLACES = (
+    "Ngô Quyền|Lê Chân|Hồng Bàng|Hải An|Kiến An|Đồ Sơn|Dương Kinh|An Dương|Thủy Nguyên|Tiên Lãng|"
+    "Vĩnh Bảo|Cát Hải|Máy Chai|Lạch Tray|Đông Khê|Cầu Đất|Gia Viên|Lạc Viên|Vạn Mỹ|Cầu Tre"
+).split("|")
+PORTALS = ["Cổng TTĐT quận Ngô Quyền", "Cổng TTĐT quận Lê Chân", "Báo Hải Phòng", "Cổng TTĐT thành phố"]
+POSITIONS = ["Phó Chủ tịch UBND phường", "Trưởng phòng Nội vụ", "Chánh Văn phòng HĐND và UBND", "Phó Trưởng phòng Y tế"]
+
+
+def name(rng: random.Random) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def date(rng: random.Random) -> str:
+    return f"{rng.randint(1, 28)}/{rng.randint(1, 12)}"
+
+
+def sentence(rng: random.Random, length: int | None = None) -> str:
+    words = rng.choices(SYLLABLES, k=length or rng.randint(12, 26))
+    if rng.random() < 0.5:
+        words.insert(rng.randrange(len(words)), f"đồng chí {name(rng)}")
+    if rng.random() < 0.4:
+        words.insert(rng.randrange(len(words)), f"{rng.randint(2, 900)} {rng.choice(SYLLABLES)}")
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), f"phường {rng.choice(PLACES)}")
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
+
+
+@dataclass
+class Story:
+    """An article body as blocks, so variants can drop or add whole blocks."""
+
+    paragraphs: list[str]
+    captions: dict[int, str]  # caption after paragraph i
+    author: str
+
+    def text(self) -> str:
+        blocks = []
+        for index, block in enumerate(self.paragraphs):
+            blocks.append(block)
+            if index in self.captions:
+                blocks.append(self.captions[index])
+        blocks.append(self.author)
+        return "\n\n".join(blocks)
+
+
+def make_story(rng: random.Random, paragraphs: int | None = None) -> Story:
+    count = paragraphs or rng.randint(4, 7)
+    body = [f"Ngày {date(rng)}, " + paragraph(rng)[0].lower() + paragraph(rng)[1:]]
+    body += [paragraph(rng) for _ in range(count - 1)]
+    captions = {i: sentence(rng, rng.randint(5, 10)) for i in rng.sample(range(count), k=min(count, rng.randint(1, 3)))}
+    return Story(body, captions, name(rng).split(" ", 1)[1])
+
+
+def syndicate(story: Story, rng: random.Random) -> str:
+    """A copy as another portal publishes it: some of the edits syndication really makes."""
+    paragraphs = list(story.paragraphs)
+    captions = dict(story.captions)
+    for index in rng.sample(sorted(captions), k=rng.randint(0, len(captions))):
+        del captions[index]
+    if len(paragraphs) >= 5 and rng.random() < 0.4:
+        dropped = rng.randrange(1, len(paragraphs))
+        paragraphs = paragraphs[:dropped] + paragraphs[dropped + 1 :]
+        captions = {(i if i < dropped else i - 1): c for i, c in captions.items() if i != dropped}
+    text = Story(paragraphs, captions, story.author).text()
+    if rng.random() < 0.5:
+        text += f"\n\nTheo {rng.choice(PORTALS)}"
+    if rng.random() < 0.3:
+        text = text.replace("/", "-", 1)  # "21/6" written "21-6" on the other portal
+    if rng.random() < 0.3:
+        text = text.replace("\n\n", "\n").replace(". ", ".  ")
+    if rng.random() < 0.3:
+        text = unicodedata.normalize("NFD", text)
+    return text
+
+
+# --- template families --------------------------------------------------------------------
+
+
+def weekly_schedule(rng: random.Random, week: int) -> str:
+    activities = [
+        "Chủ tịch UBND quận dự họp giao ban công tác tuần tại phòng họp số 1",
+        "Phó Chủ tịch UBND quận kiểm tra tiến độ các công trình xây dựng cơ bản trên địa bàn",
+        "Thường trực UBND quận tiếp công dân định kỳ tại Trụ sở tiếp công dân quận",
+        "Chủ tịch UBND quận dự Hội nghị Thành ủy mở rộng",
+        "Phó Chủ tịch UBND quận làm việc với các phòng chuyên môn về công tác cải cách hành chính",
+        "Lãnh đạo UBND quận dự lễ kỷ niệm ngày thành lập và trao tặng quà cho các gia đình chính sách",
+        "Phó Chủ tịch UBND quận chủ trì họp Ban chỉ đạo phòng chống thiên tai và tìm kiếm cứu nạn",
+    ]
+    start = 3 + 7 * week
+    lines = [f"Lịch công tác tuần của Thường trực UBND quận Ngô Quyền từ ngày {start % 28 + 1}/{6 + start // 28} đến ngày {(start + 4) % 28 + 1}/{6 + (start + 4) // 28}/2023."]
+    for offset, weekday in enumerate(["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu"]):
+        day = f"{(start + offset) % 28 + 1}/{6 + (start + offset) // 28}"
+        lines.append(f"{weekday}, ngày {day}:")
+        for hour in rng.sample(["7h30", "8h00", "9h00", "14h00", "15h30"], k=2):
+            lines.append(f"{hour}: {rng.choice(activities)}.")
+    return "\n".join(lines)
+
+
+def weather_bulletin(rng: random.Random, day: int) -> str:
+    low = rng.randint(18, 26)
+    high = low + rng.randint(4, 9)
+    return "\n".join(
+        [
+            f"Bản tin dự báo thời tiết thành phố Hải Phòng ngày {day % 28 + 1}/{day // 28 % 12 + 1}/2023.",
+            f"Đêm {day % 28 + 1} ngày {(day + 1) % 28 + 1}/{day // 28 % 12 + 1} có mây, đêm không mưa, ngày nắng; gió đông nam cấp {rng.randint(2, 5)}.",
+            f"Nhiệt độ thấp nhất từ {low} đến {low + 2} độ C, nhiệt độ cao nhất từ {high} đến {high + 2} độ C.",
+            f"Độ ẩm không khí từ {rng.randint(55, 75)} đến {rng.randint(76, 95)} phần trăm.",
+            "Vùng biển Hải Phòng có mưa rào và dông rải rác, trong mưa dông đề phòng lốc xoáy và gió giật mạnh.",
+            "Tầm nhìn xa trên 10 km, giảm xuống 4 đến 10 km trong mưa. Biển động nhẹ, sóng cao 0,5 đến 1,0 m.",
+            "Trung tâm Khí tượng Thủy văn thành phố Hải Phòng.",
+        ]
+    )
+
+
+def appointment(rng: random.Random, index: int) -> str:
+    person = name(rng)
+    place = rng.choice(PLACES)
+    return "\n\n".join(
+        [
+            f"Chiều ngày {date(rng)}, UBND quận tổ chức Hội nghị công bố và trao Quyết định về công tác cán bộ.",
+            f"Tại Hội nghị, đại diện lãnh đạo Phòng Nội vụ quận đã công bố Quyết định số {rng.randint(100, 9999)}/QĐ-UBND "
+            f"của Chủ tịch UBND quận về việc bổ nhiệm ông {person} giữ chức vụ {rng.choice(POSITIONS)} {place}, "
+            f"thời hạn giữ chức vụ là {rng.choice([3, 5])} năm kể từ ngày ký.",
+            "Phát biểu giao nhiệm vụ, đồng chí Chủ tịch UBND quận chúc mừng và đề nghị cán bộ được bổ nhiệm tiếp tục "
+            "phát huy năng lực, trình độ chuyên môn, đoàn kết, cùng tập thể lãnh đạo đơn vị hoàn thành tốt nhiệm vụ được giao, "
+            "góp phần thực hiện thắng lợi các chỉ tiêu phát triển kinh tế xã hội của quận.",
+            f"Thay mặt cán bộ được bổ nhiệm, ông {person} cảm ơn sự tin tưởng của lãnh đạo quận và hứa sẽ nỗ lực hết mình, "
+            "không ngừng học tập, rèn luyện để hoàn thành tốt nhiệm vụ.",
+        ]
+    )
+
+
+def power_cut(rng: random.Random, index: int) -> str:
+    streets = ", ".join(rng.sample(PLACES, k=3))
+    return "\n\n".join(
+        [
+            f"Công ty TNHH MTV Điện lực Hải Phòng thông báo tạm ngừng cung cấp điện để bảo dưỡng, sửa chữa lưới điện ngày {date(rng)}/2023.",
+            f"Thời gian: từ {rng.choice(['7h00', '7h30', '8h00'])} đến {rng.choice(['11h00', '15h00', '17h30'])}.",
+            f"Khu vực mất điện: một phần các phường {streets}; trạm biến áp {rng.choice(PLACES)} {rng.randint(1, 12)}.",
+            "Trong thời gian tạm ngừng cung cấp điện, đề nghị khách hàng coi như lưới điện vẫn có điện để đảm bảo an toàn. "
+            "Công ty Điện lực rất mong khách hàng thông cảm. Mọi thông tin xin liên hệ tổng đài chăm sóc khách hàng.",
+        ]
+    )
+
+
+def reception_day(rng: random.Random, index: int) -> str:
+    leader = rng.choice(["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Quang Trường"])
+    return "\n\n".join(
+        [
+            f"Thông báo lịch tiếp công dân định kỳ của Chủ tịch UBND quận tháng {index % 12 + 1}/2023.",
+            f"Đồng chí {leader}, Chủ tịch UBND quận tiếp công dân định kỳ vào ngày {rng.randint(10, 20)}/{index % 12 + 1}/2023 "
+            "tại Trụ sở tiếp công dân quận, số 5 đường Lạch Tray.",
+            "Công dân đến trình bày khiếu nại, tố cáo, kiến nghị, phản ánh mang theo giấy tờ tùy thân và các tài liệu liên quan. "
+            "Trường hợp ủy quyền phải có giấy ủy quyền theo quy định của pháp luật.",
+            "Ban Tiếp công dân quận trân trọng thông báo để công dân được biết.",
+        ]
+    )
+
+
+TEMPLATE_FAMILIES = [weekly_schedule, weather_bulletin, appointment, power_cut, reception_day]
+
+
+def boilerplate_story(rng: random.Random, shared: str) -> str:
+    """A different story opening with the campaign paragraph many portals paste verbatim."""
+    own = make_story(rng, paragraphs=rng.randint(2, 3))
+    return shared + "\n\n" + own.text()
+
+
+# --- labelled set ---------------------------------------------------------------------------
+
+
+def labelled_corpus(seed: int = 7, stories: int = 150, families: int = 5, siblings: int = 12) -> tuple[list[str], list[int], list[str]]:
+    """(texts, story labels, kinds) in publication order: syndicated stories, template families, boilerplate pairs."""
+    rng = random.Random(seed)
+    items: list[tuple[str, int, str]] = []
+    label = 0
+    for _ in range(stories):
+        story = make_story(rng)
+        items.append((story.text(), label, "story"))
+        for _ in range(rng.randint(1, 3)):
+            items.append((syndicate(story, rng), label, "story"))
+        label += 1
+    for family in TEMPLATE_FAMILIES[:families]:
+        for index in range(siblings):
+            text = family(rng, index)
+            items.append((text, label, "template"))
+            if rng.random() < 0.4:
+                copy = text + (f"\n\nTheo {rng.choice(PORTALS)}" if rng.random() < 0.5 else "")
+                items.append((unicodedata.normalize("NFD", copy) if rng.random() < 0.5 else copy, label, "template"))
+            label += 1
+    for _ in range(30):
+        shared = "\n\n".join(paragraph(rng) for _ in range(3))
+        for _ in range(3):
+            items.append((boilerplate_story(rng, shared), label, "boilerplate"))
+            label += 1
+    rng.shuffle(items)
+    return [t for t, _, _ in items], [l for _, l, _ in items], [k for _, _, k in items]
+
+
+def run_grouping(texts: list[str], **index_options) -> dict[int, int]:
+    """Assign every text through a fresh in-memory StoryIndex; item -> predicted story."""
+    conn = sqlite3.connect(":memory:")
+    index = StoryIndex(conn, **index_options)
+    index.ensure_schema()
+    return {item: index.assign(item, text) for item, text in enumerate(texts)}
+
+
+def exact_jaccard(first: str, second: str, shingle_size: int) -> float:
+    a, b = shingle_hashes(first, shingle_size), shingle_hashes(second, shingle_size)
+    union = np.union1d(a, b).size
+    return np.intersect1d(a, b).size / union if union else 1.0
+
+
+def jaccard_by_class(texts: list[str], labels: list[int], kinds: list[str], shingle_size: int) -> dict[str, list[float]]:
+    """Exact Jaccard of every pair that matters: same story, template siblings, boilerplate neighbours."""
+    by_class: dict[str, list[float]] = {"syndicated copies": [], "template siblings": [], "boilerplate stories": []}
+    groups: dict[tuple[str, int], list[int]] = {}
+    for item, (label, kind) in enumerate(zip(labels, kinds)):
+        groups.setdefault((kind, label), []).append(item)
+    story_groups = [m for (kind, _), m in groups.items() if kind == "story"]
+    for members in story_groups:
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                by_class["syndicated copies"].append(exact_jaccard(texts[a], texts[b], shingle_size))
+    for kind, key in (("template", "template siblings"), ("boilerplate", "boilerplate stories")):
+        firsts = [m[0] for (k, _), m in sorted(groups.items()) if k == kind]
+        for i, a in enumerate(firsts):
+            for b in firsts[i + 1 : i + 13]:
+                by_class[key].append(exact_jaccard(texts[a], texts[b], shingle_size))
+    return by_class
+
+
+def quality_section(quick: bool) -> tuple[float, float]:
+    texts, labels, kinds = labelled_corpus(stories=80 if quick else 150)
+    truth = pairs_from_groups(dict(enumerate(labels)))
+    print(f"\n== Story grouping on a labelled synthetic set: {len(texts)} articles, {len(truth)} true pairs")
+    print(f"{'class of pair':22} {'n':>6} {'min':>6} {'p10':>6} {'median':>7} {'p90':>6} {'max':>6}   exact Jaccard, {DEFAULT_SHINGLE_SIZE}-word shingles")
+    for key, values in jaccard_by_class(texts, labels, kinds, DEFAULT_SHINGLE_SIZE).items():
+        v = np.array(values)
+        print(f"{key:22} {len(v):6d} {v.min():6.2f} {np.quantile(v, 0.1):6.2f} {np.median(v):7.2f} {np.quantile(v, 0.9):6.2f} {v.max():6.2f}")
+    thresholds = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] if not quick else [0.3, 0.5, 0.7, 0.9]
+    print(f"\n{'threshold':>9} {'shingle':>7} {'checks':>22} {'precision':>9} {'recall':>7}")
+    configurations = [(t, DEFAULT_SHINGLE_SIZE, True, 0.8) for t in thresholds]
+    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.0) for t in thresholds]
+    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.8) for t in thresholds]
+    configurations += [(DEFAULT_THRESHOLD, k, True, 0.8) for k in (3, 5)]
+    chosen = (0.0, 0.0)
+    for threshold, shingle, facts, containment in configurations:
+        predicted = pairs_from_groups(
+            run_grouping(texts, threshold=threshold, shingle_size=shingle, verify_facts=facts, min_containment=containment)
+        )
+        precision, recall = score_grouping(truth, predicted)
+        checks = ("containment+facts" if facts else "containment") if containment else "jaccard only"
+        marker = ""
+        if (threshold, shingle, facts, containment) == (DEFAULT_THRESHOLD, DEFAULT_SHINGLE_SIZE, True, 0.8):
+            chosen, marker = (precision, recall), "  <- defaults"
+        print(f"{threshold:9.1f} {shingle:7d} {checks:>22} {precision:9.3f} {recall:7.3f}{marker}")
+    return chosen
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def stream_article(rng: random.Random, recent: list[Story], family_counters: list[int]) -> str:
+    """One article of a realistic stream: mostly new stories, some syndicated, some templated."""
+    roll = rng.random()
+    if roll < 0.06 and recent:
+        return syndicate(rng.choice(recent), rng)
+    if roll < 0.11:
+        family = rng.randrange(len(TEMPLATE_FAMILIES))
+        family_counters[family] += 1
+        return TEMPLATE_FAMILIES[family](rng, family_counters[family])
+    story = make_story(rng)
+    recent.append(story)
+    if len(recent) > 200:
+        recent.pop(0)
+    return story.text()
+
+
+def article_stream(total: int, seed: int = 11):
+    rng = random.Random(seed)
+    recent: list[Story] = []
+    counters = [0] * len(TEMPLATE_FAMILIES)
+    for _ in range(total):
+        yield stream_article(rng, recent, counters)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def cost_section(total: int, checkpoints: list[int]) -> tuple[float, float, dict]:
+    """Insert ``total`` articles into a SQLite file; per-article ms over the 500 inserts ending at each checkpoint."""
+    directory = tempfile.mkdtemp(prefix="muninews-dedup-")
+    path = os.path.join(directory, "dedup.sqlite")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    index = StoryIndex(conn)
+    index.ensure_schema()
+    conn.commit()
+    ours: dict[int, float] = {}
+    window_start = {c - TIMED_INSERTS for c in checkpoints}
+    started = time.perf_counter()
+    window_clock = 0.0
+    for article_id, text in enumerate(article_stream(total), start=1):
+        if article_id - 1 in window_start:
+            window_clock = time.perf_counter()
+        index.assign(article_id, text)
+        if article_id % 1000 == 0:
+            conn.commit()  # a pipeline commits in batches
+        if article_id in checkpoints:
+            conn.commit()
+            ours[article_id] = (time.perf_counter() - window_clock) * 1000 / TIMED_INSERTS
+    conn.commit()
+    elapsed = time.perf_counter() - started
+    our_peak = peak_mb()
+    stories = conn.execute("SELECT COUNT(DISTINCT story_id) FROM dedup_signatures").fetchone()[0]
+    conn.close()
+    size_mb = os.path.getsize(path) / 2**20
+    print(f"\n== Cost: {total:,} articles into {path} ({size_mb:.0f} MB, {stories:,} stories, {elapsed:.0f} s total)")
+    baselines = baseline_costs(total, checkpoints)
+    print(f"{'articles':>9} {'StoryIndex ms':>14} {'datasketch LSH ms':>18} {'all-pairs scan ms':>18} {'ours/datasketch':>16}")
+    for checkpoint in checkpoints:
+        lsh_ms, scan_ms = baselines[checkpoint]
+        print(f"{checkpoint:9,d} {ours[checkpoint]:14.3f} {lsh_ms:18.3f} {scan_ms:18.3f} {ours[checkpoint] / lsh_ms:16.2f}")
+    first, last = checkpoints[0], checkpoints[-1]
+    lsh_ratio = baselines[last][0] / baselines[first][0]
+    scan_ratio = baselines[last][1] / baselines[first][1]
+    ratio = ours[last] / ours[first]
+    print(f"{'last/first':>9} {ratio:14.2f} {lsh_ratio:18.2f} {scan_ratio:18.2f}")
+    print(f"peak RSS while building StoryIndex: {our_peak:.0f} MB (whole process after baselines: {peak_mb():.0f} MB)")
+    os.remove(path)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    os.rmdir(directory)
+    return ratio, our_peak, ours
+
+
+def baseline_costs(total: int, checkpoints: list[int]) -> dict[int, tuple[float, float]]:
+    """Same texts, in memory: datasketch MinHashLSH (query + insert) and a naive scan of all signatures."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=128)
+    window_start = {c - TIMED_INSERTS for c in checkpoints}
+    matrix = np.empty((total, 128), dtype=np.uint32)
+    results: dict[int, tuple[float, float]] = {}
+    lsh_clock = 0.0
+    scan_total = 0.0
+    timing = False
+    for article_id, text in enumerate(article_stream(total), start=1):
+        if article_id - 1 in window_start:
+            lsh_clock, scan_total, timing = 0.0, 0.0, True
+        began = time.perf_counter()
+        minhash = MinHash(num_perm=128)
+        minhash.update_batch([w.encode("utf-8") for w in _shingles_text(text)])
+        lsh.query(minhash)
+        lsh.insert(article_id, minhash, check_duplication=False)
+        if timing:
+            lsh_clock += time.perf_counter() - began
+            began = time.perf_counter()
+            signature = minhash.hashvalues.astype(np.uint32)
+            scores = (matrix[: article_id - 1] == signature).mean(axis=1)
+            _ = np.flatnonzero(scores >= DEFAULT_THRESHOLD)
+            scan_total += time.perf_counter() - began
+        matrix[article_id - 1] = minhash.hashvalues.astype(np.uint32)
+        if article_id in checkpoints:
+            results[article_id] = (lsh_clock * 1000 / TIMED_INSERTS, scan_total * 1000 / TIMED_INSERTS)
+            timing = False
+    return results
+
+
+def _shingles_text(text: str) -> list[str]:
+    from crawler.similarity import normalize_text
+
+    words = normalize_text(text).split()
+    size = min(DEFAULT_SHINGLE_SIZE, len(words))
+    return sorted({" ".join(words[i : i + size]) for i in range(len(words) - size + 1)})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 articles instead of 200,000 (< 1 min)")
+    args = parser.parse_args(argv)
+    total, checkpoints = (20_000, [2_000, 10_000, 20_000]) if args.quick else (200_000, [10_000, 100_000, 200_000])
+    precision, recall = quality_section(args.quick)
+    ratio, our_peak, _ = cost_section(total, checkpoints)
+    print(f"story_precision={precision:.3f} story_recall={recall:.3f} cost_ratio={ratio:.2f} peak_mb={our_peak:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
