@@ -69,6 +69,10 @@ import numpy as np
 #: A band returns at most this many (most recent) articles: keeps lookups flat when a
 #: template family has filled one bucket with hundreds of siblings.
 BUCKET_CAP = 64
+#: LSH bands are tuned for ``threshold * LSH_SLACK`` so pairs just above the threshold are
+#: still found (at 0.5: 32 bands of 4 rows, P(candidate | J=0.55) = 0.97 instead of 0.76
+#: with bands tuned for 0.5); verification then applies the real threshold.
+LSH_SLACK = 0.8
 #: Non-fact tokens on each side of a fact that make up its context.
 CONTEXT_WIDTH = 3
 
@@ -364,7 +368,7 @@ class StoryIndex:
         self.min_containment = min_containment
         self.bucket_cap = bucket_cap
         self.verify_facts = verify_facts
-        self.bands, self.rows = _cached_lsh_params(threshold, num_perm)
+        self.bands, self.rows = _cached_lsh_params(round(threshold * LSH_SLACK, 2), num_perm)
         self.minhasher = MinHasher(num_perm)
         self._band_query = (
             "SELECT article_id FROM dedup_bands WHERE band = ? AND bucket = ? ORDER BY article_id DESC LIMIT ?"
@@ -479,10 +483,14 @@ class StoryIndex:
         self._store(article_id, story_id, self.fingerprint(text))
 
     def assign(self, article_id: int, text: str) -> int:
-        """Story of the best match (exact first), or a new story numbered ``article_id``; then store."""
+        """The earliest story among verified matches, or a new story numbered ``article_id``; then store.
+
+        Earliest rather than best: every verified match is the same story, and joining the
+        oldest one reconnects copies that arrived before a link between them was seen.
+        """
         fingerprint = self.fingerprint(text)
         found = self.matches(fingerprint)
-        story_id = found[0].story_id if found else article_id
+        story_id = min(m.story_id for m in found) if found else article_id
         self._store(article_id, story_id, fingerprint)
         return story_id
 

@@ -38,6 +38,8 @@ class SiteRoutes:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.slugs = site.by_slug()
+        # Swappable renderer: a test can "redesign" a live site by assigning another function.
+        self.render_article: Callable[..., str] = templates.article_page
         self.routes: list[tuple[re.Pattern[str], Callable[..., Response]]] = [
             (re.compile(r"^/$"), self.home),
             (re.compile(r"^/category/(?P<cat>[a-z0-9-]+)/(?:page/(?P<num>\d+)/)?$"), self.category),
@@ -73,7 +75,7 @@ class SiteRoutes:
         if article is None:
             return self.not_found()
         related = [self.slugs[s] for s in article.related]
-        return _html(templates.article_page(self.site, article, related))
+        return _html(self.render_article(self.site, article, related))
 
     def image(self) -> Response:
         return 200, {"Content-Type": "image/jpeg"}, _JPEG
