@@ -140,7 +140,7 @@ def record_json(record) -> dict:
 
 
 def print_summary(db_path: Path, stats: dict) -> None:
-    """Articles per portal, duplicates skipped and failures of the latest run."""
+    """Per portal: articles stored, and what this run found new, changed, unchanged or gone."""
     from rich.console import Console
     from rich.table import Table
 
@@ -149,26 +149,20 @@ def print_summary(db_path: Path, stats: dict) -> None:
     db = open_db(db_path)
     run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
     rows = db.execute(
-        """SELECT p.name,
-                  (SELECT count(*) FROM articles a WHERE a.portal = p.name) AS total,
-                  (SELECT count(*) FROM articles a WHERE a.portal = p.name AND a.crawl_run = :run) AS new,
-                  (SELECT count(*) FROM failures f WHERE f.portal = p.name AND f.run_id = :run) AS failures
-           FROM portals p ORDER BY p.name""",
-        {"run": run},
+        """SELECT c.portal, (SELECT count(*) FROM articles a WHERE a.portal = c.portal) AS total,
+                  c.pages_fetched, c.articles_new, c.updated, c.unchanged + c.not_modified, c.skipped, c.removed,
+                  c.duplicates, c.failures
+           FROM crawl_run_portals c WHERE c.run_id = ? ORDER BY c.portal""",
+        [run],
     ).fetchall()
+    headers = ("portal", "articles", "fetched", "new", "updated", "unchanged", "skipped", "removed", "duplicates",
+               "failures")
     table = Table(title=f"muninews crawl run {run} → {db_path}")
-    for column in ("portal", "articles (all)", "new this run", "failures this run"):
-        table.add_column(column, justify="right" if column != "portal" else "left")
-    for name, total, new, failures in rows:
-        table.add_row(name, str(total), str(new), str(failures))
-    console = Console()
-    console.print(table)
-    duplicates = sum(v for k, v in stats.items() if k.startswith("muninews/dedup/"))
-    console.print(
-        f"pages fetched: {stats.get('muninews/pages_fetched', 0)}, duplicates skipped: {duplicates}, "
-        f"fetch failures: {stats.get('muninews/fetch_failures', 0)}, "
-        f"rejected pages: {stats.get('muninews/extract/rejected', 0)}"
-    )
+    for header in headers:
+        table.add_column(header, justify="left" if header == "portal" else "right")
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    Console().print(table)
     db.conn.close()
 
 

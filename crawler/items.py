@@ -23,7 +23,8 @@ class PageItem:
     url_key: str | None = None
     canonical_url: str | None = None
     content_hash: str | None = None
-    duplicate_of: int | None = None  # article id this page repeats (same URL key or same text)
+    duplicate_of: int | None = None  # article id this page repeats at another URL (same text)
+    change: str | None = None  # new | updated | unchanged | removed | duplicate (set by dedup)
     story_id: int | None = None
     article_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False)

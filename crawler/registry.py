@@ -70,10 +70,21 @@ class ParserVersion:
 
 @dataclass(frozen=True)
 class Discovery:
+    """How a portal's articles are found. ``sources`` are tried in order, cheapest first; with
+    ``mode = "first"`` the first source that yields article links is used alone, with ``"all"``
+    every source runs (the crawl's dupefilter merges what they find)."""
+
+    sources: tuple[str, ...] = ("wpjson", "sitemap", "feed", "listing")
+    mode: str = "first"
+    wpjson_path: str = "/wp-json/wp/v2/posts"
+    sitemap_paths: tuple[str, ...] = ("/sitemap.xml",)
+    feed_paths: tuple[str, ...] = ("/feed/",)
     start_paths: tuple[str, ...] = ("/",)
     article_links: str = "a"
     next_page: str | None = None
     article_url_pattern: str | None = None
+    # Re-fetch (conditionally) stored articles published within this many days on every run.
+    revisit_days: float = 3.0
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,9 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 200,  # same URL, same text, same story across portals
     "pipelines.store.StorePipeline": 300,  # batched writes into SQLite
 }
+
+# --- Incremental crawling ----------------------------------------------------------------------
+# Read fetch state from the database so reruns fetch only what is new or may have changed.
+MUNINEWS_INCREMENTAL = True
+# Only articles published (or changed) on or after this date (ISO 8601); None = no bound.
+MUNINEWS_SINCE = None

@@ -32,6 +32,7 @@ class Storage:
         self.store_html = store_html
         self.db: sqlite_utils.Database | None = None
         self.run_id: int | None = None
+        self.portal_names: list[str] = []
         self._pending = 0
         self.counts: dict[str, int] = {"pages": 0, "articles_new": 0, "duplicates": 0, "failures": 0}
 
@@ -50,6 +51,7 @@ class Storage:
         if self.db is not None:
             return
         self.db = open_db(self.path)
+        self.portal_names = [p["name"] for p in portals]
         self.db["portals"].upsert_all(portals, pk="name")
         self.run_id = self.db["crawl_runs"].insert(
             {"started": utc_now(), "portals": json.dumps(sorted(p["name"] for p in portals))}
@@ -65,6 +67,7 @@ class Storage:
              "duplicates": self.counts["duplicates"], "failures": self.counts["failures"],
              "stats": json.dumps(stats or {}, default=str)},
         )
+        self.db["crawl_run_portals"].insert_all(per_portal_counts(self.run_id, self.portal_names, stats or {}), replace=True)
         self.db.conn.commit()
         self.db.conn.close()
         self.db = None
@@ -95,6 +98,10 @@ class Storage:
         row = self.db.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
         return (row[0], row[1]) if row else None
 
+    def hash_of(self, article_id: int) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
     def next_article_id(self) -> int:
         row = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
         return row[0]
@@ -111,19 +118,30 @@ class Storage:
         )
         self.counts["pages"] += 1
 
+    def refresh_page(self, item) -> None:
+        """A 304 (the stored copy is still current) or a 404/410 of a stored article (keep its last
+        HTML for re-extraction): only the status and the fetch time move."""
+        self.db.execute(
+            "UPDATE pages SET fetched_at = ?, status = ? WHERE url_key = ?", [item.crawl_time, item.status, item.url_key]
+        )
+        self.counts["pages"] += 1
+
     def add_article(self, item, record: Record) -> int:
         article_id = self.next_article_id()
         story_id = item.story_id or article_id
         self._attach_to_story(story_id, article_id, item.portal, record)
         item.story_id = story_id
         self.db["articles"].insert(article_row(article_id, item, record, self.run_id))
+        self._insert_images(article_id, record)
+        self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
+        self.counts["articles_new"] += 1
+        return article_id
+
+    def _insert_images(self, article_id: int, record: Record) -> None:
         self.db["images"].insert_all(
             {"article_id": article_id, "position": i, "url": img.url, "caption": img.caption, "credit": img.credit}
             for i, img in enumerate(record.images)
         )
-        self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
-        self.counts["articles_new"] += 1
-        return article_id
 
     def _attach_to_story(self, story_id: int, article_id: int, portal: str, record: Record) -> None:
         """Create the story on its first article; widen its dates and portals on later ones."""
@@ -148,15 +166,52 @@ class Storage:
             {"url_key": url_key, "url": url, "article_id": article_id, "first_seen": seen}, pk="url_key", ignore=True
         )
 
-    def touch_article(self, article_id: int, seen: str) -> None:
-        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id])
-        self.counts["duplicates"] += 1
+    def touch_article(self, article_id: int, seen: str, duplicate: bool = True) -> None:
+        self.db.execute("UPDATE articles SET last_seen = ?, removed_at = NULL WHERE id = ?", [seen, article_id])
+        if duplicate:
+            self.counts["duplicates"] += 1
+
+    def update_article(self, article_id: int, item, record: Record) -> None:
+        """An edited article keeps its row (and id); the text it replaces moves to article_versions."""
+        old = self.db.execute(
+            "SELECT version, first_seen, last_seen, title, published, modified, author, body, content_hash, story_id "
+            "FROM articles WHERE id = ?", [article_id],
+        ).fetchone()
+        version, first_seen, last_seen, *previous, story_id = old
+        self.db["article_versions"].insert(
+            dict(zip(("article_id", "version", "fetched_at", "title", "published", "modified", "author", "body",
+                      "content_hash"), (article_id, version, last_seen, *previous))),
+            replace=True,
+        )
+        item.story_id = story_id
+        row = article_row(article_id, item, record, self.run_id)
+        row.update(version=version + 1, first_seen=first_seen, removed_at=None)
+        self.db["articles"].update(article_id, row)
+        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+        self._insert_images(article_id, record)
+
+    def mark_removed(self, article_id: int, at: str) -> None:
+        """A 404/410 for a stored article: mark it, never delete it (analysts keep what was said)."""
+        self.db.execute("UPDATE articles SET removed_at = coalesce(removed_at, ?) WHERE id = ?", [at, article_id])
 
     def add_failure(self, portal: str, url: str, reason: str, status: int | None, at: str | None) -> None:
         self.db["failures"].insert(
             {"run_id": self.run_id, "portal": portal, "url": url, "reason": reason, "status": status, "at": at or utc_now()}
         )
         self.counts["failures"] += 1
+
+
+PORTAL_COUNTERS = ("pages_fetched", "not_modified", "skipped", "articles_new", "updated", "unchanged", "removed",
+                   "duplicates", "failures")
+
+
+def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of crawl_run_portals from the crawl's stats (keys muninews/portal/<name>/<counter>)."""
+    return [
+        {"run_id": run_id, "portal": portal,
+         **{counter: int(stats.get(f"muninews/portal/{portal}/{counter}", 0)) for counter in PORTAL_COUNTERS}}
+        for portal in portals
+    ]
 
 
 def article_row(article_id: int, item, record: Record, run_id: int | None) -> dict[str, Any]:

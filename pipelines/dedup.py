@@ -1,6 +1,7 @@
 """Dedup pipeline: the same URL, the same text, and the same story across portals.
 
-- The same URL key (see ``url_key``) is one page: never stored twice, across runs.
+- The same URL key (crawler.urls.url_key) is one page: never stored twice, across runs; a known
+  page that comes back with other text is an edit (a new version), not a new article.
 - The same normalised text on one portal at two URLs is one article with two URLs.
 - The same story on several portals keeps one article row per portal, sharing a ``story_id``.
 
@@ -10,24 +11,10 @@ memory, so it holds across runs and restarts.
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
-
-from w3lib.url import canonicalize_url
-
 from crawler.items import PageItem
 from crawler.storage import Storage
-
-
-def url_key(url: str) -> str:
-    """Scheme-insensitive canonical key of a URL."""
-    canonical = canonicalize_url(url, keep_fragments=False)
-    return canonical.split("://", 1)[-1].rstrip("/")
-
-
-def content_hash(paragraphs: list[str]) -> str:
-    text = " ".join(unicodedata.normalize("NFC", " ".join(paragraphs)).casefold().split())
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+from crawler.urls import canonicalize, url_key
+from crawler.similarity import content_hash
 
 
 class DedupPipeline:
@@ -42,17 +29,24 @@ class DedupPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
             return item
-        item.url_key = url_key(item.url)
-        item.canonical_url = canonicalize_url(item.url)
+        item.url_key, item.canonical_url = url_key(item.url), canonicalize(item.url)
+        known = self.storage.article_for_url_key(item.url_key)
+        if item.status in (304, 404, 410):
+            item.article_id = known
+            item.change = "unchanged" if item.status == 304 else "removed"
+            return item
         if item.record is None:
             return item
-        known = self.storage.article_for_url_key(item.url_key)
+        item.content_hash = content_hash(item.record.body_text)
         if known is not None:
-            return self._duplicate(item, known, "url")
-        item.content_hash = content_hash(item.record.body)
+            item.article_id = known
+            item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
+            return self._count(item)
         same_page = self.storage.article_for_hash(item.content_hash, portal=item.portal)
         if same_page is not None:
-            return self._duplicate(item, same_page[0], "text")
+            item.duplicate_of, item.change = same_page[0], "duplicate"
+            return self._count(item)
+        item.change = "new"
         item.story_id = self.story_of(item)
         return item
 
@@ -61,8 +55,7 @@ class DedupPipeline:
         same_text = self.storage.article_for_hash(item.content_hash)
         return same_text[1] if same_text else None
 
-    def _duplicate(self, item: PageItem, article_id: int, kind: str) -> PageItem:
-        item.duplicate_of = article_id
+    def _count(self, item: PageItem) -> PageItem:
         if self.stats is not None:
-            self.stats.inc_value(f"muninews/dedup/{kind}")
+            self.stats.inc_value(f"muninews/dedup/{item.change}")
         return item

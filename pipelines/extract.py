@@ -21,8 +21,8 @@ class ExtractPipeline:
         return cls(registry_from_settings(crawler.settings), crawler.stats)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, PageItem):
-            return item
+        if not isinstance(item, PageItem) or item.status != 200:
+            return item  # 304 (unchanged) and 404/410 (removed) carry no page to extract
         item.record, item.error = self.extract(item)
         self._count("muninews/extract/" + ("ok" if item.error is None else "rejected"))
         if item.record is not None:

@@ -1,14 +1,20 @@
-"""The one generic spider: walks a portal's listings as its profile describes and yields raw pages.
+"""The one generic spider: discovers a portal's articles the way its profile says and yields raw
+pages. It never extracts fields (pipelines do) and holds no portal knowledge (profiles do).
 
-``scrapy crawl portal -a portal=NAME`` (or ``-a portal=all``, or a comma-separated list). Every
-portal-specific detail (start paths, link and next-page selectors, URL patterns) comes from the
-profile registry; this module knows none of them.
+``scrapy crawl portal -a portal=NAME`` (a portal, a family, ``all`` or a comma-separated list).
+
+Discovery sources, cheapest first, each switchable in the profile: the WordPress REST API, XML
+sitemaps (robots.txt ``Sitemap:`` lines too), RSS/Atom feeds, and listing pages with pagination.
+Incremental by default: a stored article is re-fetched only when a source says it changed, when it
+is recent enough to be edited (``revisit_days``), or to confirm it vanished from a complete index;
+re-fetches are conditional (ETag / Last-Modified), so unchanged pages cost a 304.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -16,50 +22,235 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.fetchstate import FetchState, Known, is_recent
 from crawler.items import FailureItem, PageItem
 from crawler.registry import Portal, Registry, registry_from_settings, selector_xpath
+from crawler.urls import url_key
+from spiders.sources import Link, feed_links, robots_sitemaps, sitemap_entries, utc_iso, wpjson_links
+
+# Sources that list every article of a portal: after walking one completely, a stored article
+# missing from it is checked for removal.
+COMPLETE_SOURCES = frozenset({"wpjson", "sitemap"})
+WPJSON_PAGE_SIZE = 100
+ARTICLE_STATUSES = [304, 404, 410]
+
+
+@dataclass
+class DiscoveryRun:
+    """Progress of one portal's discovery in this run (per-run state; nothing here outlives it)."""
+
+    source_index: int = 0
+    pending: int = 0
+    found: int = 0
+    seen: set[str] = field(default_factory=set)
+    sources_done: set[str] = field(default_factory=set)
 
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, portal: str = "all", *args, **kwargs) -> None:
+    def __init__(self, portal: str = "all", since: str | None = None, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.portal_arg = portal
+        self.since_arg = since
         self.portals: dict[str, Portal] = {}
+        self.runs: dict[str, DiscoveryRun] = {}
+        self.state = FetchState(None)
+        self.since: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.portals = select_portals(registry_from_settings(crawler.settings), spider.portal_arg)
+        settings = crawler.settings
+        spider.portals = select_portals(registry_from_settings(settings), spider.portal_arg)
         spider.allowed_domains = sorted({host for p in spider.portals.values() for host in p.hosts})
+        spider.runs = {name: DiscoveryRun() for name in spider.portals}
+        if settings.getbool("MUNINEWS_INCREMENTAL"):
+            spider.state = FetchState(settings.get("SQLITE_PATH"))
+        spider.since = utc_iso(spider.since_arg or settings.get("MUNINEWS_SINCE") or None)
         return spider
 
+    def closed(self, reason: str) -> None:
+        self.state.close()
+
     async def start(self):
-        for request in self.start_requests():
-            yield request
-
-    def start_requests(self) -> Iterator[scrapy.Request]:
         for portal in self.portals.values():
-            for path in portal.discovery.start_paths:
-                yield self._listing_request(portal.base_url + path, portal)
+            for request in self._begin_sources(portal):
+                yield request
 
-    def _listing_request(self, url: str, portal: Portal) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, cb_kwargs={"portal": portal.name})
+    # --- sources ---------------------------------------------------------------------------------
+    def _begin_sources(self, portal: Portal) -> Iterator[scrapy.Request]:
+        run = self.runs[portal.name]
+        sources = portal.discovery.sources
+        chosen = sources if portal.discovery.mode == "all" else sources[run.source_index : run.source_index + 1]
+        for source in chosen:
+            yield from self._source_requests(portal, source)
 
-    def parse_listing(self, response: Response, portal: str) -> Iterator[scrapy.Request]:
+    def _source_requests(self, portal: Portal, source: str) -> Iterator[scrapy.Request]:
+        d, base = portal.discovery, portal.base_url
+        if source == "wpjson":
+            yield self._discovery(portal, source, f"{base}{d.wpjson_path}?per_page={WPJSON_PAGE_SIZE}&page=1", self.parse_wpjson)
+        elif source == "sitemap":
+            yield self._discovery(portal, source, f"{base}/robots.txt", self.parse_robots)
+        elif source == "feed":
+            for path in d.feed_paths:
+                yield self._discovery(portal, source, base + path, self.parse_feed)
+        elif source == "listing":
+            for path in d.start_paths:
+                yield self._discovery(portal, source, base + path, self.parse_listing)
+        else:
+            self.logger.error("portal %s: unknown discovery source %r", portal.name, source)
+
+    def _discovery(self, portal: Portal, source: str, url: str, callback, **kwargs) -> scrapy.Request:
+        self.runs[portal.name].pending += 1
+        return scrapy.Request(
+            url, callback=callback, errback=self.discovery_failed, dont_filter=source != "listing",
+            cb_kwargs={"portal": portal.name, "source": source, **kwargs}, meta={"muninews_source": source},
+        )
+
+    def parse_wpjson(self, response: Response, portal: str, source: str) -> Iterator:
+        links = wpjson_links(response.body)
+        yield from self._articles(portal, links)
+        if response.url.endswith("&page=1"):
+            total = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
+            base = response.url[: -len("1")]
+            for page in range(2, total + 1):
+                yield self._discovery(self.portals[portal], source, f"{base}{page}", self.parse_wpjson)
+        yield from self._source_step_done(portal, source)
+
+    def parse_robots(self, response: Response, portal: str, source: str) -> Iterator:
         profile = self.portals[portal]
-        discovery = profile.discovery
-        pattern = re.compile(discovery.article_url_pattern) if discovery.article_url_pattern else None
-        for href in response.xpath(selector_xpath(discovery.article_links)).xpath("@href").getall():
-            url = response.urljoin(href)
-            if pattern is None or pattern.search(urlsplit(url).path):
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal})
-        if discovery.next_page:
-            for href in response.xpath(selector_xpath(discovery.next_page)).xpath("@href").getall()[:1]:
-                yield self._listing_request(response.urljoin(href), profile)
+        urls = robots_sitemaps(response.body, profile.base_url) if response.status == 200 else []
+        urls += [profile.base_url + path for path in profile.discovery.sitemap_paths]
+        for url in dict.fromkeys(urls):
+            yield self._discovery(profile, source, url, self.parse_sitemap)
+        yield from self._source_step_done(portal, source)
 
-    def parse_article(self, response: Response, portal: str) -> Iterator[PageItem]:
+    def parse_sitemap(self, response: Response, portal: str, source: str) -> Iterator:
+        children, links = sitemap_entries(response.body)
+        for child in children:
+            yield self._discovery(self.portals[portal], source, response.urljoin(child), self.parse_sitemap)
+        yield from self._articles(portal, links)
+        yield from self._source_step_done(portal, source)
+
+    def parse_feed(self, response: Response, portal: str, source: str, page: int = 1) -> Iterator:
+        links = feed_links(response.body, response.url)
+        yield from self._articles(portal, links)
+        if links and not self._all_old(links):
+            url = response.url.split("?")[0] + f"?paged={page + 1}"
+            yield self._discovery(self.portals[portal], source, url, self.parse_feed, page=page + 1)
+        yield from self._source_step_done(portal, source)
+
+    def parse_listing(self, response: Response, portal: str, source: str) -> Iterator:
+        profile = self.portals[portal]
+        hrefs = response.xpath(selector_xpath(profile.discovery.article_links)).xpath("@href").getall()
+        links = [Link(response.urljoin(href)) for href in hrefs]
+        wanted = list(self._articles(portal, links))
+        yield from wanted
+        if profile.discovery.next_page and (wanted or not self._may_stop_listing(portal, links)):
+            for href in response.xpath(selector_xpath(profile.discovery.next_page)).xpath("@href").getall()[:1]:
+                yield self._discovery(profile, source, response.urljoin(href), self.parse_listing)
+        yield from self._source_step_done(portal, source)
+
+    def discovery_failed(self, failure: Failure) -> Iterator:
+        """A discovery endpoint that is missing is normal (the portal does not offer it); a
+        listing that fails is recorded as a failure."""
+        request = failure.request
+        portal, source = request.cb_kwargs["portal"], request.cb_kwargs["source"]
+        if source == "listing":
+            yield from self.failed(failure)
+        else:
+            self.logger.debug("portal %s: %s unavailable at %s (%s)", portal, source, request.url, failure.getErrorMessage())
+        yield from self._source_step_done(portal, source)
+
+    def _source_step_done(self, portal: str, source: str) -> Iterator[scrapy.Request]:
+        """One discovery response handled; when the source is exhausted, move on."""
+        run = self.runs[portal]
+        run.pending -= 1
+        if run.pending > 0:
+            return
+        run.sources_done.add(source)
+        profile = self.portals[portal]
+        if run.found and source in COMPLETE_SOURCES and not self.since:
+            yield from self._removal_checks(profile)
+        if profile.discovery.mode != "all" and not run.found and run.source_index + 1 < len(profile.discovery.sources):
+            run.source_index += 1
+            self.logger.info("portal %s: nothing from %s, trying %s", portal, source, profile.discovery.sources[run.source_index])
+            yield from self._begin_sources(profile)
+
+    # --- articles ------------------------------------------------------------------------------
+    def _articles(self, portal: str, links: Iterable[Link]) -> Iterator[scrapy.Request]:
+        for link in links:
+            request = self._article_request(portal, link)
+            if request is not None:
+                yield request
+
+    def _article_request(self, portal: str, link: Link) -> scrapy.Request | None:
+        profile, run = self.portals[portal], self.runs[portal]
+        try:
+            key = url_key(link.url)
+        except ValueError:
+            return None
+        if key in run.seen or not self._is_article_url(profile, link.url):
+            return None
+        run.seen.add(key)
+        run.found += 1
+        if self.since and (link.published or link.lastmod or self.since) < self.since:
+            self._count(portal, "skipped_since")
+            return None
+        known = self.state.lookup(key)
+        if known is not None and not self._should_revisit(profile, link, known):
+            self._count(portal, "skipped")
+            return None
+        return self._fetch_article(portal, link.url, known)
+
+    def _is_article_url(self, profile: Portal, url: str) -> bool:
+        if urlsplit(url).hostname not in profile.hosts:
+            return False
+        pattern = profile.discovery.article_url_pattern
+        return pattern is None or re.search(pattern, urlsplit(url).path) is not None
+
+    def _should_revisit(self, profile: Portal, link: Link, known: Known) -> bool:
+        if known.removed:
+            return bool(link.lastmod and known.fetched_at and link.lastmod > known.fetched_at)
+        if link.lastmod and known.fetched_at:
+            return link.lastmod > known.fetched_at
+        return is_recent(known.published_utc, profile.discovery.revisit_days)
+
+    def _fetch_article(self, portal: str, url: str, known: Known | None) -> scrapy.Request:
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            url, headers=headers, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None},
+        )
+
+    def _removal_checks(self, profile: Portal) -> Iterator[scrapy.Request]:
+        """Stored articles a complete index no longer lists: ask the portal whether they are gone."""
+        run = self.runs[profile.name]
+        for key, url in self.state.live_articles(profile.name):
+            if key not in run.seen:
+                run.seen.add(key)
+                self._count(profile.name, "removal_checks")
+                yield self._fetch_article(profile.name, url, self.state.lookup(key))
+
+    def _all_old(self, links: list[Link]) -> bool:
+        """Every link of a feed page is older than --since: no need for the next page."""
+        return bool(self.since) and all((l.published or l.lastmod or self.since) < self.since for l in links)
+
+    def _may_stop_listing(self, portal: str, links: list[Link]) -> bool:
+        """A listing page with nothing new, after a completed earlier run: older pages hold only
+        what is stored already."""
+        return bool(links) and self.state.completed_before(portal)
+
+    def parse_article(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
+        if response.status in (404, 410) and not response.meta.get("muninews_known"):
+            yield self._failure(response.url, portal, f"HTTP {response.status}", response.status)
+            return
+        self._count(portal, "not_modified" if response.status == 304 else "pages_fetched")
         self.crawler.stats.inc_value("muninews/pages_fetched")
         yield PageItem(
             url=response.url, portal=portal, status=response.status, body=response.body, crawl_time=_now(),
@@ -74,15 +265,21 @@ class PortalSpider(scrapy.Spider):
         status = response.status if response is not None else None
         reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("muninews/fetch_failures")
-        yield FailureItem(
-            url=request.url, portal=request.cb_kwargs.get("portal", ""), reason=reason, status=status, crawl_time=_now()
-        )
+        yield self._failure(request.url, request.cb_kwargs.get("portal", ""), reason, status)
+
+    def _failure(self, url: str, portal: str, reason: str, status: int | None) -> FailureItem:
+        self._count(portal, "failures")
+        return FailureItem(url=url, portal=portal, reason=reason, status=status, crawl_time=_now())
+
+    def _count(self, portal: str, counter: str) -> None:
+        self.crawler.stats.inc_value(f"muninews/portal/{portal}/{counter}")
 
 
 def select_portals(registry: Registry, argument: str) -> dict[str, Portal]:
-    """``all``, a portal name, a family name, or a comma-separated list of those."""
+    """``all`` (every portal except bundled replicas), a portal name, a family name, or a
+    comma-separated list of those."""
     if argument == "all":
-        return dict(registry.portals)
+        return {name: p for name, p in registry.portals.items() if p.replica is None}
     chosen: dict[str, Portal] = {}
     for name in filter(None, (part.strip() for part in argument.split(","))):
         family = registry.family(name)

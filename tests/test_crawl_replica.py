@@ -74,12 +74,15 @@ def test_syndicated_copies_share_a_story(replica, crawled):
 
 def test_a_second_crawl_adds_nothing(replica, crawled):
     before = rows(crawled, "SELECT count(*) AS n FROM articles")[0]["n"]
+    requests_before = len(replica.log)
     crawl_replica(replica, crawled)
     after = rows(crawled, "SELECT count(*) AS n FROM articles")[0]["n"]
-    runs = rows(crawled, "SELECT articles_new, duplicates FROM crawl_runs ORDER BY id")
+    runs = rows(crawled, "SELECT id, articles_new FROM crawl_runs ORDER BY id")
     assert after == before
     assert runs[-1]["articles_new"] == 0
-    assert runs[-1]["duplicates"] == before
+    article_paths = {a.path for a in replica.replica.all_articles()}
+    refetched = [e for e in replica.log[requests_before:] if e.path in article_paths and e.status == 200]
+    assert refetched == []
 
 
 def test_the_database_is_in_wal_mode(crawled):

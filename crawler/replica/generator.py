@@ -20,6 +20,7 @@ from crawler.replica import vocabulary as V
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CAPTION_MARKUPS = ("figure", "wp-caption", "table", "em-line")
+ALL_SOURCES = ("wpjson", "sitemap", "feed", "listing")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class TrueArticle:
     story: str  # the story key: syndicated copies share it
     family: str | None = None  # templated family name, if any
     related: list[str] = field(default_factory=list)  # slugs of "Tin khác"
+    modified: datetime | None = None  # set when the portal edits the article after publishing
+
+    @property
+    def last_change(self) -> datetime:
+        return self.modified or self.published
 
     @property
     def path(self) -> str:
@@ -73,13 +79,22 @@ class Site:
     name: str
     district: str | None
     articles: list[TrueArticle] = field(default_factory=list)
+    # Discovery endpoints this host offers: "wpjson", "sitemap", "feed", "listing".
+    sources: frozenset[str] = frozenset(ALL_SOURCES)
+    removed: set[str] = field(default_factory=set)  # slugs the portal deleted (now 404)
+    disallowed: tuple[str, ...] = ()  # extra robots.txt Disallow paths
+    revision: int = 0  # bumped on every change, so servers can drop cached indexes
+
+    @property
+    def live(self) -> list[TrueArticle]:
+        return [a for a in self.articles if a.slug not in self.removed]
 
     def newest_first(self, category: str | None = None) -> list[TrueArticle]:
-        chosen = [a for a in self.articles if category is None or a.category == category]
+        chosen = [a for a in self.live if category is None or a.category == category]
         return sorted(chosen, key=lambda a: (a.published, a.number), reverse=True)
 
     def by_slug(self) -> dict[str, TrueArticle]:
-        return {a.slug: a for a in self.articles}
+        return {a.slug: a for a in self.live}
 
 
 @dataclass
@@ -88,19 +103,49 @@ class Replica:
     sites: dict[str, Site]
 
     def all_articles(self) -> list[TrueArticle]:
-        return [a for site in self.sites.values() for a in site.articles]
+        return [a for site in self.sites.values() for a in site.live]
 
     def truth(self, base_urls: dict[str, str]) -> dict[str, dict]:
-        """True records keyed by URL, for the hosts as they are served."""
+        """True records of the live articles keyed by URL, for the hosts as they are served."""
         return {
             record["url"]: record
             for site in self.sites.values()
-            for record in (a.record(base_urls[site.key]) for a in site.articles)
+            for record in (a.record(base_urls[site.key]) for a in site.live)
         }
 
     def stories(self, base_urls: dict[str, str]) -> dict[str, str]:
         """URL -> story key, the true grouping of syndicated copies."""
         return {base_urls[a.site] + a.path: a.story for a in self.all_articles()}
+
+    # --- a portal's life between two crawls ---------------------------------------------------
+    def publish(self, site_key: str, count: int, seed: int = 1) -> list[TrueArticle]:
+        """New articles, published just now, at the top of every listing and feed."""
+        rng = random.Random(f"{self.seed}-{site_key}-{seed}")
+        site = self.sites[site_key]
+        now = datetime.now(ZONE).replace(microsecond=0, second=0)
+        new = []
+        for index in range(count):
+            article = _article(rng, site, now - timedelta(minutes=count - index))
+            article.related = [a.slug for a in site.live[:5]]
+            site.articles.append(article)
+            new.append(article)
+        site.revision += 1
+        return new
+
+    def edit(self, site_key: str, slug: str) -> TrueArticle:
+        """The portal corrects an article: a new last paragraph and a modified time."""
+        site = self.sites[site_key]
+        article = site.by_slug()[slug]
+        article.body = [*article.body, f"Cập nhật: {article.title} đã được đính chính lần {len(article.body)}."]
+        article.modified = datetime.now(ZONE).replace(microsecond=0)
+        site.revision += 1
+        return article
+
+    def remove(self, site_key: str, slug: str) -> None:
+        """The portal deletes an article: it answers 404 and leaves every listing."""
+        site = self.sites[site_key]
+        site.removed.add(slug)
+        site.revision += 1
 
 
 SITES = (
@@ -130,6 +175,7 @@ def build_replica(
     _syndicate(rng, sites, syndicated)
     for site in sites.values():
         _link_related(rng, site)
+    sites["hongbang"].sources = frozenset({"listing"})  # one district offers listings only
     return Replica(seed, sites)
 
 
@@ -243,8 +289,9 @@ def _syndicate(rng: random.Random, sites: dict[str, Site], count: int) -> None:
 
 def _link_related(rng: random.Random, site: Site) -> None:
     slugs = [a.slug for a in site.articles]
-    for article in site.articles:
-        article.related = rng.sample([s for s in slugs if s != article.slug], 5)
+    for index, article in enumerate(site.articles):
+        picks = {rng.randrange(len(slugs)) for _ in range(6)} - {index}
+        article.related = [slugs[i] for i in sorted(picks)[:5]]
 
 
 def slugify(text: str) -> str:

@@ -23,6 +23,7 @@ def page(site: Site, title: str, main: str, *, og: str = "") -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} - {escape(site.name)}</title>
 <link rel="stylesheet" href="/wp-content/themes/egov/style.css">
+{_discovery_links(site)}
 {og}
 </head>
 <body class="wordpress">
@@ -39,6 +40,16 @@ def page(site: Site, title: str, main: str, *, og: str = "") -> str:
 <p>Ghi rõ nguồn khi phát hành lại thông tin từ cổng thông tin này.</p></footer>
 </body>
 </html>"""
+
+
+def _discovery_links(site: Site) -> str:
+    """What WordPress advertises in <head>: its feed and its REST API, when switched on."""
+    links = []
+    if "feed" in site.sources:
+        links.append(f'<link rel="alternate" type="application/rss+xml" title="{escape(site.name)} &raquo; Feed" href="/feed/">')
+    if "wpjson" in site.sources:
+        links.append('<link rel="https://api.w.org/" href="/wp-json/">')
+    return "\n".join(links)
 
 
 def _sidebar(site: Site, title: str) -> str:

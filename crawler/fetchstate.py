@@ -1,0 +1,81 @@
+"""What earlier runs fetched, read from the database so a rerun fetches only what may have changed.
+
+The spider asks per URL (an indexed lookup) instead of loading every known URL into memory, so
+memory stays flat however large the archive grows, and a run killed half-way leaves nothing
+behind but rows already committed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Known:
+    article_id: int | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str | None
+    published_utc: str | None
+    removed: bool
+
+
+class FetchState:
+    def __init__(self, path: str | Path | None) -> None:
+        self.conn: sqlite3.Connection | None = None
+        if path and Path(path).exists():
+            self.conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=30)
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not self._has_table("crawl_run_portals"):
+                self.close()
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", [name]).fetchone())
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def lookup(self, url_key: str) -> Known | None:
+        """The last fetch of this page, and the article it holds, if any."""
+        if self.conn is None:
+            return None
+        row = self.conn.execute(
+            """SELECT a.id, p.etag, p.last_modified, p.fetched_at, a.published_utc, a.removed_at
+               FROM pages p LEFT JOIN articles a ON a.id = p.article_id
+               WHERE p.url_key = ? AND (p.status BETWEEN 200 AND 299 OR p.status = 304)""",
+            [url_key],
+        ).fetchone()
+        if row is None:
+            return None
+        return Known(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+
+    def live_articles(self, portal: str) -> list[tuple[str, str]]:
+        """(url_key, url) of the portal's stored articles not marked removed."""
+        if self.conn is None:
+            return []
+        return self.conn.execute(
+            "SELECT url_key, url FROM articles WHERE portal = ? AND removed_at IS NULL", [portal]
+        ).fetchall()
+
+    def completed_before(self, portal: str) -> bool:
+        """Did an earlier run of this portal finish? Only then may a listing walk stop early."""
+        if self.conn is None:
+            return False
+        row = self.conn.execute(
+            """SELECT 1 FROM crawl_run_portals c JOIN crawl_runs r ON r.id = c.run_id
+               WHERE c.portal = ? AND r.finished IS NOT NULL LIMIT 1""",
+            [portal],
+        ).fetchone()
+        return row is not None
+
+
+def is_recent(published_utc: str | None, days: float, now: datetime | None = None) -> bool:
+    if not published_utc:
+        return True
+    now = now or datetime.now(timezone.utc)
+    return datetime.fromisoformat(published_utc) >= now - timedelta(days=days)
