@@ -46,12 +46,15 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
               help="Extra directory of portal profiles (TOML); repeatable.")
 @click.option("--base-url", "base_urls", multiple=True, metavar="PORTAL=URL",
               help="Serve a portal from another address (a mirror, the replica); repeatable.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only articles published or changed on or after DATE (ISO 8601).")
+@click.option("--max-pages", type=int, default=None, help="Stop after this many responses.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Distributed mode: share the frontier in Redis and queue items for `muninews load`.")
 @click.option("--quiet", is_flag=True, help="Only warnings and the summary (for cron).")
 def crawl(
     portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...],
-    base_urls: tuple[str, ...], redis_url: str | None, quiet: bool,
+    base_urls: tuple[str, ...], since: str | None, max_pages: int | None, redis_url: str | None, quiet: bool,
 ) -> None:
     """Crawl one portal (or a family of portals) or --all into the database.
 
@@ -60,11 +63,13 @@ def crawl(
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
     db_path = db_path or default_db()
-    overrides = {}
+    overrides: dict = {"MUNINEWS_SINCE": since}
+    if max_pages:
+        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     if redis_url:
         from crawler.distributed import worker_settings
 
-        overrides = worker_settings(redis_url)
+        overrides.update(worker_settings(redis_url))
     stats = run_crawl(
         "all" if all_portals else portal, SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs),
         MUNINEWS_BASE_URLS=_pairs(base_urls), LOG_LEVEL="WARNING" if quiet else "INFO", **overrides,

@@ -212,9 +212,9 @@ class PortalSpider(scrapy.Spider):
 
     def _should_revisit(self, profile: Portal, link: Link, known: Known) -> bool:
         if known.removed:
-            return bool(link.lastmod and known.fetched_at and link.lastmod > known.fetched_at)
+            return bool(link.lastmod and known.fetched_at and link.lastmod >= known.fetched_at)
         if link.lastmod and known.fetched_at:
-            return link.lastmod > known.fetched_at
+            return link.lastmod >= known.fetched_at
         return is_recent(known.published_utc, profile.discovery.revisit_days)
 
     def _fetch_article(self, portal: str, url: str, known: Known | None) -> scrapy.Request:
