@@ -8,7 +8,26 @@ from pathlib import Path
 
 import click
 
-from crawler.runner import REPLICA_FAMILY, default_db, replica_base_urls, run_crawl, serving_replica
+from crawler.runner import (
+    REPLICA_FAMILY, CrawlLocked, crawl_lock, default_db, replica_base_urls, run_crawl, serving_replica,
+)
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
+
+
+def _log_settings(quiet: bool) -> dict:
+    """Interactive: a live progress table and warnings only; --quiet: warnings only; piped: INFO logs."""
+    interactive = sys.stderr.isatty() and not quiet
+    return {"MUNINEWS_PROGRESS": interactive, "LOG_LEVEL": "WARNING" if quiet or interactive else "INFO"}
+
+
+def _locked_run(db_path: Path, portal: str, **overrides) -> dict:
+    try:
+        with crawl_lock(db_path):
+            return run_crawl(portal, **overrides)
+    except CrawlLocked as error:
+        click.echo(f"muninews: {error}; not starting a second run.", err=True)
+        sys.exit(EXIT_LOCKED)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,16 +49,16 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
     db_path = db_path or default_db()
     with serving_replica(seed=seed, port=8765) as server:
         click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
-        stats = run_crawl(
-            REPLICA_FAMILY, SQLITE_PATH=str(db_path), MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls),
-            LOG_LEVEL="WARNING" if quiet else "INFO",
+        stats = _locked_run(
+            db_path, REPLICA_FAMILY, SQLITE_PATH=str(db_path), MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls),
+            **_log_settings(quiet),
         )
     print_summary(db_path, stats)
 
 
 @main.command()
 @click.argument("portal", required=False)
-@click.option("--all", "all_portals", is_flag=True, help="Crawl every portal in the registry.")
+@click.option("--all", "all_portals", is_flag=True, help="Crawl every portal in the registry (not the bundled replica).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="SQLite file to write (default: data/muninews.db).")
 @click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -70,10 +89,12 @@ def crawl(
         from crawler.distributed import worker_settings
 
         overrides.update(worker_settings(redis_url))
-    stats = run_crawl(
-        "all" if all_portals else portal, SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs),
-        MUNINEWS_BASE_URLS=_pairs(base_urls), LOG_LEVEL="WARNING" if quiet else "INFO", **overrides,
+    settings = dict(
+        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs), MUNINEWS_BASE_URLS=_pairs(base_urls),
+        **_log_settings(quiet), **overrides,
     )
+    portal_arg = "all" if all_portals else portal
+    stats = run_crawl(portal_arg, **settings) if redis_url else _locked_run(db_path, portal_arg, **settings)
     if not redis_url:
         print_summary(db_path, stats)
 
@@ -160,11 +181,10 @@ def print_summary(db_path: Path, stats: dict) -> None:
            FROM crawl_run_portals c WHERE c.run_id = ? ORDER BY c.portal""",
         [run],
     ).fetchall()
-    headers = ("portal", "articles", "fetched", "new", "updated", "unchanged", "skipped", "removed", "duplicates",
-               "failures")
+    headers = ("portal", "articles", "fetched", "new", "updated", "same", "skipped", "removed", "dupes", "failed")
     table = Table(title=f"muninews crawl run {run} → {db_path}")
     for header in headers:
-        table.add_column(header, justify="left" if header == "portal" else "right")
+        table.add_column(header, justify="left" if header == "portal" else "right", no_wrap=header == "portal")
     for row in rows:
         table.add_row(*(str(value) for value in row))
     Console().print(table)

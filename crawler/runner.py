@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -55,3 +57,30 @@ def serving_replica(seed: int = 2022, port: int = 0) -> Iterator[Any]:
 
 def default_db() -> Path:
     return Path(project_settings().get("SQLITE_PATH"))
+
+
+class CrawlLocked(RuntimeError):
+    """Another muninews process is crawling into the same database."""
+
+
+@contextmanager
+def crawl_lock(db_path: Path) -> Iterator[None]:
+    """An advisory lock beside the database so cron never starts a run over a running one.
+
+    flock is released by the kernel when the process dies, so a killed run never leaves a stale lock.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(f"{db_path}.lock", "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CrawlLocked(f"another muninews crawl is writing {db_path}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()

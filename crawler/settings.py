@@ -52,3 +52,16 @@ ITEM_PIPELINES = {
 MUNINEWS_INCREMENTAL = True
 # Only articles published (or changed) on or after this date (ISO 8601); None = no bound.
 MUNINEWS_SINCE = None
+
+# --- Distributed mode (crawler/distributed.py; only with `crawl --redis` and `muninews load`) ---
+# Seconds a worker may miss heartbeats before the others put its in-flight requests back in the queue.
+DISTRIBUTED_WORKER_TIMEOUT = 10
+# Seconds between heartbeats (each also releases finished leases and recovers dead workers' ones).
+DISTRIBUTED_HEARTBEAT = 1.0
+
+# --- Interactive runs --------------------------------------------------------------------------
+# A live per-portal progress table (the CLI enables it on a terminal unless --quiet).
+MUNINEWS_PROGRESS = False
+EXTENSIONS = {
+    "crawler.extensions.progress.Progress": 500,
+}

@@ -190,6 +190,14 @@ class Storage:
         self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
         self._insert_images(article_id, record)
 
+    def replace_extraction(self, article_id: int, item, record: Record) -> None:
+        """Re-extraction from stored HTML (``muninews reextract``): the same page, read better. Only
+        the extracted fields and the images change; id, story, version, first/last seen stay."""
+        row = article_row(article_id, item, record, self.run_id)
+        self.db["articles"].update(article_id, {name: row[name] for name in EXTRACTED_FIELDS})
+        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+        self._insert_images(article_id, record)
+
     def mark_removed(self, article_id: int, at: str) -> None:
         """A 404/410 for a stored article: mark it, never delete it (analysts keep what was said)."""
         self.db.execute("UPDATE articles SET removed_at = coalesce(removed_at, ?) WHERE id = ?", [at, article_id])
@@ -212,6 +220,11 @@ def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, A
          **{counter: int(stats.get(f"muninews/portal/{portal}/{counter}", 0)) for counter in PORTAL_COUNTERS}}
         for portal in portals
     ]
+
+
+# The article columns that extraction decides (re-extraction rewrites exactly these).
+EXTRACTED_FIELDS = ("title", "published", "published_utc", "modified", "author", "authors", "source", "body",
+                    "language", "word_count", "content_hash", "profile", "parser_version", "layers")
 
 
 def article_row(article_id: int, item, record: Record, run_id: int | None) -> dict[str, Any]:

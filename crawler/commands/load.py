@@ -1,0 +1,44 @@
+"""``muninews load``: the single writer of a distributed crawl (see crawler/distributed.py)."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import click
+
+
+@click.command(name="load")
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis the workers push items to.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file to write (default: data/muninews.db).")
+@click.option("--idle-exit", type=float, default=None, metavar="SECONDS",
+              help="Exit once no item arrived for SECONDS and no worker is alive (default: run until stopped).")
+def command(redis_url: str, db_path: Path | None, idle_exit: float | None) -> None:
+    """Pop the items crawl workers queued in Redis; dedupe and store them into SQLite.
+
+    Run exactly one loader per database, beside any number of `muninews crawl --redis` workers.
+    SIGTERM or Ctrl-C finishes the current batch, then exits.
+
+    Example: muninews load --redis redis://127.0.0.1:6379/0 --db data/muninews.db --idle-exit 30
+    """
+    import redis
+
+    from crawler.distributed import Loader
+    from crawler.runner import project_settings
+    from crawler.storage import Storage
+
+    settings = project_settings()
+    storage = Storage(
+        db_path or settings.get("SQLITE_PATH"), settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML")
+    )
+    server = redis.Redis.from_url(redis_url)
+    server.ping()
+    stopping: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, frame: stopping.append(number))
+    loader = Loader(server, storage, batch_size=settings.getint("SQLITE_BATCH_SIZE"))
+    loaded = loader.run(idle_exit=idle_exit, should_stop=lambda: bool(stopping))
+    duplicates = sum(v for k, v in loader.stats.items() if k.startswith("muninews/dedup/"))
+    click.echo(f"loaded {loaded} items: {storage.counts['articles_new']} new articles, {duplicates} duplicates, "
+               f"{storage.counts['failures']} failures")

@@ -1,0 +1,390 @@
+"""Distributed mode: many crawler processes share one frontier in Redis; one loader writes SQLite.
+
+Workers (``muninews crawl --all --redis URL``) use scrapy-redis' scheduler and duplicate filter,
+so every URL is fetched by one worker only. They also extract (the CPU-heavy step, which scales
+with workers) but do not write SQLite: the last pipeline pickles each item onto a Redis list, and
+``muninews load --redis URL`` pops that list through the dedup and store pipelines as the
+database's only writer (SQLite takes one writer; dedup needs one consistent view).
+
+Nothing is lost when a worker dies. scrapy-redis removes a request from the queue when a worker
+pops it, so a killed worker would take its in-flight requests with it (SCHEDULER_PERSIST only
+keeps what is still queued). Here popping *leases* the request instead: one Lua script moves it
+from the queue into the worker's in-flight hash, and the lease is released only when Scrapy is done
+with the request (its items are on the item list, the links it found are in the queue). Each
+worker refreshes a heartbeat key; once a worker has been silent for DISTRIBUTED_WORKER_TIMEOUT
+seconds, any other worker, or a restarted one, puts its leased requests back into the queue. A
+request in flight when its worker died is therefore fetched again: that refetch is the retry.
+
+Redis keys (use another database number in the URL to run unrelated crawls on one Redis):
+
+    muninews:portal:requests    sorted set: the shared frontier (scrapy-redis PriorityQueue)
+    muninews:portal:dupefilter  set: fingerprints of every request ever queued in this crawl
+    muninews:workers            set: ids of workers in the crawl
+    muninews:alive:ID           heartbeat of one worker; expires when it stops beating
+    muninews:inflight:ID        hash "lease:score" -> serialized request, one per worker
+    muninews:items              list: pickled items waiting for the loader
+    muninews:items:loading      list: items the loader took but has not committed yet
+    muninews:portals            hash: portal name -> JSON row for the portals table
+
+Items are pickled: only run Redis where no one else can write to it (loopback, a private network,
+``requirepass``). Redis Cluster is not supported (the Lua scripts touch keys they compute).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "muninews"
+WORKERS_KEY = f"{PREFIX}:workers"
+ITEMS_KEY = f"{PREFIX}:items"
+LOADING_KEY = f"{PREFIX}:items:loading"
+PORTALS_KEY = f"{PREFIX}:portals"
+LEASE_COUNTER_KEY = f"{PREFIX}:leases"
+
+
+def alive_key(worker: str) -> str:
+    return f"{PREFIX}:alive:{worker}"
+
+
+def inflight_key(worker: str) -> str:
+    return f"{PREFIX}:inflight:{worker}"
+
+
+def worker_settings(redis_url: str) -> dict[str, Any]:
+    """Scrapy setting overrides that turn ``muninews crawl`` into a worker of a shared crawl."""
+    return {
+        "REDIS_URL": redis_url,
+        "SCHEDULER": "crawler.distributed.LeasingScheduler",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:%(spider)s:dupefilter",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        # Keep the frontier when a worker stops: the others, or the next start, resume it.
+        "SCHEDULER_PERSIST": True,
+        "ITEM_PIPELINES": {
+            "pipelines.extract.ExtractPipeline": 100,  # extraction runs in the workers, in parallel
+            "crawler.distributed.RedisItemPipeline": 900,  # then the item goes to the loader's list
+        },
+    }
+
+
+# --- Lua: each script is one atomic step on the shared state -----------------------------------
+# Move every leased request of a worker whose heartbeat expired back into the queue.
+_RECOVER = """
+local moved = 0
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. ':alive:' .. worker) == 0 then
+    local inflight = ARGV[1] .. ':inflight:' .. worker
+    local entries = redis.call('HGETALL', inflight)
+    for i = 1, #entries, 2 do
+      redis.call('ZADD', KEYS[2], string.match(entries[i], ':(.+)$'), entries[i + 1])
+      moved = moved + 1
+    end
+    redis.call('DEL', inflight)
+    redis.call('SREM', KEYS[1], worker)
+  end
+end
+return moved
+"""
+
+# Join a crawl: recover dead workers first; if nobody is left and nothing is queued, the previous
+# crawl is over, so forget its fingerprints and start a fresh one. Then register the heartbeat.
+_JOIN = _RECOVER.replace("return moved", """
+local fresh = 0
+if redis.call('SCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[3])
+  fresh = 1
+end
+redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('SET', ARGV[1] .. ':alive:' .. ARGV[2], 1, 'EX', ARGV[3])
+return {fresh, moved}
+""")
+
+# Pop the best request and lease it to this worker, in one step (no window where it is nowhere).
+_POP = """
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return false end
+redis.call('ZREM', KEYS[1], top[1])
+local field = redis.call('INCR', KEYS[3]) .. ':' .. top[2]
+redis.call('HSET', KEYS[2], field, top[1])
+return {field, top[1]}
+"""
+
+# Work left anywhere: queued requests plus the other workers' leases.
+_OUTSTANDING = """
+local n = redis.call('ZCARD', KEYS[2])
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if worker ~= ARGV[2] then n = n + redis.call('HLEN', ARGV[1] .. ':inflight:' .. worker) end
+end
+return n
+"""
+
+# Take up to ARGV[1] items for the loader, keeping them in the loading list until committed.
+_TAKE = """
+local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if #items > 0 then
+  redis.call('LTRIM', KEYS[1], #items, -1)
+  for _, item in ipairs(items) do redis.call('RPUSH', KEYS[2], item) end
+end
+return items
+"""
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class LeasingScheduler(Scheduler):
+    """scrapy-redis' scheduler whose popped requests stay leased until Scrapy is done with them.
+
+    "Done" means the engine no longer tracks the request: its response went through the spider
+    and the item pipelines (so its items are on the item list and its links are queued), or the
+    downloader turned it into another request (a retry, a redirect) that is already queued.
+    """
+
+    crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        instance = super().from_crawler(crawler)
+        instance.crawler = crawler
+        instance.worker = new_worker_id()
+        instance.timeout = crawler.settings.getint("DISTRIBUTED_WORKER_TIMEOUT", 10)
+        instance.heartbeat_every = crawler.settings.getfloat("DISTRIBUTED_HEARTBEAT", 1.0)
+        instance.leases = {}
+        instance.scripts = {name: instance.server.register_script(src) for name, src in
+                            (("join", _JOIN), ("pop", _POP), ("recover", _RECOVER), ("outstanding", _OUTSTANDING))}
+        crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
+        return instance
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def open(self, spider):
+        super().open(spider)
+        fresh, recovered = self.scripts["join"](
+            keys=[WORKERS_KEY, self.queue.key, self.df.key], args=[PREFIX, self.worker, self.timeout]
+        )
+        logger.info("worker %s joined %s crawl (%d requests recovered from dead workers)",
+                    self.worker, "a fresh" if fresh else "a running", recovered)
+        self._count("muninews/distributed/recovered", recovered)
+        self.beat = task.LoopingCall(self.heartbeat)
+        self.beat.start(self.heartbeat_every, now=False)
+
+    def close(self, reason):
+        if getattr(self, "beat", None) is not None and self.beat.running:
+            self.beat.stop()
+        self.release_finished()
+        if self.leases:  # stopped early (Ctrl-C, SIGTERM): hand the unfinished requests back now
+            self.server.expire(alive_key(self.worker), 0)
+            self.scripts["recover"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX])
+        self.server.delete(inflight_key(self.worker), alive_key(self.worker))
+        self.server.srem(WORKERS_KEY, self.worker)
+        return super().close(reason)
+
+    # --- the queue -------------------------------------------------------------------------------
+    def enqueue_request(self, request):
+        """Queue ``request`` unless some worker already queued it in this crawl.
+
+        Every worker yields the same start and discovery requests, and ``dont_filter`` on them
+        would let each worker fetch them again; so in a shared crawl only retries (which carry
+        ``retry_times``) bypass the shared duplicate filter.
+        """
+        if "retry_times" not in request.meta and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        self._count("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self):
+        self.release_finished()
+        popped = self.scripts["pop"](keys=[self.queue.key, inflight_key(self.worker), LEASE_COUNTER_KEY])
+        if not popped:
+            return None
+        lease, data = popped
+        request = self.queue._decode_request(data)
+        self.leases[lease] = request
+        self._count("scheduler/dequeued/redis")
+        return request
+
+    def release_finished(self) -> None:
+        """Release the leases of requests the engine has finished with."""
+        in_progress = self._engine_in_progress()
+        if in_progress is None or not self.leases:
+            return
+        done = [lease for lease, request in self.leases.items() if request not in in_progress]
+        if done:
+            self.server.hdel(inflight_key(self.worker), *done)
+            for lease in done:
+                del self.leases[lease]
+
+    def _engine_in_progress(self) -> set | None:
+        # Scrapy has no "request finished" signal; the engine's in-progress set is the truth.
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        return getattr(slot, "inprogress", None)
+
+    # --- liveness --------------------------------------------------------------------------------
+    def heartbeat(self) -> None:
+        """Stay alive, release finished leases, recover dead workers' requests, wake the engine."""
+        try:
+            pipe = self.server.pipeline(transaction=False)
+            pipe.set(alive_key(self.worker), 1, ex=self.timeout).sadd(WORKERS_KEY, self.worker)
+            pipe.execute()
+            self.release_finished()
+            self.recover()
+        except redis.RedisError as error:  # a Redis hiccup must not kill the worker; the next beat retries
+            logger.warning("heartbeat failed: %s", error)
+            return
+        nextcall = getattr(getattr(getattr(self.crawler, "engine", None), "_slot", None), "nextcall", None)
+        if nextcall is not None and len(self.queue):
+            nextcall.schedule()
+
+    def recover(self) -> int:
+        moved = self.scripts["recover"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX])
+        if moved:
+            logger.warning("re-queued %d requests leased by dead workers", moved)
+            self._count("muninews/distributed/recovered", moved)
+        return moved
+
+    def outstanding(self) -> int:
+        return self.scripts["outstanding"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX, self.worker])
+
+    def spider_idle(self, spider=None) -> None:
+        """Stay open while any worker still holds work: its links or its death may refill the queue."""
+        self.release_finished()
+        self.recover()
+        if self.outstanding():
+            raise DontCloseSpider
+
+    def _count(self, key: str, value: int = 1) -> None:
+        if self.stats is not None and value:
+            self.stats.inc_value(key, value)
+
+
+class RedisItemPipeline:
+    """A worker's last pipeline: queue each item for the loader instead of writing SQLite."""
+
+    def __init__(self, server: redis.Redis, crawler=None) -> None:
+        self.server = server
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(redis.Redis.from_url(crawler.settings.get("REDIS_URL")), crawler)
+
+    def open_spider(self, spider=None) -> None:
+        """Publish this worker's portals so the loader can fill the portals table."""
+        from pipelines.store import portal_row
+
+        spider = spider or getattr(self.crawler, "spider", None)
+        rows = {p.name: json.dumps(portal_row(p), ensure_ascii=False) for p in getattr(spider, "portals", {}).values()}
+        if rows:
+            self.server.hset(PORTALS_KEY, mapping=rows)
+
+    def process_item(self, item, spider=None):
+        self.server.rpush(ITEMS_KEY, encode_item(item))
+        return item
+
+
+def encode_item(item: Any) -> bytes:
+    return pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_item(data: bytes) -> Any:
+    return pickle.loads(data)
+
+
+# --- the loader: the database's only writer -----------------------------------------------------
+class StatsCounter(dict):
+    """The slice of Scrapy's stats collector that the pipelines use, for a process with no crawler."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] = self.get(key, start) + count
+
+    def get_stats(self) -> dict[str, Any]:
+        return dict(self)
+
+
+class Loader:
+    """Pops items from Redis and runs them through dedup and store, committing once per batch.
+
+    Items stay in the loading list until their batch is committed, so a killed loader loses
+    nothing: the next one replays that list first (dedup turns already-stored pages into
+    duplicates, never into second articles).
+    """
+
+    def __init__(self, server: redis.Redis, storage, batch_size: int = 200) -> None:
+        from pipelines.dedup import DedupPipeline
+        from pipelines.store import StorePipeline
+
+        self.server = server
+        self.storage = storage
+        self.batch_size = batch_size
+        self.stats = StatsCounter()
+        self.dedup = DedupPipeline(storage, self.stats)
+        self.store = StorePipeline(storage, self.stats)
+        self.take = server.register_script(_TAKE)
+        self.known_portals = 0
+        self.loaded = 0
+
+    def run(self, idle_exit: float | None = None, should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Load until ``should_stop()`` or, with ``idle_exit``, until no item arrived for that many
+        seconds while no worker is alive. Returns how many items were loaded."""
+        self.load_batch(self.server.lrange(LOADING_KEY, 0, -1))  # a previous loader's uncommitted batch
+        idle_since = time.monotonic()
+        while not should_stop():
+            batch = self.take(keys=[ITEMS_KEY, LOADING_KEY], args=[self.batch_size])
+            if not batch:
+                first = self.server.blmove(ITEMS_KEY, LOADING_KEY, 1.0, "LEFT", "RIGHT")
+                if first is None:
+                    if idle_exit is not None and time.monotonic() - idle_since >= idle_exit and not self.live_workers():
+                        break
+                    continue
+                batch = [first] + self.take(keys=[ITEMS_KEY, LOADING_KEY], args=[self.batch_size - 1])
+            self.load_batch(batch)
+            idle_since = time.monotonic()
+        self.close()
+        return self.loaded
+
+    def load_batch(self, batch: list[bytes]) -> None:
+        if not batch:
+            return
+        self.refresh_portals()
+        for data in batch:
+            item = decode_item(data)
+            self.store.process_item(self.dedup.process_item(item))
+        self.storage.commit()
+        self.server.delete(LOADING_KEY)
+        self.loaded += len(batch)
+
+    def refresh_portals(self) -> None:
+        """Open the database at the first batch (with the workers' portals), upsert new portals later."""
+        if self.storage.db is not None and self.server.hlen(PORTALS_KEY) == self.known_portals:
+            return
+        rows = [json.loads(v) for v in self.server.hgetall(PORTALS_KEY).values()]
+        if self.storage.db is None:
+            self.storage.open(rows)
+        else:
+            self.storage.db["portals"].upsert_all(rows, pk="name")
+        self.known_portals = len(rows)
+
+    def live_workers(self) -> int:
+        return sum(1 for worker in self.server.smembers(WORKERS_KEY) if self.server.exists(alive_key(worker.decode())))
+
+    def close(self) -> None:
+        self.storage.close(self.stats.get_stats())
