@@ -78,7 +78,7 @@ def sitemap_entries(body: bytes) -> tuple[list[str], list[Link]]:
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
-    return list(sitemap_urls_from_robots(body.decode("utf-8", "replace"), base_url=base_url))
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
 def feed_links(body: bytes, base_url: str) -> list[Link]:

@@ -24,7 +24,7 @@ def test_no_portal_name_host_or_selector_in_generic_code():
         for parser in portal.parsers:
             needles |= {s for s in (parser.title, parser.published, parser.author, parser.body, parser.images) if s}
             needles |= {rule.container for rule in parser.captions}
-    found = sorted(n for n in needles if n and n in code)
+    found = sorted(n for n in needles if len(n) > 2 and n in code)  # "/" and "a" are not knowledge
     assert found == []
 
 
