@@ -12,6 +12,7 @@ from crawler.runner import (
     REPLICA_FAMILY, CrawlLocked, crawl_lock, default_db, replica_base_urls, run_crawl, serving_replica,
 )
 
+DEFAULT_PROFILE_DIRS = ("data/profiles",)  # where `muninews add-portal` writes drafts
 EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
 
 
@@ -68,12 +69,14 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
 @click.option("--since", default=None, metavar="DATE",
               help="Only articles published or changed on or after DATE (ISO 8601).")
 @click.option("--max-pages", type=int, default=None, help="Stop after this many responses.")
+@click.option("--full", is_flag=True, help="Ignore what earlier runs fetched: re-fetch every article.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Distributed mode: share the frontier in Redis and queue items for `muninews load`.")
 @click.option("--quiet", is_flag=True, help="Only warnings and the summary (for cron).")
 def crawl(
     portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...],
-    base_urls: tuple[str, ...], since: str | None, max_pages: int | None, redis_url: str | None, quiet: bool,
+    base_urls: tuple[str, ...], since: str | None, max_pages: int | None, full: bool, redis_url: str | None,
+    quiet: bool,
 ) -> None:
     """Crawl one portal (or a family of portals) or --all into the database.
 
@@ -82,7 +85,7 @@ def crawl(
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
     db_path = db_path or default_db()
-    overrides: dict = {"MUNINEWS_SINCE": since}
+    overrides: dict = {"MUNINEWS_SINCE": since, "MUNINEWS_INCREMENTAL": not full}
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     if redis_url:
@@ -90,7 +93,8 @@ def crawl(
 
         overrides.update(worker_settings(redis_url))
     settings = dict(
-        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=list(profile_dirs), MUNINEWS_BASE_URLS=_pairs(base_urls),
+        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=[*DEFAULT_PROFILE_DIRS, *profile_dirs],
+        MUNINEWS_BASE_URLS=_pairs(base_urls),
         **_log_settings(quiet), **overrides,
     )
     portal_arg = "all" if all_portals else portal
