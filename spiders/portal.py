@@ -24,8 +24,9 @@ from twisted.python.failure import Failure
 
 from crawler.fetchstate import FetchState, Known, is_recent
 from crawler.items import FailureItem, PageItem
+from crawler.middlewares.reasons import failure_reason
 from crawler.registry import Portal, Registry, registry_from_settings, selector_xpath
-from crawler.urls import url_key
+from crawler.urls import canonicalize, url_key
 from spiders.sources import Link, feed_links, robots_sitemaps, sitemap_entries, utc_iso, wpjson_links
 
 # Sources that list every article of a portal: after walking one completely, a stored article
@@ -188,10 +189,11 @@ class PortalSpider(scrapy.Spider):
     def _article_request(self, portal: str, link: Link) -> scrapy.Request | None:
         profile, run = self.portals[portal], self.runs[portal]
         try:
-            key = url_key(link.url)
+            url = canonicalize(link.url)
+            key = url_key(url)
         except ValueError:
             return None
-        if key in run.seen or not self._is_article_url(profile, link.url):
+        if key in run.seen or not self._is_article_url(profile, url):
             return None
         run.seen.add(key)
         run.found += 1
@@ -202,7 +204,7 @@ class PortalSpider(scrapy.Spider):
         if known is not None and not self._should_revisit(profile, link, known):
             self._count(portal, "skipped")
             return None
-        return self._fetch_article(portal, link.url, known)
+        return self._fetch_article(portal, url, known)
 
     def _is_article_url(self, profile: Portal, url: str) -> bool:
         if urlsplit(url).hostname not in profile.hosts:
@@ -263,9 +265,10 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value("muninews/fetch_failures")
-        yield self._failure(request.url, request.cb_kwargs.get("portal", ""), reason, status)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL asked for, not a redirect hop
+        yield self._failure(url, request.cb_kwargs.get("portal", ""), reason, status)
 
     def _failure(self, url: str, portal: str, reason: str, status: int | None) -> FailureItem:
         self._count(portal, "failures")

@@ -21,7 +21,7 @@ def rss(site: Site, base_url: str, articles: list[TrueArticle], page: int) -> st
     if not chunk and page > 1:
         return None
     items = "\n".join(
-        f"""<item><title>{escape(a.title)}</title><link>{base_url}{a.path}</link>
+        f"""<item><title>{escape(a.title)}</title><link>{base_url}{a.path}?utm_source=rss&amp;utm_medium=rss</link>
 <guid isPermaLink="false">{base_url}/?p={a.number}</guid>
 <pubDate>{format_datetime(a.published.astimezone(timezone.utc), usegmt=True)}</pubDate>
 <dc:creator><![CDATA[{a.author}]]></dc:creator>

@@ -49,7 +49,7 @@ class SiteRoutes:
         self.routes: list[tuple[re.Pattern[str], Callable[..., Response], str | None]] = [
             (re.compile(r"^/$"), self.home, None),
             (re.compile(r"^/category/(?P<cat>[a-z0-9-]+)/(?:page/(?P<num>\d+)/)?$"), self.category, "listing"),
-            (re.compile(r"^/(?P<slug>[a-z0-9-]+)\.html$"), self.article, None),
+            (re.compile(r"^/(?P<slug>[a-z0-9-]+)\.html(?:/amp|/print)?/?$"), self.article, None),
             (re.compile(r"^/wp-content/uploads/.+\.jpg$"), self.image, None),
             (re.compile(r"^/robots\.txt$"), self.robots, None),
             (re.compile(r"^/feed/?$"), self.feed, "feed"),

@@ -127,7 +127,7 @@ def listing_page(site: Site, title: str, base_path: str, articles: list[TrueArti
     pages = max(1, -(-len(articles) // PAGE_SIZE))
     chunk = articles[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     items = "\n".join(
-        f"""<article class="post-item"><h2 class="entry-title"><a href="{a.path}">{escape(a.title)}</a></h2>
+        f"""<article class="post-item"><h2 class="entry-title"><a href="{link_variant(a)}">{escape(a.title)}</a></h2>
 <div class="post-date">{a.published:%d/%m/%Y}</div><div class="excerpt">{escape(a.body[0][:160])}…</div></article>"""
         for a in chunk
     )
@@ -141,6 +141,16 @@ def listing_page(site: Site, title: str, base_path: str, articles: list[TrueArti
 <div class="post-list">{items}</div>
 <div class="nav-links">{''.join(nav)}</div>"""
     return page(site, title, main)
+
+
+# How portals' own pages spell links to one article: share-button tracking tags, comment anchors,
+# AMP and print variants. The crawler must fetch and store each article once whatever the spelling.
+LINK_VARIANTS = ("{path}", "{path}?utm_source=zalo&utm_medium=share", "{path}#respond", "{path}/amp/",
+                 "{path}?fbclid=IwAR0x{number}", "{path}?print=1")
+
+
+def link_variant(article: TrueArticle) -> str:
+    return LINK_VARIANTS[article.number % len(LINK_VARIANTS)].format(path=article.path, number=article.number)
 
 
 def pages_in(articles: list[TrueArticle]) -> int:

@@ -1,0 +1,612 @@
+"""Fault modes of the replica: the ways small government servers break, switchable per host and path.
+
+A ``FaultPlan`` is a list of ``Fault`` rules (mode, site key or ``*``, full-match path regex,
+``times``, params), installed on a running ``ReplicaServer`` through its ``interceptors`` hook; the
+first rule matching a request answers it, otherwise normal routing does. Rules are plain data
+(``FaultPlan.from_config`` reads a list of dicts, e.g. from TOML or JSON), so tests and the
+reliability benchmark switch modes by configuration.
+
+``times`` makes a fault transient: the first ``times`` requests of a path are faulted, later ones
+are served clean (a server that recovers). ``times=None`` faults every request.
+
+Each fault also states what a correct crawler must end up with (``Fault.expectation``): the article
+stored (the page was served correctly, possibly after retries, in another encoding or as messy
+HTML), or a ``failures`` row whose reason matches a pattern. That is how tests and
+``benchmarks/faults.py`` count survived / lost / duplicated without hard-coding results.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import struct
+import threading
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from crawler.replica.generator import Replica
+from crawler.replica.server import ReplicaServer, RequestLog
+
+# The first bytes of a real PDF: what a CMS serves when an "article" is an attached document.
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + bytes(range(256)) * 8
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a correct crawler ends up with for a faulted URL."""
+
+    stored: bool
+    reason: str | None = None  # regex the failures.reason must match when not stored
+
+
+@dataclass
+class Fault:
+    mode: str
+    site: str = "*"
+    path: str = ".*"
+    times: int | None = None  # fault the first N requests of a path, then recover; None: always
+    params: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # label in reports (defaults to the mode)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"unknown fault mode {self.mode!r}; known: {', '.join(sorted(MODES))}")
+        self._pattern = re.compile(self.path)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.mode
+
+    def matches(self, site: str, path: str) -> bool:
+        return self.site in ("*", site) and bool(self._pattern.fullmatch(path))
+
+    def expectation(self, retry_times: int, retry_after_max: float = float("inf")) -> Expectation:
+        """Stored when the server serves the page correctly within the crawler's retry budget."""
+        return MODES[self.mode].expect(self, retry_times, retry_after_max)
+
+
+@dataclass
+class Served:
+    """One request the fault plan answered (for reports: requests per mode)."""
+
+    fault: str
+    site: str
+    path: str
+
+
+class FaultPlan:
+    """Ordered fault rules plus per-path request counts; thread-safe (the server is threaded)."""
+
+    def __init__(self, faults: list[Fault]) -> None:
+        self.faults = list(faults)
+        self.served: list[Served] = []
+        self._counts: Counter[tuple[int, str, str]] = Counter()
+        self._lock = threading.Lock()
+        self.server: ReplicaServer | None = None
+
+    @classmethod
+    def from_config(cls, rules: list[dict[str, Any]]) -> FaultPlan:
+        """``[{"mode": "http_error", "site": "city", "path": "/a.html", "times": 2, "status": 502}, …]``;
+        keys other than mode/site/path/times/name are the mode's params."""
+        known = {"mode", "site", "path", "times", "name"}
+        return cls([
+            Fault(**{k: v for k, v in rule.items() if k in known}, params={k: v for k, v in rule.items() if k not in known})
+            for rule in rules
+        ])
+
+    def install(self, server: ReplicaServer) -> FaultPlan:
+        self.server = server
+        server.interceptors.append(self.intercept)
+        return self
+
+    def uninstall(self) -> None:
+        if self.server is not None and self.intercept in self.server.interceptors:
+            self.server.interceptors.remove(self.intercept)
+
+    def intercept(self, site: str, handler: BaseHTTPRequestHandler) -> bool:
+        path = handler.path.split("#", 1)[0]
+        bare = path.split("?", 1)[0]
+        for index, fault in enumerate(self.faults):
+            if not fault.matches(site, bare):
+                continue
+            with self._lock:
+                self._counts[(index, site, bare)] += 1
+                count = self._counts[(index, site, bare)]
+            if fault.times is not None and count > fault.times:
+                return False
+            with self._lock:
+                self.served.append(Served(fault.label, site, bare))
+            assert self.server is not None
+            MODES[fault.mode].serve(Request(self.server, site, path, handler, fault))
+            return True
+        return False
+
+
+@dataclass
+class Request:
+    """What a mode needs to answer one request."""
+
+    server: ReplicaServer
+    site: str
+    path: str
+    handler: BaseHTTPRequestHandler
+    fault: Fault
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.fault.params
+
+    def clean(self) -> tuple[int, dict[str, str], bytes]:
+        """What the replica would answer without the fault."""
+        return self.server.routes[self.site].handle(self.path)
+
+    def send(self, status: int, headers: dict[str, str], body: bytes, *, length: int | None = None,
+             close: bool = False, log: bool = True) -> None:
+        """Write a response; ``length`` may lie (truncation), ``close`` ends the connection after it."""
+        if log:
+            self.log(status)
+        handler = self.handler
+        try:
+            handler.send_response(status)
+            for name, value in headers.items():
+                handler.send_header(name, value)
+            if length is not None:
+                handler.send_header("Content-Length", str(length))
+            if close:
+                handler.send_header("Connection", "close")
+                handler.close_connection = True
+            handler.end_headers()
+            handler.wfile.write(body)
+            handler.wfile.flush()
+        except OSError:  # the client gave up (timeout, size limit): nothing left to do
+            handler.close_connection = True
+
+    def log(self, status: int) -> None:
+        self.server._record(RequestLog(self.site, "GET", self.path, status, dict(self.handler.headers.items())))
+
+    def reset(self) -> None:
+        """Abort the TCP connection with an RST (SO_LINGER 0), as a crashing server or proxy does."""
+        self.log(0)
+        connection = self.handler.connection
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.handler.close_connection = True
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Mode:
+    serve: Callable[[Request], None]
+    expect: Callable[[Fault, int, float], Expectation]
+    doc: str
+
+
+# --- expectations ------------------------------------------------------------------------------
+def _transient(reason: str) -> Callable[[Fault, int, float], Expectation]:
+    def expect(fault: Fault, retry_times: int, retry_after_max: float) -> Expectation:
+        recovers = fault.times is not None and fault.times <= retry_times
+        return Expectation(True) if recovers else Expectation(False, reason)
+
+    return expect
+
+
+def _retry_after_expect(fault: Fault, retry_times: int, retry_after_max: float) -> Expectation:
+    if float(fault.params.get("seconds", 1)) > retry_after_max:
+        return Expectation(False, r"Retry-After")
+    return _transient(rf"HTTP {fault.params.get('status', 429)} after \d+ retries")(fault, retry_times, retry_after_max)
+
+
+def _http_error_expect(fault: Fault, retry_times: int, retry_after_max: float) -> Expectation:
+    return _transient(rf"HTTP {fault.params.get('status', 500)} after \d+ retries")(fault, retry_times, retry_after_max)
+
+
+def _always_fails(reason: str) -> Callable[[Fault, int, float], Expectation]:
+    return lambda fault, retry_times, retry_after_max: Expectation(False, reason)
+
+
+def _always_stored(fault: Fault, retry_times: int, retry_after_max: float) -> Expectation:
+    return Expectation(True)
+
+
+def _redirect_expect(fault: Fault, retry_times: int, retry_after_max: float) -> Expectation:
+    return Expectation(False, r"redirect to disallowed host")
+
+
+# --- modes: transient server trouble -----------------------------------------------------------
+def serve_http_error(request: Request) -> None:
+    status = int(request.params.get("status", 500))
+    body = f"<html><body><h1>{status} Internal Server Error</h1></body></html>".encode()
+    request.send(status, {"Content-Type": "text/html; charset=UTF-8"}, body, length=len(body))
+
+
+def serve_retry_after(request: Request) -> None:
+    status = int(request.params.get("status", 429))
+    body = b"<html><body><h1>Too busy, come back later</h1></body></html>"
+    headers = {"Content-Type": "text/html; charset=UTF-8", "Retry-After": str(request.params.get("seconds", 1))}
+    request.send(status, headers, body, length=len(body))
+
+
+def serve_reset(request: Request) -> None:
+    request.reset()
+
+
+def serve_slow(request: Request) -> None:
+    """Answer correctly, but only after ``seconds`` (longer than the crawler's timeout)."""
+    status, headers, body = request.clean()
+    request.log(status)  # logged on arrival: the crawler may be gone before the answer is
+    time.sleep(float(request.params.get("seconds", 3)))
+    request.send(status, headers, body, length=len(body), log=False)
+
+
+def serve_truncated(request: Request) -> None:
+    """Promise the whole body in Content-Length, send half of it, close the connection."""
+    status, headers, body = request.clean()
+    request.send(status, headers, body[: len(body) // 2], length=len(body), close=True)
+
+
+def serve_oversize(request: Request) -> None:
+    """The article followed by megabytes of markup, without Content-Length (only counting stops it)."""
+    status, headers, body = request.clean()
+    size = int(request.params.get("bytes", 4 * 1024 * 1024))
+    filler = b"<!-- " + b"x" * 1019 + b" -->"
+    request.send(status, headers, b"", close=True)
+    try:
+        request.handler.wfile.write(body)
+        for _ in range(size // len(filler) + 1):
+            request.handler.wfile.write(filler)
+        request.handler.wfile.flush()
+    except OSError:  # the crawler hung up at its size limit, as it should
+        pass
+
+
+# --- modes: bodies that are no article ---------------------------------------------------------
+def serve_not_html(request: Request) -> None:
+    request.send(200, {"Content-Type": "text/html; charset=UTF-8"}, PDF_BYTES, length=len(PDF_BYTES))
+
+
+def serve_empty(request: Request) -> None:
+    request.send(200, {"Content-Type": "text/html; charset=UTF-8"}, b"", length=0)
+
+
+# --- modes: encodings and messy markup (the article is served correctly) ------------------------
+def encoded_article(html: str, charset: str, header: str | None, meta: str | None, *, bom: bool = False,
+                    normalization: str = "NFC") -> tuple[dict[str, str], bytes]:
+    """The replica's UTF-8 article page re-encoded and (mis)labelled: header and <meta> charset
+    as given (None: no label), optional BOM, NFC or NFD text."""
+    meta_tag = f'<meta charset="{meta}">' if meta else ""
+    html = html.replace('<meta charset="UTF-8">', meta_tag, 1)
+    html = unicodedata.normalize(normalization, html)
+    body = encode_text(html, charset)
+    if bom:
+        body = {"utf-8": b"\xef\xbb\xbf"}.get(charset, b"") + body
+    content_type = "text/html" + (f"; charset={header}" if header else "")
+    return {"Content-Type": content_type}, body
+
+
+def encode_text(text: str, charset: str) -> bytes:
+    """Encode as a legacy CMS would: characters the code page lacks are decomposed into base
+    letter + combining tone mark (how windows-1258 writes Vietnamese), else numeric references."""
+    try:
+        return text.encode(charset)
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for char in text:
+        out.append(_encode_char(char, charset))
+    return b"".join(out)
+
+
+def _encode_char(char: str, charset: str) -> bytes:
+    try:
+        return char.encode(charset)
+    except UnicodeEncodeError:
+        pass
+    base, *marks = unicodedata.normalize("NFD", char)
+    for index, mark in enumerate(marks):  # e.g. "ộ" = "ô" + dot below in windows-1258
+        rest = "".join(marks[:index] + marks[index + 1 :])
+        try:
+            return (unicodedata.normalize("NFC", base + mark) + rest).encode(charset)
+        except UnicodeEncodeError:
+            continue
+    try:
+        return (base + "".join(marks)).encode(charset)
+    except UnicodeEncodeError:
+        return char.encode(charset, errors="xmlcharrefreplace")
+
+
+def serve_encoding(request: Request) -> None:
+    status, headers, body = request.clean()
+    if status != 200 or not headers.get("Content-Type", "").startswith("text/html"):
+        request.send(status, headers, body, length=len(body))
+        return
+    params = request.params
+    headers, body = encoded_article(
+        body.decode("utf-8"), params.get("charset", "utf-8"), params.get("header"), params.get("meta"),
+        bom=bool(params.get("bom", False)), normalization=params.get("normalization", "NFC"),
+    )
+    request.send(200, headers, body, length=len(body))
+
+
+def malformed(html: str) -> str:
+    """The same article as sloppy CMS output: no </p>, the content inside two nested unclosed-
+    looking layout tables, a stray </body></html> between the date line and the title."""
+    html = html.replace("</p>", "")
+    html = html.replace('<div class="entry-content">', '<table><tr><td><table class="layout"><tr><td><div class="entry-content">', 1)
+    html = html.replace('</div>\n<div class="share-bar">', "</td></tr></table></td></tr></table></div>\n<div class=\"share-bar\">", 1)
+    html = html.replace('</div>\n<h1 class="entry-title">', '</div></body></html>\n<h1 class="entry-title">', 1)
+    return html + "\n<div><span>unclosed footer"
+
+
+def serve_malformed(request: Request) -> None:
+    status, headers, body = request.clean()
+    if status == 200:
+        body = malformed(body.decode("utf-8")).encode("utf-8")
+    request.send(status, headers, body, length=len(body))
+
+
+# --- modes: redirects and hostile links --------------------------------------------------------
+def serve_redirect(request: Request) -> None:
+    """Redirect to ``to`` (absolute URL; ``{port}`` is the replica's port) or to ``to_path`` on
+    another replica site ``to_site``."""
+    params = request.params
+    if "to_site" in params:
+        target = request.server.base_urls[params["to_site"]] + params.get("to_path", request.path)
+    else:
+        target = str(params["to"]).format(port=request.server.port)
+    request.send(int(params.get("status", 302)), {"Location": target}, b"", length=0)
+
+
+def serve_redirect_loop(request: Request) -> None:
+    """``/a.html`` -> ``/a.html?loop=1`` -> ``/a.html?loop=2`` -> ``/a.html`` (a cycle of ``length``)."""
+    length = int(request.params.get("length", 3))
+    bare, _, query = request.path.partition("?")
+    step = int(query.removeprefix("loop=")) if query.startswith("loop=") else 0
+    following = (step + 1) % length
+    target = bare if following == 0 else f"{bare}?loop={following}"
+    request.send(302, {"Location": target}, b"", length=0)
+
+
+def serve_inject_links(request: Request) -> None:
+    """The clean listing page, with article-looking links to hosts the crawl must not visit."""
+    status, headers, body = request.clean()
+    links = "".join(
+        f'<article class="post-item"><h2 class="entry-title"><a href="{url.format(port=request.server.port)}">'
+        f"Tin nóng {index}</a></h2></article>"
+        for index, url in enumerate(request.params.get("urls", ()))
+    )
+    html = body.decode("utf-8").replace('<div class="post-list">', '<div class="post-list">' + links, 1)
+    body = html.encode("utf-8")
+    request.send(status, headers, body, length=len(body))
+
+
+MODES: dict[str, Mode] = {
+    "http_error": Mode(serve_http_error, _http_error_expect, "5xx burst: fail the first `times` requests (status param)"),
+    "retry_after": Mode(serve_retry_after, _retry_after_expect, "429/503 with Retry-After: seconds"),
+    "reset": Mode(serve_reset, _transient(r"connection (reset|lost|closed)"), "TCP reset before any response byte"),
+    "slow": Mode(serve_slow, _transient(r"timeout"), "answer after `seconds` (beyond the download timeout)"),
+    "truncated": Mode(serve_truncated, _transient(r"truncated"), "Content-Length larger than the body sent"),
+    "oversize": Mode(serve_oversize, _always_fails(r"larger than DOWNLOAD_MAXSIZE"), "body beyond the size limit"),
+    "not_html": Mode(serve_not_html, _always_fails(r"not HTML: binary"), "PDF bytes served as text/html"),
+    "empty": Mode(serve_empty, _always_fails(r"not HTML: empty"), "200 with an empty body"),
+    "encoding": Mode(serve_encoding, _always_stored, "article re-encoded/relabelled (charset, header, meta, bom, normalization)"),
+    "malformed": Mode(serve_malformed, _always_stored, "unclosed tags, nested tables, stray </html> mid-page"),
+    "redirect": Mode(serve_redirect, _redirect_expect, "redirect to another host (`to` URL or `to_site`)"),
+    "redirect_loop": Mode(serve_redirect_loop, _always_fails(r"redirect loop"), "a cycle of redirects"),
+    "inject_links": Mode(serve_inject_links, _always_stored, "listing with links to forbidden hosts (`urls`)"),
+}
+
+# Encoding cases: (name, charset the bytes are in, Content-Type charset, <meta charset>, extra).
+ENCODING_CASES: tuple[tuple[str, str, str | None, str | None, dict[str, Any]], ...] = (
+    ("cp1258-labelled", "cp1258", "windows-1258", "windows-1258", {}),
+    ("cp1258-meta-only", "cp1258", None, "windows-1258", {}),
+    ("cp1258-unlabelled", "cp1258", None, None, {}),
+    ("cp1258-labelled-utf8", "cp1258", "UTF-8", "UTF-8", {}),
+    ("cp1258-labelled-latin1", "cp1258", "ISO-8859-1", "windows-1258", {}),
+    ("utf8-labelled-latin1", "utf-8", "ISO-8859-1", "ISO-8859-1", {}),
+    ("utf8-labelled-cp1258", "utf-8", "windows-1258", None, {}),
+    ("utf8-unlabelled", "utf-8", None, None, {}),
+    ("utf8-bom-labelled-latin1", "utf-8", "ISO-8859-1", None, {"bom": True}),
+    ("utf16-labelled", "utf-16", "UTF-16", None, {}),
+    ("ascii-numeric-references", "ascii", "US-ASCII", "US-ASCII", {}),
+    ("utf8-nfd", "utf-8", "UTF-8", "UTF-8", {"normalization": "NFD"}),
+)
+
+
+def every_mode_plan(replica: Replica, *, decoy_host: str = "127.0.0.9", transient_times: int = 2,
+                    slow_seconds: float = 3.0, oversize_bytes: int = 4 * 1024 * 1024,
+                    retry_after_seconds: float = 1.0) -> FaultPlan:
+    """Every fault mode on, each on its own article (or listing) of the replica, deterministically.
+
+    Transient modes appear twice: recovering within ``transient_times`` requests, and permanent.
+    The redirect/link targets are a decoy on ``decoy_host`` (another loopback address), private
+    and link-local addresses, a hostname, and another portal host of the family.
+    """
+    articles = _spread_articles(replica)
+    decoy = f"http://{decoy_host}:{{port}}"
+    rules: list[dict[str, Any]] = [
+        {"mode": "http_error", "times": transient_times, "status": 500, "name": "5xx burst (recovers)"},
+        {"mode": "http_error", "status": 502, "name": "5xx forever"},
+        {"mode": "retry_after", "times": transient_times, "status": 429, "seconds": retry_after_seconds,
+         "name": "429 Retry-After (recovers)"},
+        {"mode": "retry_after", "times": 1, "status": 503, "seconds": retry_after_seconds, "name": "503 Retry-After (recovers)"},
+        {"mode": "retry_after", "status": 503, "seconds": 86400, "name": "503 Retry-After a day"},
+        {"mode": "reset", "times": transient_times, "name": "connection reset (recovers)"},
+        {"mode": "reset", "name": "connection reset forever"},
+        {"mode": "slow", "times": 1, "seconds": slow_seconds, "name": "slower than timeout (recovers)"},
+        {"mode": "slow", "seconds": slow_seconds, "name": "slower than timeout forever"},
+        {"mode": "truncated", "times": 1, "name": "truncated body (recovers)"},
+        {"mode": "truncated", "name": "truncated body forever"},
+        {"mode": "oversize", "bytes": oversize_bytes, "name": "body over size limit"},
+        {"mode": "not_html", "name": "PDF as text/html"},
+        {"mode": "empty", "name": "empty 200"},
+        {"mode": "malformed", "name": "malformed HTML"},
+        *({"mode": "encoding", "name": f"encoding {name}", "charset": charset, "header": header, "meta": meta, **extra}
+          for name, charset, header, meta, extra in ENCODING_CASES),
+        {"mode": "redirect_loop", "name": "redirect loop"},
+        {"mode": "redirect", "to": decoy + "/bai-viet-gia-mao.html", "name": "redirect to non-portal host"},
+        {"mode": "redirect", "to": "http://10.0.0.1/tin-tuc.html", "name": "redirect to private address"},
+        {"mode": "redirect", "to": "http://169.254.169.254/latest/meta-data/", "name": "redirect to link-local"},
+        {"mode": "redirect", "to": "http://localhost:{port}/tin-tuc.html", "name": "redirect to localhost name"},
+        {"mode": "redirect", "to_site": "city", "name": "redirect to another portal host"},
+    ]
+    for rule in rules:
+        site, article = next(articles)
+        if rule.get("to_site") == site:  # the other portal must really be another host
+            site, article = next(articles)
+        rule.update(site=site, path=re.escape(article.path))
+        if rule.get("to_site"):
+            rule["to_path"] = replica.sites[rule["to_site"]].newest_first()[-1].path
+    rules.append({"mode": "http_error", "site": "hongbang", "path": r"/category/[a-z0-9-]+/", "times": 1,
+                  "status": 503, "name": "listing 503 (recovers)"})
+    rules.append({
+        "mode": "inject_links", "site": "*", "path": r"/category/[a-z0-9-]+/", "name": "links to forbidden hosts",
+        "urls": [decoy + "/tin-moi.html", "http://10.0.0.1/tin-moi.html", "http://169.254.169.254/tin-moi.html",
+                 "http://localhost:{port}/tin-moi.html", "http://[::1]:{port}/tin-moi.html", "http://example.com/tin-moi.html"],
+    })
+    return FaultPlan.from_config(rules)
+
+
+def _spread_articles(replica: Replica):
+    """Articles round-robin over the sites, skipping the newest (listed first) and syndicated copies."""
+    per_site = {key: [a for a in site.newest_first() if not a.family] for key, site in replica.sites.items()}
+    index = 3
+    while True:
+        for key, articles in per_site.items():
+            if index < len(articles) - 1:
+                yield key, articles[index]
+        index += 1
+
+
+# --- crawling under a plan, and what the crawl should have produced -----------------------------
+def crawl_subprocess(portals: str, settings: dict[str, Any], timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``crawler.runner.run_crawl`` in a fresh process (the reactor runs once per process)
+    with settings overrides the CLI does not expose (short timeouts, small size limits)."""
+    script = "import json, sys\nfrom crawler.runner import run_crawl\nrun_crawl(sys.argv[1], **json.loads(sys.argv[2]))\n"
+    return subprocess.run(
+        [sys.executable, "-c", script, portals, json.dumps(settings)], capture_output=True, text=True, timeout=timeout,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+@dataclass
+class ModeReport:
+    """One fault rule after a crawl: what was asked of the server and what the crawler kept."""
+
+    name: str
+    urls: list[str]
+    requests: int = 0
+    retries: int = 0
+    failures: int = 0
+    expected: int = 0
+    stored: int = 0
+    survived: int = 0
+    lost: list[str] = field(default_factory=list)  # expected stored but missing, or failed silently
+    wrong: list[str] = field(default_factory=list)  # stored though it should have failed, or wrong reason
+
+
+@dataclass
+class CrawlAccount:
+    modes: list[ModeReport]
+    unfaulted_lost: list[str]
+    duplicated: list[str]
+    failures: dict[str, str]  # url -> reason
+
+    @property
+    def faults(self) -> int:
+        return sum(len(m.urls) for m in self.modes)
+
+    @property
+    def survived(self) -> int:
+        return sum(m.survived for m in self.modes)
+
+    @property
+    def lost(self) -> int:
+        return sum(len(m.lost) + len(m.wrong) for m in self.modes) + len(self.unfaulted_lost)
+
+    def summary(self) -> str:
+        return f"faults={self.faults} survived={self.survived} lost={self.lost} duplicated={len(self.duplicated)}"
+
+
+def account(plan: FaultPlan, server: ReplicaServer, db_path: Path, *, retry_times: int,
+            retry_after_max: float = float("inf")) -> CrawlAccount:
+    """Compare a crawl's database with what each fault rule says a correct crawler keeps."""
+    conn = sqlite3.connect(db_path)
+    try:
+        stored = Counter(url for (url,) in conn.execute("SELECT url FROM articles"))
+        failures = {url: reason for url, reason in conn.execute("SELECT url, reason FROM failures ORDER BY id")}
+    finally:
+        conn.close()
+    base = server.base_urls
+    truth_urls = set(server.replica.truth(base))
+    faulted: set[str] = set()
+    modes = []
+    for fault in plan.faults:
+        urls = [base[a.site] + a.path for a in server.replica.all_articles() if fault.matches(a.site, a.path)]
+        report = ModeReport(fault.label, urls)
+        report.requests = sum(1 for entry in server.log if fault.matches(entry.site, entry.path.split("?", 1)[0]))
+        report.retries = max(0, report.requests - len(urls)) if urls else 0
+        expectation = fault.expectation(retry_times, retry_after_max)
+        for url in urls:
+            faulted.add(url)
+            report.failures += url in failures
+            report.stored += url in stored
+            if expectation.stored:
+                report.expected += 1
+                report.survived += url in stored
+                if url not in stored:
+                    report.lost.append(url)
+            elif url in stored or (url in failures and not re.search(expectation.reason or "", failures[url])):
+                report.wrong.append(url)
+            elif url in failures:
+                report.survived += 1
+            else:
+                report.lost.append(url)
+        modes.append(report)
+    unfaulted_lost = sorted(url for url in truth_urls - faulted if url not in stored)
+    duplicated = sorted(url for url, count in stored.items() if count > 1)
+    return CrawlAccount(modes, unfaulted_lost, duplicated, failures)
+
+
+class Decoy:
+    """A server on another loopback address that records every request: the host a hostile page
+    tries to steer the crawler to. A correct crawl leaves ``requests`` empty."""
+
+    def __init__(self, host: str = "127.0.0.9", port: int = 0) -> None:
+        self.host, self.port = host, port
+        self.requests: list[str] = []
+        self._server: ThreadingHTTPServer | None = None
+
+    def __enter__(self) -> Decoy:
+        requests = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                requests.append(self.path)
+                body = b"<html><body><h1>decoy</h1><p>" + b"Tin gia mao. " * 20 + b"</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=UTF-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="decoy").start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
