@@ -19,10 +19,29 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# Waits before retry n: RETRY_BACKOFF_BASE * 2**(n-1) seconds, at most RETRY_BACKOFF_MAX; a
+# Retry-After header on 429/503 replaces that wait and pauses the whole host (crawler/middlewares/retry.py).
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+# A Retry-After longer than this is not waited for: the URL is recorded as failed for this run.
+RETRY_AFTER_MAX = 300.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+
+# --- Downloader middlewares: safety and accountability (crawler/middlewares/) ----------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Only the portal's hosts, no private/loopback addresses unless its profile allows them; runs
+    # before Scrapy's offsite filter (50) and before robots.txt is fetched for a host (100).
+    "crawler.middlewares.hosts.HostGuardMiddleware": 40,
+    # Backoff between retries and Retry-After on 429/503, in place of Scrapy's immediate retries.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Sees 3xx before RedirectMiddleware (600): loops and off-portal redirects become failures
+    # instead of being dropped silently by the duplicate and offsite filters.
+    "crawler.middlewares.redirects.RedirectGuardMiddleware": 650,
+}
 
 # --- Portals ---------------------------------------------------------------------------------
 # Extra directories of portal profiles (TOML), beside the ones shipped in crawler/profiles/.
@@ -38,7 +57,12 @@ SQLITE_BATCH_SIZE = 200
 SQLITE_STORE_HTML = True
 
 # --- Deduplication ---------------------------------------------------------------------------
+# Near-duplicate stories across portals (MinHash LSH + verification, crawler/similarity.py).
 DEDUP_NEAR_ENABLED = True
+# Estimated Jaccard of 4-word shingles for a candidate to be the same story (chosen by
+# measurement in benchmarks/dedup.py), and how much of the shorter text the longer must contain.
+DEDUP_THRESHOLD = 0.5
+DEDUP_MIN_CONTAINMENT = 0.8
 
 # --- Pipelines, in order (close_spider runs in reverse: store closes last) --------------------
 ITEM_PIPELINES = {

@@ -127,7 +127,7 @@ class Storage:
         self.counts["pages"] += 1
 
     def add_article(self, item, record: Record) -> int:
-        article_id = self.next_article_id()
+        article_id = item.article_id or self.next_article_id()
         story_id = item.story_id or article_id
         self._attach_to_story(story_id, article_id, item.portal, record)
         item.story_id = story_id

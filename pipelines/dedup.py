@@ -12,19 +12,37 @@ memory, so it holds across runs and restarts.
 from __future__ import annotations
 
 from crawler.items import PageItem
+from crawler.similarity import StoryIndex, content_hash
 from crawler.storage import Storage
 from crawler.urls import canonicalize, url_key
-from crawler.similarity import content_hash
 
 
 class DedupPipeline:
-    def __init__(self, storage: Storage, stats=None) -> None:
+    def __init__(
+        self, storage: Storage, stats=None, *, near: bool = True, threshold: float = 0.5, min_containment: float = 0.8
+    ) -> None:
         self.storage = storage
         self.stats = stats
+        self.near = near
+        self.threshold = threshold
+        self.min_containment = min_containment
+        self._index: StoryIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Storage.for_crawler(crawler), crawler.stats)
+        settings = crawler.settings
+        return cls(
+            Storage.for_crawler(crawler), crawler.stats, near=settings.getbool("DEDUP_NEAR_ENABLED"),
+            threshold=settings.getfloat("DEDUP_THRESHOLD"), min_containment=settings.getfloat("DEDUP_MIN_CONTAINMENT"),
+        )
+
+    @property
+    def index(self) -> StoryIndex:
+        """The near-duplicate index on the crawl's own connection (opened by the store pipeline)."""
+        if self._index is None:
+            self._index = StoryIndex(self.storage.db.conn, self.threshold, min_containment=self.min_containment)
+            self._index.ensure_schema()
+        return self._index
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
@@ -41,19 +59,25 @@ class DedupPipeline:
         if known is not None:
             item.article_id = known
             item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
+            if item.change == "updated" and self.near:
+                self.index.add(known, self.index.story_of(known) or known, item.record.body_text)
             return self._count(item)
         same_page = self.storage.article_for_hash(item.content_hash, portal=item.portal)
         if same_page is not None:
             item.duplicate_of, item.change = same_page[0], "duplicate"
             return self._count(item)
         item.change = "new"
+        item.article_id = self.storage.next_article_id()
         item.story_id = self.story_of(item)
         return item
 
-    def story_of(self, item: PageItem) -> int | None:
-        """The story an article from another portal already tells, if any (None: a new story)."""
+    def story_of(self, item: PageItem) -> int:
+        """The story this article tells: one already told on another portal (the same text, or
+        near-duplicate text that passes the story index's checks), else a new one."""
+        if self.near:
+            return self.index.assign(item.article_id, item.record.body_text)
         same_text = self.storage.article_for_hash(item.content_hash)
-        return same_text[1] if same_text else None
+        return same_text[1] if same_text else item.article_id
 
     def _count(self, item: PageItem) -> PageItem:
         if self.stats is not None:

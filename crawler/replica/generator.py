@@ -158,9 +158,9 @@ SITES = (
 
 def build_replica(
     seed: int = 2022, city_articles: int = 150, district_articles: int = 70, syndicated: int = 30,
-    schedules_per_site: int = 5,
+    schedules_per_site: int = 5, weather_bulletins: int = 8,
 ) -> Replica:
-    """Generate the whole family; defaults give 150 + 3×70 + 30 + 4×5 = 410 articles."""
+    """Generate the whole family; defaults give 150 + 3×70 + 30 + 4×5 + 8 = 418 articles."""
     rng = random.Random(seed)
     sites = {key: Site(key, name, district) for key, name, district in SITES}
     start = datetime(2024, 1, 2, 7, 30, tzinfo=ZONE)
@@ -172,6 +172,9 @@ def build_replica(
             site.articles.append(_article(rng, site, moment))
         for week in range(schedules_per_site):
             site.articles.append(_weekly_schedule(rng, site, start + timedelta(weeks=week * 3 + 1), week))
+        if site.district is None:
+            for day in range(weather_bulletins):
+                site.articles.append(_weather_bulletin(rng, site, start + timedelta(days=day * 9 + 4)))
     _syndicate(rng, sites, syndicated)
     for site in sites.values():
         _link_related(rng, site)
@@ -268,6 +271,26 @@ def _weekly_schedule(rng: random.Random, site: Site, monday: datetime, week: int
     )
 
 
+def _weather_bulletin(rng: random.Random, site: Site, day: datetime) -> TrueArticle:
+    """Another templated family: the same bulletin every few days, only the figures change."""
+    number = len(site.articles) + 1
+    title = f"Bản tin dự báo thời tiết thành phố Hải Phòng ngày {day:%d/%m/%Y}"
+    low, high = rng.randint(14, 24), rng.randint(25, 36)
+    body = [
+        f"Trung tâm Khí tượng Thủy văn thành phố Hải Phòng thông báo dự báo thời tiết ngày {day:%d/%m/%Y} như sau:",
+        f"Khu vực nội thành: Có mây, ngày nắng, đêm không mưa. Gió {rng.choice(['Đông', 'Đông Nam', 'Đông Bắc'])} "
+        f"cấp {rng.randint(2, 4)}. Nhiệt độ thấp nhất từ {low} đến {low + 2} độ C, cao nhất từ {high} đến {high + 2} độ C.",
+        f"Vùng biển ven bờ: Gió cấp {rng.randint(3, 5)}, giật cấp {rng.randint(5, 7)}, sóng cao {rng.randint(1, 2)}"
+        f",{rng.randint(0, 9)} mét. Tầm nhìn xa trên {rng.randint(4, 10)} km.",
+        "Đề nghị các cơ quan, đơn vị và Nhân dân chủ động theo dõi các bản tin tiếp theo.",
+    ]
+    return TrueArticle(
+        site=site.key, number=number, slug=f"{slugify(title)}-{number}", title=title, published=day.replace(hour=6),
+        category="kinh-te-xa-hoi", body=body, subheadings=set(), photos=[], author="Trung tâm Khí tượng Thủy văn",
+        story=f"{site.key}-{number}", family=f"{site.key}-weather",
+    )
+
+
 def _syndicate(rng: random.Random, sites: dict[str, Site], count: int) -> None:
     """Copy city stories to districts the way portals do: retitled, a photo fewer, a day apart."""
     districts = [s for s in sites.values() if s.district]
@@ -278,11 +301,12 @@ def _syndicate(rng: random.Random, sites: dict[str, Site], count: int) -> None:
         title = original.title if index % 3 else f"{target.district}: {original.title}"
         photos = original.photos[:-1] if index % 4 == 1 and len(original.photos) > 1 else original.photos
         photos = [replace(p, path=p.path.replace("/city-", f"/{target.key}-s")) for p in photos]
+        body = original.body[:-1] if index % 5 == 2 and len(original.body) > 4 else original.body  # abridged
         shift = timedelta(days=(-1 if index % 2 else 1), minutes=rng.randint(0, 90))
         target.articles.append(
             replace(
                 original, site=target.key, number=number, slug=f"{slugify(title)}-{number}", title=title,
-                published=original.published + shift, photos=photos, related=[],
+                published=original.published + shift, photos=photos, related=[], body=list(body),
             )
         )
 

@@ -1,0 +1,272 @@
+"""crawler.similarity: syndicated copies merge, template families stay apart, state persists."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crawler.similarity import (
+    MinHasher,
+    StoryIndex,
+    content_hash,
+    estimated_jaccard,
+    fact_pairs,
+    facts_conflict,
+    normalize_text,
+    pairs_from_groups,
+    score_grouping,
+    shingle_hashes,
+)
+
+SEED = (Path(__file__).resolve().parents[2] / "shared" / "portal" / "seed-article.txt")
+
+ARTICLE = """Ngày 21/6, 130 đại biểu là các thành viên Ban Chỉ đạo, Tổ Thư ký, Nhóm cộng tác viên, Bí thư Đảng ủy phường, cộng tác viên dư luận xã hội thuộc quận Ngô Quyền tham gia Tập huấn công tác bảo vệ nền tảng tư tưởng của Đảng năm 2022.
+
+Phát biểu khai mạc Hội nghị tập huấn, đồng chí Trịnh Quang Trường Phó Bí thư Thường trực Quận ủy, Chủ tịch HĐND quận nêu rõ, trong bối cảnh tình hình hiện nay, các thế lực thù địch vẫn ra sức chống phá, tung thông tin giả, sai lệch, phiến diện bằng các phương thức, thủ đoạn ngày càng tinh vi, nhất là trên không gian mạng.
+
+Quang cảnh Hội nghị Tập huấn.
+
+Trưởng ban Ban Chỉ đạo 35 quận Ngô Quyền nhấn mạnh việc tăng cường thông tin chính thống trên các trang mạng xã hội, đẩy mạnh công tác dự báo tình hình, phối hợp trong nắm bắt, xử lý thông tin, góp phần nâng cao nhận thức cho cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân.
+
+Các đại biểu tham dự tập huấn.
+
+Tại Hội nghị, các đại biểu được lãnh đạo Sở Thông tin và Truyền thông, Báo Hải Phòng và Ban Tuyên giáo Quận ủy chia sẻ kinh nghiệm thực tiễn, bồi dưỡng kiến thức, kỹ năng viết tin, bài và nhận diện âm mưu, thủ đoạn chống phá trong tình hình mới thông qua 3 chuyên đề.
+
+Minh Hảo"""
+
+
+def drop_block(text: str, block: str) -> str:
+    return text.replace("\n\n" + block, "")
+
+
+def syndicated_variants(text: str) -> list[str]:
+    """What district portals really do to a city story."""
+    return [
+        drop_block(text, "Quang cảnh Hội nghị Tập huấn."),  # a caption less
+        text + "\n\nTheo Cổng TTĐT quận Ngô Quyền",  # a source line added
+        drop_block(drop_block(text, "Các đại biểu tham dự tập huấn."), "Quang cảnh Hội nghị Tập huấn.")
+        + "\n\n(Theo Báo Hải Phòng)",
+        unicodedata.normalize("NFD", text).replace("\n\n", "\n"),  # decomposed, reflowed
+        text.replace("21/6", "21-6"),  # the same date spelled differently
+    ]
+
+
+def weekly_schedule(week_start: int) -> str:
+    lines = [f"Lịch công tác tuần của Thường trực UBND quận Ngô Quyền từ ngày {week_start}/6 đến ngày {week_start + 4}/6/2023."]
+    for offset, weekday in enumerate(["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu"]):
+        lines.append(f"{weekday}, ngày {week_start + offset}/6:")
+        lines.append("8h00: Chủ tịch UBND quận dự họp giao ban công tác tuần tại phòng họp số 1.")
+        lines.append("14h00: Phó Chủ tịch UBND quận kiểm tra tiến độ các công trình xây dựng cơ bản trên địa bàn.")
+    lines.append("Văn phòng HĐND và UBND quận trân trọng thông báo.")
+    return "\n".join(lines)
+
+
+def weather(day: int, low: int, high: int) -> str:
+    return "\n".join(
+        [
+            f"Bản tin dự báo thời tiết thành phố Hải Phòng ngày {day}/7/2023.",
+            f"Đêm {day} ngày {day + 1}/7 có mây, đêm không mưa, ngày nắng; gió đông nam cấp 3.",
+            f"Nhiệt độ thấp nhất từ {low} đến {low + 2} độ C, nhiệt độ cao nhất từ {high} đến {high + 2} độ C.",
+            "Vùng biển Hải Phòng có mưa rào và dông rải rác, trong mưa dông đề phòng lốc xoáy và gió giật mạnh.",
+            "Tầm nhìn xa trên 10 km, giảm xuống 4 đến 10 km trong mưa. Biển động nhẹ, sóng cao 0,5 đến 1,0 m.",
+            "Trung tâm Khí tượng Thủy văn thành phố Hải Phòng.",
+        ]
+    )
+
+
+def appointment(person: str, decision: int) -> str:
+    return "\n\n".join(
+        [
+            "Chiều ngày 12/5, UBND quận tổ chức Hội nghị công bố và trao Quyết định về công tác cán bộ.",
+            f"Tại Hội nghị, lãnh đạo Phòng Nội vụ quận đã công bố Quyết định số {decision}/QĐ-UBND của Chủ tịch UBND quận "
+            f"về việc bổ nhiệm ông {person} giữ chức vụ Phó Chủ tịch UBND phường Máy Chai, thời hạn 5 năm kể từ ngày ký.",
+            "Phát biểu giao nhiệm vụ, đồng chí Chủ tịch UBND quận chúc mừng và đề nghị cán bộ được bổ nhiệm tiếp tục phát huy "
+            "năng lực, trình độ chuyên môn, đoàn kết, cùng tập thể lãnh đạo đơn vị hoàn thành tốt nhiệm vụ được giao.",
+            f"Thay mặt cán bộ được bổ nhiệm, ông {person} cảm ơn sự tin tưởng của lãnh đạo quận và hứa sẽ nỗ lực hết mình.",
+        ]
+    )
+
+
+@pytest.fixture()
+def index() -> StoryIndex:
+    conn = sqlite3.connect(":memory:")
+    story_index = StoryIndex(conn)
+    story_index.ensure_schema()
+    return story_index
+
+
+# --- normalisation and exact duplicates ------------------------------------------------------
+
+
+def test_normalize_text_nfc_casefold_whitespace() -> None:
+    decomposed = unicodedata.normalize("NFD", "  Quận  NGÔ\tQuyền\n\n")
+    assert normalize_text(decomposed) == "quận ngô quyền"
+
+
+def test_content_hash_ignores_form_not_content() -> None:
+    assert content_hash(ARTICLE) == content_hash(unicodedata.normalize("NFD", ARTICLE.upper()).replace(" ", "  "))
+    assert content_hash(ARTICLE) != content_hash(ARTICLE.replace("130", "131"))
+    assert len(content_hash(ARTICLE)) == 40
+
+
+def test_exact_duplicate_found_by_hash_with_similarity_one(index: StoryIndex) -> None:
+    index.add(1, 1, ARTICLE)
+    assert index.match(unicodedata.normalize("NFD", ARTICLE)) == [(1, 1.0)]
+
+
+# --- MinHash ---------------------------------------------------------------------------------
+
+
+def test_minhash_estimate_tracks_exact_jaccard() -> None:
+    rng = np.random.default_rng(3)
+    hasher = MinHasher(128)
+    errors = []
+    for _ in range(200):
+        universe = rng.integers(0, 2**63, size=800, dtype=np.uint64)
+        overlap = int(rng.integers(0, 400))
+        a, b = universe[:400], np.concatenate([universe[:overlap], universe[400 : 800 - overlap]])
+        exact = np.intersect1d(a, b).size / np.union1d(a, b).size
+        errors.append(estimated_jaccard(hasher.signature(a), hasher.signature(b)) - exact)
+    assert abs(np.mean(errors)) < 0.01  # unbiased
+    assert np.mean(np.abs(errors)) < 0.04  # theory for 128 permutations: <= 0.035
+
+
+def test_shingles_of_short_and_empty_texts() -> None:
+    assert shingle_hashes("", 4).size == 0
+    assert shingle_hashes("Thông báo", 4).size == 1
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+
+def test_template_siblings_conflict_on_facts() -> None:
+    assert facts_conflict(fact_pairs(weekly_schedule(5)), fact_pairs(weekly_schedule(12)))
+    assert facts_conflict(fact_pairs(weather(3, 24, 31)), fact_pairs(weather(3, 25, 31)))
+    assert facts_conflict(fact_pairs(appointment("Nguyễn Văn An", 1234)), fact_pairs(appointment("Trần Quang Hùng", 1234)))
+
+
+def test_syndicated_variants_do_not_conflict() -> None:
+    original = fact_pairs(ARTICLE)
+    for variant in syndicated_variants(ARTICLE):
+        assert not facts_conflict(original, fact_pairs(variant))
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def test_syndicated_variants_join_the_story(index: StoryIndex) -> None:
+    assert index.assign(10, ARTICLE) == 10
+    for article_id, variant in enumerate(syndicated_variants(ARTICLE), start=11):
+        assert index.assign(article_id, variant) == 10, f"variant {article_id} split off"
+
+
+def test_real_seed_article_copy_merges(index: StoryIndex) -> None:
+    if not SEED.exists():
+        pytest.skip("shared seed article not available")
+    body = SEED.read_text(encoding="utf-8").split("\n\nTiện ích thông tin")[0].split("\n", 1)[1]
+    index.assign(1, body)
+    copy = body.replace("Quang cảnh Hội nghị Tập huấn.\n", "") + "\n\nTheo Cổng TTĐT thành phố Hải Phòng"
+    assert index.assign(2, copy) == 1
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        [weekly_schedule(week) for week in (5, 12, 19, 26)],
+        [weather(day, low, high) for day, low, high in ((3, 24, 31), (4, 25, 32), (5, 24, 33), (6, 26, 31))],
+        [appointment(person, 1234 + n) for n, person in enumerate(["Nguyễn Văn An", "Trần Quang Hùng", "Lê Thị Hoa"])],
+    ],
+    ids=["weekly-schedule", "weather", "appointment"],
+)
+def test_template_families_stay_apart(index: StoryIndex, family: list[str]) -> None:
+    stories = [index.assign(article_id, text) for article_id, text in enumerate(family, start=100)]
+    assert len(set(stories)) == len(family)
+
+
+def test_template_instance_syndicated_merges_with_its_own_instance(index: StoryIndex) -> None:
+    for article_id, week in enumerate((5, 12, 19), start=1):
+        index.assign(article_id, weekly_schedule(week))
+    copy = weekly_schedule(12) + "\n\nTheo Cổng TTĐT quận Lê Chân"
+    assert index.assign(4, copy) == 2
+
+
+def test_template_family_is_jaccard_close_but_apart() -> None:
+    """The reason for the fact check: Jaccard alone cannot tell these apart."""
+    hasher = MinHasher(128)
+    a, b = (hasher.signature(shingle_hashes(weather(3, 24, 31), 4)), hasher.signature(shingle_hashes(weather(3, 25, 31), 4)))
+    assert estimated_jaccard(a, b) > 0.6
+
+
+def test_unrelated_article_is_a_new_story(index: StoryIndex) -> None:
+    index.assign(1, ARTICLE)
+    assert index.assign(2, weather(3, 24, 31)) == 2
+    assert index.match("") == []
+
+
+def test_state_survives_closing_and_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    conn = sqlite3.connect(path)
+    first = StoryIndex(conn)
+    first.ensure_schema()
+    first.assign(1, ARTICLE)
+    first.assign(2, weekly_schedule(5))
+    conn.commit()
+    conn.close()
+
+    conn = sqlite3.connect(path)
+    second = StoryIndex(conn)
+    second.ensure_schema()
+    assert second.assign(3, syndicated_variants(ARTICLE)[1]) == 1
+    assert second.assign(4, weekly_schedule(12)) == 4
+    assert second.story_of(3) == 1
+    conn.close()
+
+
+def test_index_does_not_commit(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    conn = sqlite3.connect(path)
+    index = StoryIndex(conn)
+    index.ensure_schema()
+    conn.commit()
+    index.assign(1, ARTICLE)
+    conn.rollback()
+    assert index.story_of(1) is None
+
+
+def test_reopening_with_other_lsh_parameters_is_refused(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "dedup.sqlite")
+    StoryIndex(conn).ensure_schema()
+    with pytest.raises(ValueError, match="rebuild"):
+        StoryIndex(conn, num_perm=64).ensure_schema()
+
+
+def test_re_adding_an_article_replaces_it(index: StoryIndex) -> None:
+    index.add(1, 1, ARTICLE)
+    index.add(1, 1, weather(3, 24, 31))
+    assert index.match(ARTICLE) == []
+    assert index.conn.execute("SELECT COUNT(*) FROM dedup_bands WHERE article_id = 1").fetchone()[0] == index.bands
+
+
+def test_candidate_lookup_is_bounded_by_bands_and_cap(index: StoryIndex) -> None:
+    for article_id in range(1, 201):
+        index.add(article_id, article_id, ARTICLE + f"\n\nSố {article_id}")
+    candidates = index._candidates(index.fingerprint(ARTICLE), exclude=())
+    assert len(candidates) <= index.bands * index.bucket_cap
+    assert len(candidates) <= index.bucket_cap * 2  # siblings share buckets: far below the bound
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def test_score_grouping() -> None:
+    truth = pairs_from_groups({1: 1, 2: 1, 3: 1, 4: 4})
+    assert truth == {(1, 2), (1, 3), (2, 3)}
+    predicted = pairs_from_groups({1: 1, 2: 1, 3: 3, 4: 1})
+    precision, recall = score_grouping(truth, predicted)
+    assert precision == pytest.approx(1 / 3)
+    assert recall == pytest.approx(1 / 3)
+    assert score_grouping(set(), set()) == (1.0, 1.0)
