@@ -56,6 +56,10 @@ SQLITE_BATCH_SIZE = 200
 # Also store the raw HTML (gzip) of every fetched page so articles can be re-extracted offline.
 SQLITE_STORE_HTML = True
 
+# --- Extraction -------------------------------------------------------------------------------
+# Learn paragraphs that recur across a host's pages and drop them from profile-free bodies.
+EXTRACT_LEARN_TEMPLATES = True
+
 # --- Deduplication ---------------------------------------------------------------------------
 # Near-duplicate stories across portals (MinHash LSH + verification, crawler/similarity.py).
 DEDUP_NEAR_ENABLED = True

@@ -84,4 +84,20 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
             if found.get(field_name):
                 setattr(record, field_name, found[field_name])
                 record.layers[field_name] = name
+    if parser is not None and _profile_missed_the_article(record):
+        _require_a_dated_story(record)
     return record
+
+
+def _profile_missed_the_article(record: Record) -> bool:
+    """The profile's title and body selectors both found nothing: this page is not in the layout
+    the profile knows (a listing, an error page, or a redesign)."""
+    return record.layers.get("title") != "profile" and record.layers.get("body") != "profile"
+
+
+def _require_a_dated_story(record: Record) -> None:
+    """Without the profile's word, the fallback layers must show a story with a date line; a
+    listing or a home page of a known portal must not become an article silently."""
+    if not record.published:
+        record.body = []
+        record.layers.pop("body", None)

@@ -20,7 +20,9 @@ _PREFIX = re.compile(
 _SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|fonte|via)\s*[:.\-–]?\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\boch\b|\bvà\b|\bи\b|·|•|\n)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|·|•|\n)\s*")
+_CONJUNCTION = re.compile(r"\s+(?:and|und|y|et|e|og|och|và|и)\s+", re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-ZĐÀ-Ỹ]{2,}$")
 _ROLE = re.compile(
     r"^(?:staff|senior|chief|contributing|special|foreign|political|business|sports?|deputy|"
     r"associate|executive|managing|news|national|correspondent|editor|writer|reporter|"
@@ -58,11 +60,21 @@ def split_names(value: str) -> list[str]:
     text = re.sub(r"\(.*?\)", " ", text)
     text = _PREFIX.sub("", fold(text))
     names = []
-    for part in _SPLIT.split(text):
-        name = clean_name(part)
-        if name:
-            names.append(name)
+    for piece in _SPLIT.split(text):
+        for part in _people_in(piece):
+            name = clean_name(part)
+            if name:
+                names.append(name)
     return names
+
+
+def _people_in(piece: str) -> list[str]:
+    """ "Anna Berg und Jan Holm" is two people; "Văn phòng HĐND và UBND" (an office named with an
+    acronym) is one: a conjunction splits only when no part is a bare acronym."""
+    parts = _CONJUNCTION.split(piece)
+    if len(parts) > 1 and any(_ACRONYM.match(part.strip()) for part in parts):
+        return [piece]
+    return parts
 
 
 def clean_name(part: str) -> str | None:

@@ -58,16 +58,18 @@ def extract_generic(tree: etree._Element, ctx: Context) -> dict[str, Any]:
         for element in item.caption_elements:
             _remove(element)
     root = best_container(work)
+    if root is not None and looks_like_listing(_article_region(root, work)):
+        return {}
     blocks = body_blocks(root) if root is not None else []
     blocks, tail_authors, source = _split_trailing_byline(blocks)
-    scope = _image_scope(root)
+    images = _article_images(found, root, work)
     fields: dict[str, Any] = {
         "title": _title(tree, ctx),
         "published": date_line or _url_date(ctx),
         "authors": clean_authors(bylines) or tail_authors,
         "source": source,
         "body": [block.text for block in blocks],
-        "images": [item.image for item in found if scope is not None and _inside(item.element, scope)],
+        "images": images,
     }
     return {key: value for key, value in fields.items() if value}
 
@@ -91,6 +93,10 @@ def prune(root: etree._Element) -> None:
         _remove(node)
     for node in list(root.iter(*xpaths.DROP_TAGS)):
         if node.tag in xpaths.LAYOUT_DROP_TAGS and _holds_article_text(node):
+            continue
+        if node.tag == "button" and node.find(".//img") is not None:
+            continue
+        if node.tag == "noscript" and _unwrap_noscript_image(node):
             continue
         _remove(node)
     for node in list(root.iter()):
@@ -127,6 +133,26 @@ def _is_hidden(node: etree._Element) -> bool:
     return node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
 
 
+def _unwrap_noscript_image(node: etree._Element) -> bool:
+    """A photo whose only real <img> sits in <noscript> (the script-loaded one is a placeholder)."""
+    images = node.xpath(".//img")
+    parent = node.getparent()
+    if len(images) != 1 or parent is None:
+        return False
+    siblings = [i for i in parent.iter("img") if not any(a is node for a in i.iterancestors())]
+    if len(siblings) > 2:
+        return False
+    if any((i.get("src") or "").startswith("http") and not i.get("src", "").startswith("data:") for i in siblings):
+        return False
+    image = images[0]
+    image.tail = None
+    node.addprevious(image)
+    _remove(node)
+    for sibling in siblings:
+        _remove(sibling)
+    return True
+
+
 def _is_boilerplate(node: etree._Element) -> bool:
     if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture"):
         return False
@@ -135,7 +161,15 @@ def _is_boilerplate(node: etree._Element) -> bool:
         return False
     if xpaths.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
         return False
-    return not _holds_article_text(node)
+    return not _holds_article_text(node) and not _is_captioned_photo(node)
+
+
+def _is_captioned_photo(node: etree._Element) -> bool:
+    """One photo with its caption, even in a wrapper classed like a widget or a sidebar box."""
+    if len(node.xpath(".//img|.//picture")) != 1 or len(element_text(node)) > 600:
+        return False
+    return bool(node.xpath(".//figcaption")) or any(
+        xpaths.CAPTION_CLASS.search(class_id(e)) for e in node.iter() if is_element(e) and e is not node)
 
 
 def _holds_article_text(node: etree._Element) -> bool:
@@ -222,8 +256,55 @@ def _image_scope(root: etree._Element | None) -> etree._Element | None:
     return parent if parent is not None and parent.tag != "body" else root
 
 
-def _inside(element: etree._Element, scope: etree._Element) -> bool:
-    return element is scope or any(a is scope for a in element.iterancestors())
+def _article_images(found: list, root: etree._Element | None, work: etree._Element) -> list:
+    """Photos of the story: uncaptioned ones only inside the body's own block (elsewhere they are
+    teasers), captioned ones anywhere in the article region, which includes the headline's hero."""
+    if root is None:
+        return []
+    scope = _image_scope(root)
+    region = _article_region(root, work)
+    return [item.image for item in found
+            if (scope is not None and item.inside(scope)) or (item.image.caption and item.inside(region))]
+
+
+def _article_region(root: etree._Element, work: etree._Element) -> etree._Element:
+    """The body block widened to the lowest element that also holds the page's first <h1>, or to
+    the enclosing <article>/<main> when that is wider: where the story's own photos are."""
+    chain = [root, *root.iterancestors()]
+    heading = next(work.iter("h1"), None)
+    around = set(heading.iterancestors()) if heading is not None else set()
+    region = next((a for a in chain if a in around and a.tag not in ("body", "html")), root)
+    semantic = next((a for a in chain if a.tag in ("article", "main")), None)
+    if semantic is not None and chain.index(semantic) > chain.index(region):
+        return semantic
+    return region
+
+
+# --- pages that are no article -----------------------------------------------------------------
+
+MIN_TEASERS = 4
+MIN_TEASER_TITLE = 15
+LONG_PARAGRAPH = 150
+MIN_RUNNING_PARAGRAPHS = 3
+
+
+def looks_like_listing(region: etree._Element) -> bool:
+    """A category page, a home page, search results: the main region is a run of teasers, each a
+    headline that is a link, with little running text. An article's subheadings are not links,
+    its "related" boxes are pruned before this point, and it has several long paragraphs."""
+    teasers = 0
+    for heading in region.iter("h2", "h3", "h4", "h5"):
+        text = element_text(heading)
+        if len(text) >= MIN_TEASER_TITLE and link_density(heading, text) > 0.8:
+            teasers += 1
+    if teasers < MIN_TEASERS:
+        return False
+    running = 0
+    for paragraph in region.iter("p"):
+        text = element_text(paragraph)
+        if len(text) >= LONG_PARAGRAPH and link_density(paragraph, text) < 0.3:
+            running += 1
+    return running < min(MIN_RUNNING_PARAGRAPHS, teasers / 2)
 
 
 # --- reading the body ---------------------------------------------------------------------------
@@ -292,12 +373,27 @@ def _split_trailing_byline(blocks: list[Block]) -> tuple[list[Block], list[str],
         if agency and not source:
             source = agency
             blocks = blocks[:-1]
-        elif looks_like_person(last) and not authors:
+        elif (looks_like_person(last) or _is_signature(blocks[-1])) and not authors and clean_authors([last]):
             authors = clean_authors([last])
             blocks = blocks[:-1]
         else:
             break
     return blocks, authors, source
+
+
+def _is_signature(block: Block) -> bool:
+    """A short closing line set apart as a signature: right-aligned and bold ("Văn phòng HĐND và
+    UBND", an office rather than a person, still signs the article)."""
+    text = block.text
+    if len(text) > MAX_SIGNATURE or text.endswith((".", "!", "?", ":")) or re.search(r"\d", text):
+        return False
+    element = block.element
+    style = " ".join((node.get("style") or "") for node in (element, *element.iterancestors()) if is_element(node))
+    bold = "".join(element_text(e) for e in element.iter("strong", "b"))
+    return "text-align:right" in style.replace(" ", "").lower() and len(bold) >= 0.8 * len(text)
+
+
+MAX_SIGNATURE = 60
 
 
 # --- metadata from the page's own furniture -----------------------------------------------------

@@ -7,7 +7,7 @@ import unicodedata
 
 import lxml.html
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 
 class NotHTML(ValueError):
@@ -18,25 +18,129 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode with the BOM, then the header, then <meta charset>, then detection; return NFC text."""
+    """Decode whatever the server claimed about the encoding; return NFC text.
+
+    Small portals mislabel their pages (a ``windows-1258`` page sent as UTF-8, a UTF-8 page under
+    Apache's ISO-8859-1 default, no label at all), so labels are evidence, not orders: see
+    ``sniff_encoding``. Text is NFC so decomposed (NFD) Vietnamese compares and searches equal.
+    """
     if not body or not body.strip():
         raise NotHTML("empty document")
-    if body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8:
+    encoding = sniff_encoding(body, content_type)
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    if not wide and (body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8):
         raise NotHTML("binary content, not HTML")
-    _, text = html_to_unicode(content_type, body)
+    _, bom = read_bom(body)
+    text = body[len(bom or b""):].decode(encoding, errors="replace")
+    if wide and text[:2048].count("\x00") > 8:
+        raise NotHTML("binary content, not HTML")
     return unicodedata.normalize("NFC", text)
 
 
+# Single-byte codecs tried when no label fits, in order: Vietnamese portals first (the Windows
+# code page for Vietnamese), then Western European (what ISO-8859-1 labels really mean on the web).
+_FALLBACK_ENCODINGS = ("cp1258", "cp1252")
+# Share of non-ASCII sequences that must be valid UTF-8 for a page to count as UTF-8 with a few
+# broken bytes (a CMS pasting one legacy string into a UTF-8 page) rather than a legacy encoding.
+_UTF8_MIN_VALID_SHARE = 0.9
+
+
+def sniff_encoding(body: bytes, content_type: str | None = None) -> str:
+    """The codec of ``body``: BOM; then UTF-8 if the bytes are (almost all) valid UTF-8, whatever
+    the label says (legacy text is practically never valid multi-byte UTF-8 by chance); then the
+    header and ``<meta>`` labels that decode the bytes cleanly, unless a fallback codec reads them
+    far more plausibly (``mojibake_score``); then the fallbacks."""
+    bom, _ = read_bom(body)
+    if bom:
+        return bom
+    header = _resolved(http_content_type_encoding(content_type or ""))
+    if header and header.startswith(("utf-16", "utf-32")):
+        return header
+    if _utf8_share(body) >= _UTF8_MIN_VALID_SHARE:
+        return "utf-8"
+    labels = [label for label in (header, _resolved(html_body_declared_encoding(body[:4096]))) if label]
+    candidates = list(dict.fromkeys([*(label for label in labels if label != "utf-8"), *_FALLBACK_ENCODINGS]))
+    scored = [(name, mojibake_score(text)) for name in candidates if (text := _strict(body, name)) is not None]
+    if not scored:
+        return candidates[0]
+    best = min(score for _, score in scored)
+    for name, score in scored:
+        if score <= best * 2 + 2:  # a label wins unless another reading is clearly cleaner
+            return name
+    return scored[0][0]  # pragma: no cover - the best score always passes the test above
+
+
+def _resolved(label: str | None) -> str | None:
+    if not label:
+        return None
+    name = resolve_encoding(label)
+    return name.replace("_", "-") if name else None
+
+
+def _utf8_share(body: bytes) -> float:
+    """Valid multi-byte UTF-8 characters / (those + invalid bytes); 1.0 for pure ASCII."""
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
+    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return 1.0 if valid + invalid == 0 else valid / (valid + invalid)
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
+    try:
+        return unicodedata.normalize("NFC", body.decode(encoding))
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+_NON_ASCII_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])[^\W\d_a-zA-Z](?=\w)")
+_SUSPECT_CHARS = re.compile("[\x80-\x9f\ufffd\u00a4\u00a6\u00a8\u00ac\u00af\u00b4\u00b8]")
+
+
+def mojibake_score(text: str) -> int:
+    """How wrong a decoding looks: C1 controls, replacement and Latin-1 symbol characters, marks
+    left uncombined after NFC, and capitals inside lower-case words ("HaÒi": windows-1258 tone
+    marks read as ISO-8859-1 letters). Correct decodings of real text score near zero."""
+    leftover_marks = sum(1 for char in text if unicodedata.combining(char))
+    capitals = sum(1 for m in _NON_ASCII_AFTER_LETTER.finditer(text) if m.group().isupper() and text[m.start() - 1].islower())
+    return len(_SUSPECT_CHARS.findall(text)) + capitals + leftover_marks
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse leniently; strip XML declarations lxml refuses in str input."""
+    """Parse leniently, the way browsers do where libxml2 does not (see the two fixes below)."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if "<" not in text[:4096] and "<" not in text:
         raise NotHTML("no markup in document")
+    # libxml2 drops everything after a stray </html> or </body>; browsers ignore such end tags
+    # and keep parsing into the body, so remove them (the parser closes both at the end anyway).
+    text = _DOCUMENT_END_TAGS.sub("", text)
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise NotHTML(f"unparseable HTML: {error}") from error
+    close_paragraphs_before_blocks(tree)
     return tree
+
+
+_DOCUMENT_END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
+# HTML5 block elements libxml2 does not know: an unclosed <p> swallows them, where HTML5 closes it.
+_HTML5_BLOCKS = frozenset(
+    {"figure", "figcaption", "section", "article", "aside", "header", "footer", "nav", "main", "details", "summary"}
+)
+
+
+def close_paragraphs_before_blocks(tree: etree._Element) -> None:
+    """Move an HTML5 block (and what follows it) out of a ``<p>`` left open before it."""
+    for paragraph in list(tree.iter("p")):
+        children = list(paragraph)
+        for index, child in enumerate(children):
+            if child.tag in _HTML5_BLOCKS:
+                parent = paragraph.getparent()
+                if parent is None:
+                    break
+                position = parent.index(paragraph)
+                for offset, node in enumerate(children[index:], start=1):
+                    parent.insert(position + offset, node)
+                break
 
 
 def text_of(element: etree._Element) -> str:

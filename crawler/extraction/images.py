@@ -26,44 +26,70 @@ _SMALL_SIZE = 60
 
 @dataclass
 class FoundImage:
+    """A photo, its caption elements (removed from the body) and where it sat before removal."""
+
     element: etree._Element
     image: Image
     caption_elements: list[etree._Element]
+    ancestors: tuple[etree._Element, ...] = ()
+
+    def inside(self, scope: etree._Element) -> bool:
+        return scope is self.element or scope in self.ancestors
 
 
-def image_url(img: etree._Element, base: str) -> str | None:
-    """The real picture behind lazy-loading placeholders, made absolute."""
-    for attribute in xpaths.LAZY_SRC_ATTRIBUTES:
-        value = (img.get(attribute) or "").strip()
+def image_url(media: etree._Element, base: str) -> str | None:
+    """The real picture behind lazy-loading placeholders, made absolute.
+
+    ``media`` is an <img>, a <picture> or a lazy-image holder (a <div data-src=…> that scripts
+    turn into an <img>); any ``data-*src*`` or ``*lazy*`` attribute is understood, not only the
+    usual names, because every lazy-loading library invents its own.
+    """
+    for attribute in _source_attributes(media):
+        value = (media.get(attribute) or "").strip()
         if not value or value.startswith("data:"):
             continue
-        if "srcset" in attribute:
-            value = largest_in_srcset(value)
-        if value and not _SKIP_IMAGE.search(value.rsplit("/", 1)[-1]):
+        if "srcset" in attribute or "," in value and " " in value:
+            value = largest_in_srcset(value) or ""
+        if value and _looks_like_image_path(value):
             return urljoin(base, value)
-    for attribute in xpaths.SRCSET_ATTRIBUTES:
-        value = largest_in_srcset(img.get(attribute) or "")
-        if value:
-            return urljoin(base, value)
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        for source in parent.iter("source"):
-            value = largest_in_srcset(source.get("srcset") or source.get("data-srcset") or "")
-            if value:
-                return urljoin(base, value)
+    picture = media if media.tag == "picture" else next(_ancestors(media, 1), None)
+    if picture is not None and picture.tag == "picture":
+        for source in picture.iter("source"):
+            for attribute in _source_attributes(source):
+                value = largest_in_srcset(source.get(attribute) or "")
+                if value and _looks_like_image_path(value):
+                    return urljoin(base, value)
     return None
 
 
+def _source_attributes(element: etree._Element) -> list[str]:
+    """Attributes that may hold the picture, lazy-loading ones before ``src`` (often a placeholder)."""
+    known = [a for a in xpaths.LAZY_SRC_ATTRIBUTES if a != "src"]
+    extra = [name for name in element.keys() if name not in known and name not in ("src", "srcset")
+             and (name.startswith("data-") and "src" in name or "lazy" in name)]
+    return [*known, *extra, "src", "srcset"]
+
+
+def _looks_like_image_path(value: str) -> bool:
+    name = value.split("?", 1)[0].rsplit("/", 1)[-1]
+    return not _SKIP_IMAGE.search(name) and (value.startswith(("http", "/", "./", "../")) or "." in name or "/" in value)
+
+
 def largest_in_srcset(srcset: str) -> str | None:
+    """The widest candidate. Candidates are split at a comma followed by space (or after a
+    descriptor), because image-CDN URLs contain bare commas ("crop=6604,4403")."""
     best, best_size = None, -1.0
-    for candidate in srcset.split(","):
-        parts = candidate.strip().split()
+    for candidate in _SRCSET_SPLIT.split(srcset.strip()):
+        parts = candidate.strip().strip(",").split()
         if not parts or parts[0].startswith("data:"):
             continue
         size = _descriptor_size(parts[1] if len(parts) > 1 else "1x")
         if size > best_size:
             best, best_size = parts[0], size
     return best
+
+
+_SRCSET_SPLIT = re.compile(r"(?<=\d[wx]),\s*|,\s+")
 
 
 def _descriptor_size(descriptor: str) -> float:
@@ -74,35 +100,71 @@ def _descriptor_size(descriptor: str) -> float:
 
 
 def is_decorative(img: etree._Element) -> bool:
-    for attribute in ("width", "height"):
-        value = (img.get(attribute) or "").strip().rstrip("px")
-        if value.isdigit() and int(value) < _SMALL_SIZE:
-            return True
-    return bool(_SKIP_IMAGE.search(class_id(img)))
+    """Icons, logos, avatars and tracking pixels. Size attributes count only outside a <figure>:
+    some templates write the aspect ratio ("16" × "9") where the size should be."""
+    if _DECORATIVE_CLASS.search(class_id(img)):
+        return True
+    if any(a.tag == "figure" for a in _ancestors(img, 5)):
+        return False
+    sizes = [int(v) for v in ((img.get(a) or "").strip().removesuffix("px") for a in ("width", "height")) if v.isdigit()]
+    return bool(sizes) and max(sizes) < _SMALL_SIZE
+
+
+_DECORATIVE_CLASS = re.compile(r"logo|icon|avatar|emoji|badge|sprite|author|profile|byline", re.IGNORECASE)
+
+
+def media_elements(root: etree._Element) -> list[etree._Element]:
+    """<img>s, plus pictures and lazy holders that carry no <img> yet, in document order."""
+    found = []
+    for node in root.iter("img", "picture", "div", "span", "a", "figure"):
+        if node.tag == "img":
+            found.append(node)
+        elif (node.tag == "picture" or _lazy_holder(node)) and node.find(".//img") is None:
+            found.append(node)
+    return found
+
+
+def _lazy_holder(node: etree._Element) -> bool:
+    if len(node.attrib) < 2:
+        return False
+    return any(name.startswith("data-") and ("src" in name or "lazy" in name) and _looks_like_image_path(value)
+               and not value.startswith("data:") for name, value in node.items())
 
 
 def find_images(root: etree._Element, base: str) -> list[FoundImage]:
     """All content images under ``root`` with their captions, in document order."""
     found: list[FoundImage] = []
     seen: set[str] = set()
-    for img in root.iter("img"):
-        if is_decorative(img):
+    for media in media_elements(root):
+        if media.tag == "img" and is_decorative(media):
             continue
-        url = image_url(img, base)
+        if any(_is_byline(a) for a in _ancestors(media, 4)):
+            continue
+        url = image_url(media, base)
         if not url or url in seen:
             continue
         seen.add(url)
-        caption_elements = caption_elements_of(img)
+        caption_elements = caption_elements_of(media)
         caption, credit = caption_and_credit(caption_elements)
-        found.append(FoundImage(img, Image(url=url, caption=caption, credit=credit), caption_elements))
+        if caption and _BYLINE_CAPTION.match(caption):
+            caption, credit, caption_elements = None, None, []
+        image = Image(url=url, caption=caption, credit=credit)
+        found.append(FoundImage(media, image, caption_elements, tuple(media.iterancestors())))
     return found
+
+
+_BYLINE_CAPTION = re.compile(r"^(?:von|by|bởi|par|por|av|af|door)\s+\S+.*\d", re.IGNORECASE)
+
+
+def _is_byline(node: etree._Element) -> bool:
+    return bool(xpaths.BYLINE_CLASS.search(class_id(node)))
 
 
 # --- where the caption is -----------------------------------------------------------------------
 
 
 def caption_elements_of(img: etree._Element) -> list[etree._Element]:
-    for finder in (_figure_caption, _wp_caption, _table_caption, _sibling_caption):
+    for finder in (_figure_caption, _wp_caption, _table_caption, _sibling_caption, _loose_figcaption):
         elements = finder(img)
         if elements:
             return elements
@@ -110,18 +172,20 @@ def caption_elements_of(img: etree._Element) -> list[etree._Element]:
 
 
 def _ancestors(element: etree._Element, levels: int):
+    """Up to ``levels`` ancestors. libxml2 does not know <source> is empty and nests the rest of a
+    <picture> inside it, so <source> levels are passed through without counting."""
     node = element.getparent()
-    for _ in range(levels):
-        if node is None:
-            return
-        yield node
+    while levels > 0 and node is not None:
+        if node.tag != "source":
+            yield node
+            levels -= 1
         node = node.getparent()
 
 
 def _figure_caption(img: etree._Element) -> list[etree._Element]:
     for ancestor in _ancestors(img, 6):
         if ancestor.tag == "figure":
-            captions = ancestor.xpath(".//figcaption")
+            captions = [c for c in ancestor.xpath(".//figcaption") if element_text(c)]
             if captions:
                 return captions[:1]
             classed = [e for e in ancestor.iter() if is_element(e) and e is not img
@@ -131,11 +195,15 @@ def _figure_caption(img: etree._Element) -> list[etree._Element]:
 
 
 def _wp_caption(img: etree._Element) -> list[etree._Element]:
+    """A caption-classed wrapper around one photo (WordPress ``wp-caption``, ``p.caption``): its
+    caption-classed child, else its text children that hold no image."""
     for ancestor in _ancestors(img, 4):
         if xpaths.CAPTION_CLASS.search(class_id(ancestor)) and len(ancestor.xpath(".//img")) == 1:
             texts = [e for e in ancestor.iter() if is_element(e) and e is not ancestor
                      and xpaths.CAPTION_CLASS.search(class_id(e)) and not e.xpath(".//img")
                      and element_text(e)]
+            if not texts and len(element_text(ancestor)) <= MAX_CAPTION_LENGTH:
+                texts = [e for e in ancestor if is_element(e) and not e.xpath("self::img or .//img") and element_text(e)]
             if texts:
                 return texts[:1]
     return []
@@ -166,6 +234,29 @@ def _sibling_caption(img: etree._Element) -> list[etree._Element]:
         return []
     if xpaths.CAPTION_CLASS.search(class_id(following)) or _is_italic_line(following):
         return [following]
+    inner = [e for e in following.iter() if is_element(e) and e is not following
+             and xpaths.SIBLING_CAPTION_CLASS.search(class_id(e)) and len(element_text(e)) >= 0.5 * len(text)]
+    if inner:
+        return [following]
+    if xpaths.SIBLING_CAPTION_CLASS.search(class_id(following)) and _alone_with(holder, following):
+        return [following]
+    return []
+
+
+def _alone_with(holder: etree._Element, caption: etree._Element) -> bool:
+    """The photo and the text share a wrapper that holds nothing else: a caption, not a paragraph."""
+    parent = holder.getparent()
+    return parent is not None and parent is caption.getparent() and len(element_text(parent)) <= len(element_text(caption)) + 40
+
+
+def _loose_figcaption(img: etree._Element) -> list[etree._Element]:
+    """A <figcaption> outside any <figure> (invalid but common) beside a wrapper with one photo."""
+    for ancestor in _ancestors(img, 3):
+        if ancestor.tag == "figure" or len(ancestor.xpath(".//img")) > 1:
+            return []
+        captions = [c for c in ancestor.iter("figcaption") if element_text(c) and not c.xpath("ancestor::figure")]
+        if captions:
+            return captions[:1]
     return []
 
 
@@ -204,23 +295,56 @@ def caption_and_credit(elements: list[etree._Element]) -> tuple[str | None, str 
             credits.append(credit)
         if text:
             parts.append(text)
-    caption = fold(" ".join(parts))[:MAX_CAPTION_LENGTH] or None
-    return caption, fold(" ".join(credits)) or None
+    caption = _COUNTER.sub("", _TRAILING_STAMP.sub("", fold(" ".join(parts))))[:MAX_CAPTION_LENGTH].strip() or None
+    credit = fold(" ".join(credits)) or None
+    if caption and not _is_caption_text(caption):
+        return None, credit or (caption if caption.startswith("(") else None)
+    return caption, credit
+
+
+# A video teaser's date and running time glued to its caption ("…Nachahmer.05.09.2024 | 2:03 min").
+_TRAILING_STAMP = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*(?:\|\s*\d+:\d{2}\s*min\.?)?\s*$")
+# A gallery's slide counter before the caption ("2 of 12 |", "3/12").
+_COUNTER = re.compile(r"^\s*\d{1,3}\s*(?:of|/|von|de|sur|trên)\s*\d{1,3}\s*[|:·–-]?\s*", re.IGNORECASE)
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _is_caption_text(text: str) -> bool:
+    """Words, not a date stamp, a counter or a parenthesised credit like "(The Independent)"."""
+    if text.startswith("(") and text.endswith(")"):
+        return False
+    return len(_LETTER_WORD.findall(text)) >= 1 and sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
 
 
 def _split_credit(element: etree._Element) -> tuple[str, str | None]:
-    """Caption text without its credit, and the credit (from a credit element or trailing text)."""
+    """Caption text without its credit, and the credit (from a credit element, a short trailing
+    element, or trailing text such as "Foto: dpa", "| Getty Images", "/ LRT nuotr.")."""
     credit_nodes = [e for e in element.iter() if is_element(e) and e is not element
                     and xpaths.CREDIT_CLASS.search(class_id(e))]
+    if not credit_nodes:
+        credit_nodes = _trailing_credit_element(element)
     credit = " ".join(element_text(e) for e in credit_nodes) or None
-    text = _text_without(element, credit_nodes)
-    match = xpaths.CREDIT_TEXT.search(text)
+    text = _COUNTER.sub("", _text_without(element, credit_nodes))
+    match = xpaths.CREDIT_TEXT.search(text) or xpaths.CREDIT_TAIL.search(text)
     if match and match.start() > 0:
-        credit = credit or fold(match.group(0)).strip("()|/ ")
+        credit = credit or fold(match.group(0)).strip("()|/＝= ")
         text = text[: match.start()]
     elif match and match.start() == 0:
         return "", fold(text)
     return fold(text).strip(" |/"), credit
+
+
+def _trailing_credit_element(element: etree._Element) -> list[etree._Element]:
+    """``<span>caption</span><span>Getty Images</span>``: a last short element, no sentence of
+    its own, after a caption at least three times its length, is the photo credit."""
+    children = [child for child in element if is_element(child) and element_text(child)]
+    if len(children) < 2 or children[-1].tail and children[-1].tail.strip():
+        return []
+    last = element_text(children[-1])
+    rest = sum(len(element_text(child)) for child in children[:-1])
+    if len(last) > 50 or len(last.split()) > 5 or last.endswith((".", "!", "?", ")")) or rest < 3 * len(last):
+        return []
+    return [children[-1]]
 
 
 def _text_without(element: etree._Element, skipped: list[etree._Element]) -> str:

@@ -109,6 +109,8 @@ CAPTION_CLASS = re.compile(
     r"chuthich|chu-?thich|note[-_]?image|ck_legend",
     re.IGNORECASE,
 )
+# Beside a photo, in a wrapper of its own, these class words also mark the caption.
+SIBLING_CAPTION_CLASS = re.compile(CAPTION_CLASS.pattern + r"|description|desc(?:$|[-_ ])|info", re.IGNORECASE)
 CREDIT_CLASS = re.compile(
     r"credit|copyright|source|author|photographer|byline|rights|attribution|fotograf|quelle|"
     r"photo[-_]?by|image[-_]?source",
@@ -121,6 +123,13 @@ CREDIT_TEXT = re.compile(
     r"kilde\s*:|foto\s*©|illustration\s*:|grafik\s*:|video\s*:)"
     r".*$",
     re.IGNORECASE | re.DOTALL,
+)
+
+# A credit as a trailing segment: "… | Niall Carson/PA", "… / J. Doe / LRT nuotr.", "…＝ＡＰ".
+CREDIT_TAIL = re.compile(
+    r"\s+[|]\s+[^|]{2,60}$|\s+/\s+[^/]{1,40}(?:/\s*[^/]{1,40})?\b(?:nuotr|foto|photo|bild|ảnh|kuva|zdjęcie)\.?$|"
+    r"\s*[＝=]\s*[^\s＝=]{1,20}$",
+    re.IGNORECASE,
 )
 
 BYLINE_CLASS = re.compile(

@@ -160,7 +160,7 @@ def build_replica(
     seed: int = 2022, city_articles: int = 150, district_articles: int = 70, syndicated: int = 30,
     schedules_per_site: int = 5, weather_bulletins: int = 8,
 ) -> Replica:
-    """Generate the whole family; defaults give 150 + 3×70 + 30 + 4×5 + 8 = 418 articles."""
+    """Generate the whole family; defaults give 150 + 3×70 + 36 syndicated copies + 4×5 + 8 = 424 articles."""
     rng = random.Random(seed)
     sites = {key: Site(key, name, district) for key, name, district in SITES}
     start = datetime(2024, 1, 2, 7, 30, tzinfo=ZONE)
@@ -296,19 +296,23 @@ def _syndicate(rng: random.Random, sites: dict[str, Site], count: int) -> None:
     districts = [s for s in sites.values() if s.district]
     originals = rng.sample([a for a in sites["city"].articles if a.family is None], count)
     for index, original in enumerate(originals):
-        target = districts[index % len(districts)]
-        number = len(target.articles) + 1
-        title = original.title if index % 3 else f"{target.district}: {original.title}"
-        photos = original.photos[:-1] if index % 4 == 1 and len(original.photos) > 1 else original.photos
-        photos = [replace(p, path=p.path.replace("/city-", f"/{target.key}-s")) for p in photos]
-        body = original.body[:-1] if index % 5 == 2 and len(original.body) > 4 else original.body  # abridged
-        shift = timedelta(days=(-1 if index % 2 else 1), minutes=rng.randint(0, 90))
-        target.articles.append(
-            replace(
-                original, site=target.key, number=number, slug=f"{slugify(title)}-{number}", title=title,
-                published=original.published + shift, photos=photos, related=[], body=list(body),
-            )
-        )
+        # every fifth story reaches two districts, so stories differ in how many portals carry them
+        targets = [districts[index % len(districts)]] + ([districts[(index + 1) % len(districts)]] if index % 5 == 0 else [])
+        for target in targets:
+            target.articles.append(_syndicated_copy(rng, original, target, index))
+
+
+def _syndicated_copy(rng: random.Random, original: TrueArticle, target: Site, index: int) -> TrueArticle:
+    number = len(target.articles) + 1
+    title = original.title if index % 3 else f"{target.district}: {original.title}"
+    photos = original.photos[:-1] if index % 4 == 1 and len(original.photos) > 1 else original.photos
+    photos = [replace(p, path=p.path.replace("/city-", f"/{target.key}-s")) for p in photos]
+    body = original.body[:-1] if index % 5 == 2 and len(original.body) > 4 else original.body  # abridged
+    shift = timedelta(days=(-1 if index % 2 else 1), minutes=rng.randint(0, 90))
+    return replace(
+        original, site=target.key, number=number, slug=f"{slugify(title)}-{number}", title=title,
+        published=original.published + shift, photos=photos, related=[], body=list(body),
+    )
 
 
 def _link_related(rng: random.Random, site: Site) -> None:

@@ -1,0 +1,121 @@
+"""Site-template learning: text blocks that recur on many pages of one host are the site's
+template, not the story ("Tiện ích thông tin", "Tin khác", the footer address), and are removed
+from every later page of that host.
+
+The generic extractor removes most furniture by its markup; what slips through is text a site
+prints on every page in an unremarkable <p>. No rule can know it, but the host's own pages do:
+a block that appears, word for word, on a large share of a host's pages is template. Counts are
+kept per host in SQLite (``host_boilerplate``, ``host_pages``; migration m004) so what one crawl
+learned still applies to the next one.
+
+Usage (the extract pipeline is the natural caller; see the README)::
+
+    templates = HostTemplates.from_db(db)           # open_spider
+    record.body = templates.clean(host, record.body) # after extract_page
+    templates.observe(host, record.body)             # learn from this page
+    templates.save(db)                                # close_spider (or every batch)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from crawler.extraction.textutil import norm_key
+
+# A block is template once it has been seen on at least MIN_PAGES pages of the host and on at
+# least MIN_SHARE of the pages observed there. Both guards matter: the first keeps a small
+# sample from deciding anything, the second keeps a recurring but legitimate paragraph (the
+# closing line of a weekly notice, printed on one page in fifteen) in the body.
+MIN_PAGES = 5
+MIN_SHARE = 0.3
+MAX_BLOCK = 300  # long paragraphs are never template; skip them to keep the table small
+
+
+def block_key(text: str) -> str:
+    """Identity of a block: its normalised words, hashed (case, spacing, punctuation ignored)."""
+    return hashlib.blake2b(norm_key(text).encode("utf-8"), digest_size=12).hexdigest()
+
+
+@dataclass
+class HostTemplate:
+    """What one host's pages have in common so far."""
+
+    pages: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    texts: dict[str, str] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+
+    def is_template(self, key: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> bool:
+        seen = self.counts.get(key, 0)
+        return seen >= min_pages and self.pages > 0 and seen / self.pages >= min_share
+
+
+class HostTemplates:
+    """Per-host block counts: observe pages, then clean bodies of what recurs."""
+
+    def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> None:
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.hosts: dict[str, HostTemplate] = {}
+        self._pages_dirty: set[str] = set()
+
+    # --- learning --------------------------------------------------------------------------------
+    def observe(self, host: str, blocks: Iterable[str]) -> None:
+        """Count each distinct short block of one page once."""
+        template = self.hosts.setdefault(host, HostTemplate())
+        template.pages += 1
+        self._pages_dirty.add(host)
+        for text in {t for t in blocks if t and len(t) <= MAX_BLOCK}:
+            key = block_key(text)
+            template.counts[key] += 1
+            template.texts.setdefault(key, text)
+            template.dirty.add(key)
+
+    def learned(self, host: str) -> list[str]:
+        """The blocks currently considered template on ``host``."""
+        template = self.hosts.get(host)
+        if template is None:
+            return []
+        return [template.texts[k] for k in template.counts if template.is_template(k, self.min_pages, self.min_share)]
+
+    # --- applying --------------------------------------------------------------------------------
+    def clean(self, host: str, blocks: list[str]) -> list[str]:
+        """``blocks`` without the host's template blocks, order kept."""
+        template = self.hosts.get(host)
+        if template is None or not template.pages:
+            return blocks
+        return [b for b in blocks if len(b) > MAX_BLOCK
+                or not template.is_template(block_key(b), self.min_pages, self.min_share)]
+
+    # --- persistence -----------------------------------------------------------------------------
+    @classmethod
+    def from_db(cls, db: sqlite_utils.Database, **options: float) -> HostTemplates:
+        templates = cls(**options)  # type: ignore[arg-type]
+        for host, pages in db.execute("SELECT host, pages FROM host_pages").fetchall():
+            templates.hosts[host] = HostTemplate(pages=pages)
+        for host, key, text, pages in db.execute("SELECT host, block_key, text, pages FROM host_boilerplate").fetchall():
+            template = templates.hosts.setdefault(host, HostTemplate())
+            template.counts[key] = pages
+            template.texts[key] = text
+        return templates
+
+    def save(self, db: sqlite_utils.Database) -> None:
+        """Write what changed since the last save (upserts; one transaction)."""
+        with db.conn:
+            db["host_pages"].upsert_all(
+                ({"host": h, "pages": self.hosts[h].pages} for h in sorted(self._pages_dirty)), pk="host"
+            )
+            for host, template in self.hosts.items():
+                if template.dirty:
+                    db["host_boilerplate"].upsert_all(
+                        ({"host": host, "block_key": k, "text": template.texts[k], "pages": template.counts[k]}
+                         for k in sorted(template.dirty)),
+                        pk=("host", "block_key"),
+                    )
+                    template.dirty.clear()
+        self._pages_dirty.clear()

@@ -1,0 +1,69 @@
+"""Stories across portals: syndicated copies (retitled, abridged, a photo fewer, a day apart) share
+a story; templated families (weekly schedules, weather bulletins) never merge."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+
+import pytest
+
+from conftest import crawl_replica, rows
+from crawler.similarity import score_grouping
+
+MOST_PORTALS_THIS_MONTH = """
+SELECT s.id, s.title, s.portal_count, s.article_count, s.portals, s.first_published, s.last_published
+FROM stories s
+WHERE s.last_published >= date((SELECT max(published_utc) FROM articles), 'start of month')
+ORDER BY s.portal_count DESC, s.article_count DESC, s.first_published
+LIMIT 20
+"""
+
+
+@pytest.fixture(scope="module")
+def crawled(replica, tmp_path_factory):
+    db = tmp_path_factory.mktemp("stories") / "m.db"
+    crawl_replica(replica, db)
+    return db
+
+
+def pairs(groups: dict[str, object]) -> set[tuple[str, str]]:
+    by_group: dict[object, list[str]] = {}
+    for url, group in groups.items():
+        by_group.setdefault(group, []).append(url)
+    return {tuple(sorted(p)) for members in by_group.values() for p in combinations(members, 2)}
+
+
+def test_story_grouping_precision_and_recall(replica, crawled):
+    true = replica.replica.stories(replica.base_urls)
+    stored = {r["url"]: r["story_id"] for r in rows(crawled, "SELECT url, story_id FROM articles")}
+    true_pairs, stored_pairs = pairs(true), pairs(stored)
+    assert len(true_pairs) >= 30, "the replica must syndicate enough stories for this to measure anything"
+    precision, recall = score_grouping(true_pairs, stored_pairs)
+    assert precision >= 0.99
+    assert recall >= 0.95
+
+
+def test_templated_families_stay_apart(replica, crawled):
+    families = [a for a in replica.replica.all_articles() if a.family]
+    assert len(families) >= 20
+    urls = [replica.base_urls[a.site] + a.path for a in families]
+    stories = rows(crawled, f"SELECT story_id FROM articles WHERE url IN ({','.join('?' * len(urls))})", tuple(urls))
+    assert len({r["story_id"] for r in stories}) == len(families)
+
+
+def test_stories_table_knows_first_article_dates_and_portals(replica, crawled):
+    widest = rows(crawled, "SELECT * FROM stories ORDER BY portal_count DESC, id LIMIT 1")[0]
+    assert widest["portal_count"] == 3
+    members = rows(crawled, "SELECT portal, published_utc FROM articles WHERE story_id = ?", (widest["id"],))
+    assert sorted({m["portal"] for m in members}) == sorted(json.loads(widest["portals"]))
+    assert widest["first_published"] == min(m["published_utc"] for m in members)
+    assert widest["last_published"] == max(m["published_utc"] for m in members)
+
+
+def test_readme_query_stories_carried_by_the_most_portals_this_month(crawled):
+    top = rows(crawled, MOST_PORTALS_THIS_MONTH)
+    assert top, "the newest month of the demo database has stories"
+    counts = [r["portal_count"] for r in top]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] >= 2
