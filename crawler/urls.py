@@ -13,8 +13,9 @@ Rules of :func:`canonicalize`, applied in this order (each is tested case by cas
 ====  ==========================================  ==============================================
  1    surrounding whitespace is stripped;         ``" https://a.vn/x "`` -> ``https://a.vn/x``;
       only absolute ``http``/``https`` URLs with  ``mailto:a@b.vn``, ``/x``, ``https://`` and
-      a host are accepted, anything else raises   ``https://a.vn:99999/`` raise ``ValueError``
-      ``ValueError`` (never another exception)
+      a valid host are accepted, anything else    ``https://a.vn:99999/``, ``http://a.g v/``
+      raises ``ValueError``                       raise ``ValueError``
+      (never another exception)
  2    scheme and host are lowercased              ``HTTPS://A.VN/X`` -> ``https://a.vn/X``
  3    internationalised hosts are IDNA-encoded;   ``https://ví-dụ.vn/`` ->
       a trailing dot on the host is removed       ``https://xn--v-d-rma6749a.vn/``
@@ -24,8 +25,9 @@ Rules of :func:`canonicalize`, applied in this order (each is tested case by cas
  6    percent-encoding is normalised (w3lib):     ``/ti%e1%ba%bfng`` -> ``/ti%E1%BA%BFng``;
       upper-case hex, non-ASCII as UTF-8,         ``/tiếng việt`` -> ``/ti%E1%BA%BFng%20vi%E1%BB%87t``
       unreserved characters decoded
- 7    dot segments are resolved and duplicate     ``/a//b/./c/../d`` -> ``/a/b/d``
-      slashes collapsed
+ 7    dot segments are resolved and duplicate     ``/a//b/./c/../d`` -> ``/a/b/d``;
+      slashes collapsed; empty path parameters    ``/x;/`` -> ``/x``
+      at the end (``x;``) are dropped
  8    the trailing slash is removed, except on    ``/tin-tuc/`` -> ``/tin-tuc``; ``/`` stays;
       the root path; an empty path becomes ``/``  ``https://a.vn`` -> ``https://a.vn/``
  9    AMP and print variants map to the article:  ``/bai-viet.html/amp/``, ``/bai/print``,
@@ -98,6 +100,8 @@ _TRUE_VALUES = {"", "1", "true", "yes", "y"}
 _VARIANT_VALUES = {"amp", "print"}
 _VARIANT_OUTPUT_PARAMS = {"output", "format", "outputtype"}
 _DIGITS = re.compile(r"[0-9]{1,18}")
+#: WHATWG "forbidden host code points" (whitespace, controls, delimiters); ``[]`` stay for IPv6.
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20\x7f#%/<>?@\\^|{}\s]")
 
 
 def canonicalize(
@@ -118,6 +122,8 @@ def canonicalize(
     except (UnicodeError, ValueError) as error:
         raise ValueError(f"cannot canonicalise {url!r}: {error}") from error
     parts = _split_http(normalised)
+    if not parts.netloc.isascii():
+        raise ValueError(f"host cannot be IDNA-encoded: {url!r}")  # w3lib keeps such hosts raw
     drop = TRACKING_PARAMS | {name.lower() for name in drop_params}
     keep = {name.lower() for name in keep_params}
     return urlunsplit(
@@ -203,6 +209,8 @@ def _split_http(url: str) -> SplitResult:
         raise ValueError(f"not an http(s) URL: {url!r}")
     if not parts.hostname or not parts.hostname.strip("."):
         raise ValueError(f"URL without a host: {url!r}")
+    if _FORBIDDEN_HOST.search(parts.hostname):
+        raise ValueError(f"forbidden character in host: {url!r}")
     return parts
 
 
@@ -229,9 +237,18 @@ def _canonical_path(path: str) -> str:
                 segments.pop()
             continue
         segments.append(segment)
-    while segments and segments[-1].lower() in _VARIANT_SEGMENTS:
+    while segments and (segments[-1].lower() in _VARIANT_SEGMENTS or _has_empty_params(segments[-1])):
+        if _has_empty_params(segments[-1]):
+            segments[-1] = segments[-1][:-1]  # w3lib drops an empty ";params" at the end: do it now
+            if segments[-1]:
+                continue
         segments.pop()
     return "/" + "/".join(segments)
+
+
+def _has_empty_params(segment: str) -> bool:
+    """A last segment whose first ``;`` ends it (``"x;"``): empty path parameters."""
+    return segment.find(";") == len(segment) - 1
 
 
 def _canonical_query(query: str, *, drop: frozenset[str] | set[str], keep: set[str]) -> str:

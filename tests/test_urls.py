@@ -34,6 +34,9 @@ CANONICAL_CASES = [
     ("rule7-dots", "https://a.vn/a/./b/../c", "https://a.vn/a/c"),
     ("rule7-slashes", "https://a.vn//a///b", "https://a.vn/a/b"),
     ("rule7-dotdot-above-root", "https://a.vn/../x", "https://a.vn/x"),
+    ("rule7-empty-params", "https://a.vn/x;/", "https://a.vn/x"),
+    ("rule7-empty-params-root", "https://a.vn/;/", "https://a.vn/"),
+    ("rule7-params-kept", "https://a.vn/x;a=1", "https://a.vn/x;a=1"),
     # rule 8: trailing slash, root
     ("rule8-trailing", "https://a.vn/tin-tuc/", "https://a.vn/tin-tuc"),
     ("rule8-root-kept", "https://a.vn/", "https://a.vn/"),
@@ -95,6 +98,9 @@ def test_canonicalize_rules(url: str, expected: str) -> None:
         "https://a.vn:99999/",
         "https://a.vn:port/",
         "http://[::1/",
+        "http://a.g v/",
+        "http://a<b.vn/",
+        "http://ví-dụatm\ufffdp/",  # not IDNA-encodable (found by fuzzing)
     ],
 )
 def test_canonicalize_rejects_non_http(url: str) -> None:
