@@ -173,3 +173,31 @@ class TestStructured:
 )
 def test_strip_site_name(raw, expected):
     assert strip_site_name(raw, {"báo hải phòng", "dw"}) == expected
+
+
+class TestArticleBlock:
+    """Widening the article block sibling by sibling; layout forms; titles on a tie."""
+
+    WIDGET = "".join(f"<p>Line {n}: trains run late between the two stations tonight, check again.</p>" for n in range(2))
+
+    def test_body_split_by_an_ad_comes_back_together_without_the_widget_beside_it(self):
+        first = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI[:2])
+        html = page(
+            f'<div class="wrap"><header class="top">{self.WIDGET}</header>'
+            f'<div class="story"><div class="part">{first}</div>'
+            '<div class="slot"><a href="/x">Advertisement link strip here</a></div>'
+            f'<div class="part2"><p>{PARAGRAPHS_VI[2]}</p></div></div></div>'
+        )
+        assert generic(html)["body"] == PARAGRAPHS_VI
+
+    def test_a_form_wrapping_the_whole_page_is_layout(self):
+        divs = "".join(f"<div>{text}</div>" for text in PARAGRAPHS_VI)
+        html = page(f'<form id="aspnetForm"><h1>Tập huấn về đấu tranh</h1><div class="LongDesc">{divs}</div></form>')
+        assert "\n".join(generic(html)["body"]) == "\n".join(PARAGRAPHS_VI)
+
+    def test_the_visible_headline_wins_a_tie_with_the_seo_headline(self):
+        head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Short SEO line"}</script>'
+                '<meta property="og:title" content="The long headline readers see on the page">'
+                "<title>Short SEO line | Example News</title>")
+        html = page(f"<h1>The long headline readers see on the page</h1><p>{PARAGRAPHS_VI[0]}</p>", head)
+        assert extract_structured(parse_html(html), EN)["title"] == "The long headline readers see on the page"

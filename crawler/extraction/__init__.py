@@ -20,7 +20,9 @@ from crawler.registry import Portal
 
 __all__ = ["NotHTML", "Record", "Image", "extract_page", "extract_tree", "context_for"]
 
-Layer = Callable[[etree._Element, Context], dict[str, Any]]
+# A layer reads the tree and returns the fields it found; it is told which fields are still
+# wanted so it can skip costly work (date parsing, title voting) a higher layer made pointless.
+Layer = Callable[[etree._Element, Context, frozenset[str]], dict[str, Any]]
 
 # A page whose language is known but whose portal is not: the zone its dates are most likely in.
 DEFAULT_ZONE_BY_LANGUAGE = {"vi": "Asia/Ho_Chi_Minh"}
@@ -31,13 +33,13 @@ def _fallback_layers() -> list[tuple[str, Layer]]:
     try:
         from crawler.extraction.structured import extract_structured
 
-        layers.append(("structured", extract_structured))
+        layers.append(("structured", lambda t, c, wanted: extract_structured(t, c, wanted=wanted)))
     except ImportError:  # pragma: no cover - during bootstrap only
         pass
     try:
         from crawler.extraction.generic import extract_generic
 
-        layers.append(("generic", extract_generic))
+        layers.append(("generic", lambda t, c, wanted: extract_generic(t, c, wanted=wanted)))
     except ImportError:  # pragma: no cover
         pass
     return layers
@@ -73,13 +75,13 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
     parser = profile.parser_for(crawl_time) if profile else None
     if profile is not None and parser is not None:
         record.profile, record.parser_version = profile.family, parser.version
-        layers.append(("profile", lambda t, c: extract_with_profile(t, parser, c)))
+        layers.append(("profile", lambda t, c, _wanted: extract_with_profile(t, parser, c)))
     layers.extend(_fallback_layers())
     for name, layer in layers:
         missing = [f for f in FIELDS if not getattr(record, f)]
         if not missing:
             break
-        found = layer(tree, ctx)
+        found = layer(tree, ctx, frozenset(missing))
         for field_name in missing:
             if found.get(field_name):
                 setattr(record, field_name, found[field_name])

@@ -46,26 +46,28 @@ class Block:
     text: str
 
 
-def extract_generic(tree: etree._Element, ctx: Context) -> dict[str, Any]:
-    """Fields found without a profile: title, published, authors, source, body, images."""
+def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] | None = None) -> dict[str, Any]:
+    """Fields found without a profile: title, published, authors, source, body, images (those of
+    ``wanted`` when given; the body is always read, since trailing bylines come out of it)."""
+    want = wanted if wanted is not None else frozenset(("title", "published", "authors"))
     base = _base_url(tree, ctx.url)
     work = _working_copy(tree)
-    bylines = _byline_texts(work)
-    date_line = _date_line(work, ctx)
+    bylines = _byline_texts(work) if "authors" in want else []
+    date_line = _date_line(work, ctx) if "published" in want else None
     prune(work)
     found = find_images(work, base)
     for item in found:
         for element in item.caption_elements:
             _remove(element)
-    root = best_container(work)
-    if root is not None and looks_like_listing(_article_region(root, work)):
+    root, left_out = choose_block(work)
+    if root is not None and not _is_running_text(root) and looks_like_listing(_article_region(root, work)):
         return {}
-    blocks = body_blocks(root) if root is not None else []
+    blocks = body_blocks(root, left_out) if root is not None else []
     blocks, tail_authors, source = _split_trailing_byline(blocks)
     images = _article_images(found, root, work)
     fields: dict[str, Any] = {
-        "title": _title(tree, ctx),
-        "published": date_line or _url_date(ctx),
+        "title": _title(tree, ctx) if "title" in want else None,
+        "published": date_line or (_url_date(ctx) if "published" in want else None),
         "authors": clean_authors(bylines) or tail_authors,
         "source": source,
         "body": [block.text for block in blocks],
@@ -91,9 +93,14 @@ def prune(root: etree._Element) -> None:
     """Remove elements that never carry article text, keeping the text that follows them."""
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _remove(node)
+    page_text = None
     for node in list(root.iter(*xpaths.DROP_TAGS)):
         if node.tag in xpaths.LAYOUT_DROP_TAGS and _holds_article_text(node):
             continue
+        if node.tag == "form":
+            page_text = len(element_text(root)) if page_text is None else page_text
+            if _wraps_the_page(node, page_text):
+                continue
         if node.tag == "button" and node.find(".//img") is not None:
             continue
         if node.tag == "noscript" and _unwrap_noscript_image(node):
@@ -172,6 +179,15 @@ def _is_captioned_photo(node: etree._Element) -> bool:
         xpaths.CAPTION_CLASS.search(class_id(e)) for e in node.iter() if is_element(e) and e is not node)
 
 
+LAYOUT_FORM_SHARE = 0.5
+
+
+def _wraps_the_page(form: etree._Element, page_text: int) -> bool:
+    """ASP.NET wraps the whole page in one <form>: a form holding most of the page's text is
+    layout, whatever markup its paragraphs use."""
+    return page_text > 0 and len(element_text(form)) >= LAYOUT_FORM_SHARE * page_text
+
+
 def _holds_article_text(node: etree._Element) -> bool:
     """A layout column misnamed "sidebar" or "bottom" still holds the story: several long,
     unlinked paragraphs are never boilerplate."""
@@ -201,6 +217,12 @@ def _paragraph_score(node: etree._Element, text: str) -> float:
 def best_container(root: etree._Element) -> etree._Element | None:
     """The element whose paragraphs score highest (readability's parent/grandparent rule),
     widened to the ancestor that gathers the article's scattered parts."""
+    return choose_block(root)[0]
+
+
+def choose_block(root: etree._Element) -> tuple[etree._Element | None, set[etree._Element]]:
+    """The article block and, inside it, the elements to leave out: the best-scoring container
+    widened over its ancestors, keeping only the siblings on the way that continue the story."""
     scores: dict[etree._Element, float] = {}
     good: dict[etree._Element, int] = {}
     for node in root.iter("p", "pre", "td", "blockquote", "div", "section", "li", "font", "span"):
@@ -210,40 +232,77 @@ def best_container(root: etree._Element) -> etree._Element | None:
         score = _paragraph_score(node, text)
         if not score:
             continue
+        good[node] = good.get(node, 0) + len(text)
         for ancestor in node.iterancestors():
             good[ancestor] = good.get(ancestor, 0) + len(text)
         if node.tag in ("div", "td", "section") and len(text) > 200:
             scores[node] = scores.get(node, 0.0) + score
-            good[node] = good.get(node, 0) + len(text)
         parent = node.getparent()
         for level, ancestor in enumerate((parent, parent.getparent() if parent is not None else None)):
             if ancestor is None or not is_element(ancestor):
                 break
             scores[ancestor] = scores.get(ancestor, 0.0) + score / (1 + level)
     if not scores:
-        return root
+        return root, set()
     best = max(scores, key=lambda n: scores[n] * (1 - min(link_density(n), 0.9)))
     return _widen(best, good)
 
 
 WIDEN_LEVELS = 6
-MIN_GAIN = 0.1
 MIN_GOOD_SHARE = 0.65
+# A sibling that continues the story: mostly paragraph text, few links, a real paragraph's worth.
+MIN_CONTINUATION = 80
+MAX_CONTINUATION_LINKS = 0.3
+# Siblings that end the story: a run of blocks that are not more of it (a link strip, a teaser
+# box). One alone is an inline box ("More on this") the story continues after; short unlinked
+# lines (a name, a photo credit, a date) between parts of the story do not end it.
+MIN_BREAK_TEXT = 12
+MAX_GAP = 2
+_NEVER_CONTINUATION = frozenset({"header", "h1", "nav", "aside", "footer", "ul", "ol", "table"})
 
 
-def _widen(best: etree._Element, good: dict[etree._Element, int]) -> etree._Element:
-    """The highest near ancestor that adds article-like paragraphs while staying mostly article
-    text: bodies split by ads or paywall wrappers into sibling blocks come back together."""
-    chosen = best
+def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree._Element, set[etree._Element]]:
+    """Bodies split by ads, paywall wrappers or intro boxes into sibling blocks come back
+    together, sibling by sibling: climbing from the best block, a sibling joins when it reads
+    like more of the story and sits next to it (no link strip between them); every other
+    sibling on the way is left out, so a climb never drags in the widget beside the story."""
+    chosen, excluded = best, set()
+    path = best
+    pending: set[etree._Element] = set()
     for level, ancestor in enumerate(best.iterancestors()):
         if level >= WIDEN_LEVELS or ancestor.tag in ("body", "html"):
             break
-        gathered = good.get(ancestor, 0)
-        if gathered < MIN_GOOD_SHARE * len(element_text(ancestor)):
+        if good.get(ancestor, 0) < MIN_GOOD_SHARE * len(element_text(ancestor)) * 0.5:
             break
-        if gathered > good.get(chosen, 0):
+        siblings = [child for child in ancestor if is_element(child)]
+        index = siblings.index(path)
+        joined = _contiguous(siblings[index + 1:], good) + _contiguous(siblings[:index][::-1], good)
+        pending.update(child for child in siblings if child is not path and child not in joined)
+        if joined:
             chosen = ancestor
-    return chosen
+            excluded |= pending
+            pending = set()
+        path = ancestor
+    return chosen, excluded
+
+
+def _contiguous(siblings: list[etree._Element], good: dict[etree._Element, int]) -> list[etree._Element]:
+    """The siblings, walking away from the story, that continue it, up to a gap of MAX_GAP
+    blocks that do not."""
+    joined = []
+    gap = 0
+    for sibling in siblings:
+        text = element_text(sibling)
+        if (sibling.tag not in _NEVER_CONTINUATION and len(text) >= MIN_CONTINUATION
+                and link_density(sibling, text) <= MAX_CONTINUATION_LINKS
+                and good.get(sibling, 0) >= MIN_GOOD_SHARE * len(text)):
+            joined.append(sibling)
+            gap = 0
+        elif len(text) >= MIN_CONTINUATION or len(text) >= MIN_BREAK_TEXT and link_density(sibling, text) > 0.5:
+            gap += 1
+            if gap >= MAX_GAP:
+                break
+    return joined
 
 
 def _image_scope(root: etree._Element | None) -> etree._Element | None:
@@ -288,6 +347,17 @@ LONG_PARAGRAPH = 150
 MIN_RUNNING_PARAGRAPHS = 3
 
 
+RUNNING_TEXT = 1200
+RUNNING_TEXT_LINKS = 0.1
+
+
+def _is_running_text(block: etree._Element) -> bool:
+    """A chosen block of long, nearly unlinked text is a story, whatever surrounds it (teaser
+    headlines around an article that writes paragraphs as <div>s do not make it a listing)."""
+    text = element_text(block)
+    return len(text) >= RUNNING_TEXT and link_density(block, text) < RUNNING_TEXT_LINKS
+
+
 def looks_like_listing(region: etree._Element) -> bool:
     """A category page, a home page, search results: the main region is a run of teasers, each a
     headline that is a link, with little running text. An article's subheadings are not links,
@@ -310,14 +380,14 @@ def looks_like_listing(region: etree._Element) -> bool:
 # --- reading the body ---------------------------------------------------------------------------
 
 
-def body_blocks(root: etree._Element) -> list[Block]:
+def body_blocks(root: etree._Element, left_out: set[etree._Element] | frozenset = frozenset()) -> list[Block]:
     blocks: list[Block] = []
-    _collect(root, blocks)
+    _collect(root, blocks, left_out)
     return [block for block in blocks if _keep(block)]
 
 
-def _collect(node: etree._Element, blocks: list[Block]) -> None:
-    if node.tag in ("figure", "h1") or _is_byline_element(node):
+def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Element] | frozenset = frozenset()) -> None:
+    if node.tag in ("figure", "h1") or node in left_out or _is_byline_element(node):
         return
     if _is_leaf_block(node):
         _add_lines(node, element_text(node) if node.tag != "br" else "", blocks)
@@ -326,8 +396,10 @@ def _collect(node: etree._Element, blocks: list[Block]) -> None:
         _add_lines(node, node.text, blocks)
     for child in node:
         if is_element(child):
-            if child.tag in _STRUCTURE_TAGS or child.tag in ("span", "font"):
-                _collect(child, blocks)
+            if child in left_out:
+                pass
+            elif child.tag in _STRUCTURE_TAGS or child.tag in ("span", "font"):
+                _collect(child, blocks, left_out)
             else:
                 _add_lines(child, element_text(child), blocks)
         if child.tail and fold(child.tail):

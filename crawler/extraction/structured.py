@@ -23,18 +23,21 @@ _JSON_COMMENT = re.compile(r"^\s*(?://[^\n]*|<!--|-->|/\*.*?\*/)\s*$", re.MULTIL
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def extract_structured(tree: etree._Element, ctx: Context) -> dict[str, Any]:
-    """Only the keys found among title, published, modified, authors, source."""
+def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str] | None = None) -> dict[str, Any]:
+    """Only the keys found among title, published, modified, authors (of ``wanted``, if given)."""
     article = first_article(json_ld_objects(tree))
     fields: dict[str, Any] = {}
+    want = wanted if wanted is not None else frozenset(("title", "published", "modified", "authors"))
     headline = _text_value(article.get("headline") or article.get("name")) if article else None
     publisher = _name_of(article.get("publisher")) if article else None
-    if headline or meta_content(tree, xpaths.META_TITLE[:2]):
+    if "title" in want and (headline or meta_content(tree, xpaths.META_TITLE[:2])):
         fields["title"] = best_title(tree, ctx.url, headline, publisher)
-    fields["published"] = _first_date(ctx, _published_candidates(tree, article))
-    fields["modified"] = _first_date(ctx, _modified_candidates(tree, article))
-    people = _author_candidates(tree, article)
-    fields["authors"] = clean_authors(people)
+    if "published" in want:
+        fields["published"] = _first_date(ctx, _published_candidates(tree, article))
+    if "modified" in want:
+        fields["modified"] = _first_date(ctx, _modified_candidates(tree, article))
+    if "authors" in want:
+        fields["authors"] = clean_authors(_author_candidates(tree, article))
     return {key: value for key, value in fields.items() if value}
 
 

@@ -38,7 +38,14 @@ def is_element(node: object) -> bool:
 
 
 def element_text(element: etree._Element) -> str:
-    """Visible text with whitespace folded (comments and processing instructions skipped)."""
+    """Visible text with whitespace folded (comments and processing instructions skipped).
+
+    lxml's C-level ``itertext`` already skips comments and processing instructions; only a
+    ``<br>`` (a word break with no text of its own) needs the slower walk."""
+    if not isinstance(element.tag, str):
+        return ""
+    if next(element.iter("br"), None) is None:
+        return fold("".join(element.itertext()))
     return fold("".join(_visible_strings(element)))
 
 

@@ -92,7 +92,8 @@ def title_tag(tree: etree._Element) -> str | None:
 
 def best_title(tree: etree._Element, url: str, headline: str | None = None,
                publisher: str | None = None) -> str | None:
-    """The headline most sources agree on; priority JSON-LD > h1 > og:title > <title> on ties."""
+    """The headline most sources agree on; priority JSON-LD > h1 > og:title > <title> on ties,
+    except that a seconded <h1> beats an equally seconded JSON-LD headline."""
     sites = site_names(tree, url, [publisher] if publisher else None)
     metas = meta_content(tree, xpaths.META_TITLE[:3])
     h1s = h1_texts(tree)
@@ -110,6 +111,12 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     return _agreed(cleaned, raw_title, sites)
 
 
+# On a tie between agreeing pairs (JSON-LD + <title> against <h1> + og:title), the visible
+# headline wins: JSON-LD and <title> are the SEO headline, written for search results, the
+# <h1> is what readers see. An <h1> nobody agrees with (a logo, a section name) gets no bonus.
+H1_TIE_BONUS = 0.015
+
+
 def _agreed(cleaned: list[tuple[str, str]], raw_title: str | None, sites: set[str]) -> str:
     keys = [norm_key(text) for _, text in cleaned]
     title_segments = {norm_key(s) for s in _SEPARATOR.split(raw_title or "")}
@@ -124,6 +131,8 @@ def _agreed(cleaned: list[tuple[str, str]], raw_title: str | None, sites: set[st
         if source == "title" and len(_SEPARATOR.split(text)) > 1:
             votes -= 0.5
         score = votes - index * 0.01
+        if source == "h1" and votes >= 1:
+            score += H1_TIE_BONUS
         if score > best_score:
             best, best_score = text, score
     return best

@@ -125,10 +125,11 @@ CREDIT_TEXT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
-# A credit as a trailing segment: "… | Niall Carson/PA", "… / J. Doe / LRT nuotr.", "…＝ＡＰ".
+# A credit as a trailing segment: "… | Niall Carson/PA", "… / J. Doe / LRT nuotr.", "…＝ＡＰ"
+# (but "…＝13日、東京で", a Japanese caption's date and place after ＝, stays caption).
 CREDIT_TAIL = re.compile(
     r"\s+[|]\s+[^|]{2,60}$|\s+/\s+[^/]{1,40}(?:/\s*[^/]{1,40})?\b(?:nuotr|foto|photo|bild|ảnh|kuva|zdjęcie)\.?$|"
-    r"\s*[＝=]\s*[^\s＝=]{1,20}$",
+    r"\s*[＝=]\s*[^\s＝=\d０-９]{1,20}$",
     re.IGNORECASE,
 )
 
