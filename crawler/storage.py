@@ -83,6 +83,27 @@ class Storage:
             self.db.conn.commit()
         self._pending = 0
 
+    # --- raw writes: sqlite-utils' insert/upsert/update commit per call, which would undo batching
+    def _insert(self, table: str, row: dict[str, Any], *, conflict: str = "", upsert_key: str | None = None) -> None:
+        self._insert_many(table, [row], conflict=conflict, upsert_key=upsert_key)
+
+    def _insert_many(
+        self, table: str, rows: list[dict[str, Any]], *, conflict: str = "", upsert_key: str | None = None
+    ) -> None:
+        """INSERT [OR IGNORE|OR REPLACE] or, with ``upsert_key``, INSERT … ON CONFLICT DO UPDATE."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        sql = f"INSERT {conflict} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if upsert_key:
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != upsert_key)
+            sql += f" ON CONFLICT([{upsert_key}]) DO UPDATE SET {updates}"
+        self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+
+    def _update(self, table: str, key: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), key])
+
     # --- lookups for dedup -----------------------------------------------------------------------
     def article_for_url_key(self, url_key: str) -> int | None:
         row = self.db.execute("SELECT article_id FROM article_urls WHERE url_key = ?", [url_key]).fetchone()
@@ -109,12 +130,13 @@ class Storage:
     # --- writes ----------------------------------------------------------------------------------
     def add_page(self, item) -> None:
         html = gzip.compress(item.body, 6) if self.store_html and item.body else None
-        self.db["pages"].upsert(
+        self._insert(
+            "pages",
             {"url_key": item.url_key or item.url, "url": item.url, "portal": item.portal, "status": item.status,
              "fetched_at": item.crawl_time, "content_type": item.content_type, "etag": item.etag,
              "last_modified": item.last_modified, "html_gz": html,
              "article_id": item.article_id or item.duplicate_of, "error": item.error},
-            pk="url_key",
+            upsert_key="url_key",
         )
         self.counts["pages"] += 1
 
@@ -131,16 +153,17 @@ class Storage:
         story_id = item.story_id or article_id
         self._attach_to_story(story_id, article_id, item.portal, record)
         item.story_id = story_id
-        self.db["articles"].insert(article_row(article_id, item, record, self.run_id))
+        self._insert("articles", article_row(article_id, item, record, self.run_id))
         self._insert_images(article_id, record)
         self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
         self.counts["articles_new"] += 1
         return article_id
 
     def _insert_images(self, article_id: int, record: Record) -> None:
-        self.db["images"].insert_all(
-            {"article_id": article_id, "position": i, "url": img.url, "caption": img.caption, "credit": img.credit}
-            for i, img in enumerate(record.images)
+        self._insert_many(
+            "images",
+            [{"article_id": article_id, "position": i, "url": img.url, "caption": img.caption, "credit": img.credit}
+             for i, img in enumerate(record.images)],
         )
 
     def _attach_to_story(self, story_id: int, article_id: int, portal: str, record: Record) -> None:
@@ -148,7 +171,8 @@ class Storage:
         published = to_utc_iso(record.published)
         row = self.db.execute("SELECT portals, first_published, last_published FROM stories WHERE id = ?", [story_id]).fetchone()
         if row is None:
-            self.db["stories"].insert(
+            self._insert(
+                "stories",
                 {"id": story_id, "first_article_id": article_id, "title": record.title, "first_published": published,
                  "last_published": published, "portals": json.dumps([portal]), "portal_count": 1, "article_count": 1}
             )
@@ -162,8 +186,9 @@ class Storage:
         )
 
     def add_alias(self, url_key: str, url: str, article_id: int, seen: str) -> None:
-        self.db["article_urls"].insert(
-            {"url_key": url_key, "url": url, "article_id": article_id, "first_seen": seen}, pk="url_key", ignore=True
+        self._insert(
+            "article_urls", {"url_key": url_key, "url": url, "article_id": article_id, "first_seen": seen},
+            conflict="OR IGNORE",
         )
 
     def touch_article(self, article_id: int, seen: str, duplicate: bool = True) -> None:
@@ -178,15 +203,16 @@ class Storage:
             "FROM articles WHERE id = ?", [article_id],
         ).fetchone()
         version, first_seen, last_seen, *previous, story_id = old
-        self.db["article_versions"].insert(
+        self._insert(
+            "article_versions",
             dict(zip(("article_id", "version", "fetched_at", "title", "published", "modified", "author", "body",
                       "content_hash"), (article_id, version, last_seen, *previous))),
-            replace=True,
+            conflict="OR REPLACE",
         )
         item.story_id = story_id
         row = article_row(article_id, item, record, self.run_id)
         row.update(version=version + 1, first_seen=first_seen, removed_at=None)
-        self.db["articles"].update(article_id, row)
+        self._update("articles", article_id, {k: v for k, v in row.items() if k != "id"})
         self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
         self._insert_images(article_id, record)
 
@@ -194,7 +220,7 @@ class Storage:
         """Re-extraction from stored HTML (``muninews reextract``): the same page, read better. Only
         the extracted fields and the images change; id, story, version, first/last seen stay."""
         row = article_row(article_id, item, record, self.run_id)
-        self.db["articles"].update(article_id, {name: row[name] for name in EXTRACTED_FIELDS})
+        self._update("articles", article_id, {name: row[name] for name in EXTRACTED_FIELDS})
         self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
         self._insert_images(article_id, record)
 
@@ -203,7 +229,8 @@ class Storage:
         self.db.execute("UPDATE articles SET removed_at = coalesce(removed_at, ?) WHERE id = ?", [at, article_id])
 
     def add_failure(self, portal: str, url: str, reason: str, status: int | None, at: str | None) -> None:
-        self.db["failures"].insert(
+        self._insert(
+            "failures",
             {"run_id": self.run_id, "portal": portal, "url": url, "reason": reason, "status": status, "at": at or utc_now()}
         )
         self.counts["failures"] += 1

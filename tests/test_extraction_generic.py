@@ -201,3 +201,68 @@ class TestArticleBlock:
                 "<title>Short SEO line | Example News</title>")
         html = page(f"<h1>The long headline readers see on the page</h1><p>{PARAGRAPHS_VI[0]}</p>", head)
         assert extract_structured(parse_html(html), EN)["title"] == "The long headline readers see on the page"
+
+
+# --- loose text, expanders, credit lines, paywalls ----------------------------------------------
+
+
+def test_text_held_directly_in_a_div_between_br_is_the_body():
+    loose = "<br><br>".join(PARAGRAPHS_VI)
+    html = page(
+        '<div class="menu"><div><a href="/a">Tin tức một</a></div><div><a href="/b">Tin tức hai</a></div></div>'
+        f'<div class="article"><h1>Tiêu đề bài viết đủ dài</h1><div class="content">{loose}'
+        '<center><em>Ảnh minh họa</em></center><br>Đoạn cuối của bài viết, có <a href="/x">một liên kết</a> '
+        "ở giữa câu, vẫn là một đoạn văn trọn vẹn của bài.</div></div>"
+    )
+    body = extract_generic(parse_html(html), VI)["body"]
+    assert body[:3] == PARAGRAPHS_VI
+    assert body[-1] == ("Đoạn cuối của bài viết, có một liên kết ở giữa câu, vẫn là một đoạn văn trọn vẹn của bài.")
+    assert not any("Tin tức" in text for text in body)
+
+
+def test_caption_in_a_read_more_expander_is_kept_and_a_gallery_counter_is_not_body():
+    slide = ('<div class="slide"><div class="slide-media"><img src="/p/1.jpg"></div>'
+             '<div class="slide-info"><div class="ReadMore"><span>2 of 5 | </span>'
+             '<span class="slide-description">Người dân xếp hàng chờ làm thủ tục tại phường</span>'
+             "</div></div></div>")
+    html = page(f'<article><h1>Tiêu đề bài viết đủ dài</h1>{slide}'
+                + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + "</article>")
+    found = extract_generic(parse_html(html), VI)
+    assert [image.caption for image in found["images"]] == ["Người dân xếp hàng chờ làm thủ tục tại phường"]
+    assert found["body"] == PARAGRAPHS_VI
+
+
+def test_caption_followed_by_a_credit_line_in_a_widget():
+    widget = ('<div class="image-widget"><span><picture><img src="/p/2.jpg"></picture></span>'
+              "<p>Pictured are readers meeting the novelists at the bookshop.</p><p>Image: Jane Doe</p></div>")
+    paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
+    html = page(f"<article><h1>A headline long enough</h1>{widget}{paragraphs}</article>")
+    found = extract_generic(parse_html(html), EN)
+    image = found["images"][0]
+    assert (image.caption, image.credit) == ("Pictured are readers meeting the novelists at the bookshop.", "Image: Jane Doe")
+    assert found["body"] == PARAGRAPHS_VI
+
+
+def test_bare_agency_credit_is_no_caption():
+    html = page('<article><h1>A headline long enough</h1><figure><img src="/p/3.jpg">'
+                "<figcaption>Getty Images/iStockphoto</figcaption></figure>"
+                + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + "</article>")
+    image = extract_generic(parse_html(html), EN)["images"][0]
+    assert image.caption is None and image.credit == "Getty Images/iStockphoto"
+
+
+def test_paywalled_teaser_is_completed_from_json_ld_article_body():
+    full = "\n".join(PARAGRAPHS_VI * 2)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Tiêu đề", "articleBody": full}, ensure_ascii=False)
+    html = page(f'<article><h1>Tiêu đề bài viết đủ dài</h1><p>{PARAGRAPHS_VI[0]}</p>'
+                '<div class="paywall">Đăng ký để đọc tiếp</div></article>',
+                head=f'<script type="application/ld+json">{ld}</script>')
+    assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI * 2
+
+
+def test_reader_comments_are_not_body():
+    html = vi_article(middle='<div id="box-binh-luan"><h3>12 bình luận</h3>'
+                             '<div class="item"><p>Bài viết rất hay, cảm ơn tác giả đã chia sẻ thông tin bổ ích '
+                             "này cho bà con trong phường, mong có thêm nhiều bài như vậy.</p></div></div>")
+    body = extract_generic(parse_html(html), VI)["body"]
+    assert body == PARAGRAPHS_VI

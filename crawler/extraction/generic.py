@@ -19,10 +19,10 @@ from lxml import etree
 from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors, looks_like_person, source_of
 from crawler.extraction.dates import parse_date
-from crawler.extraction.images import find_images
+from crawler.extraction.images import find_images, is_credit_line
 from crawler.extraction.record import Context
 from crawler.extraction.structured import first_article, json_ld_objects
-from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density
+from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density, link_text_length
 from crawler.extraction.titles import best_title
 
 MIN_PARAGRAPH = 25
@@ -44,6 +44,7 @@ class Block:
 
     element: etree._Element
     text: str
+    links: int = -1  # characters inside links when known (loose text runs), else -1
 
 
 def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] | None = None) -> dict[str, Any]:
@@ -64,16 +65,37 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
         return {}
     blocks = body_blocks(root, left_out) if root is not None else []
     blocks, tail_authors, source = _split_trailing_byline(blocks)
+    body = _paywalled_body(tree, [block.text for block in blocks])
     images = _article_images(found, root, work)
     fields: dict[str, Any] = {
         "title": _title(tree, ctx) if "title" in want else None,
         "published": date_line or (_url_date(ctx) if "published" in want else None),
         "authors": clean_authors(bylines) or tail_authors,
         "source": source,
-        "body": [block.text for block in blocks],
+        "body": body,
         "images": images,
     }
     return {key: value for key, value in fields.items() if value}
+
+
+# A page that shows a teaser above a paywall often carries the whole story in JSON-LD
+# ``articleBody``: used when it is this many times longer and holds the visible lead.
+PAYWALL_RATIO = 2.5
+
+
+def _paywalled_body(tree: etree._Element, body: list[str]) -> list[str]:
+    """The JSON-LD ``articleBody`` instead of a visible teaser that it continues."""
+    shown = sum(len(text) for text in body)
+    if shown > 1500:
+        return body
+    article = first_article(json_ld_objects(tree))
+    full = article.get("articleBody") if article else None
+    if not isinstance(full, str) or len(full) < PAYWALL_RATIO * max(shown, 200):
+        return body
+    lead = fold(body[-1] if body else "")[:60].rstrip(". ")
+    if body and fold(full).find(lead) < 0:
+        return body
+    return [line for line in (fold(part) for part in re.split(r"\n+", full)) if line]
 
 
 # --- preparing the tree -------------------------------------------------------------------------
@@ -161,22 +183,32 @@ def _unwrap_noscript_image(node: etree._Element) -> bool:
 
 
 def _is_boilerplate(node: etree._Element) -> bool:
-    if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture"):
+    if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture", "figcaption"):
         return False
     names = class_id(node)
     if not names or not xpaths.BOILERPLATE.search(names):
+        return False
+    if _is_text_expander(node, names):
         return False
     if xpaths.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
         return False
     return not _holds_article_text(node) and not _is_captioned_photo(node)
 
 
+def _is_text_expander(node: etree._Element, names: str) -> bool:
+    """A "read more" box that links nowhere is a collapsed caption or paragraph with an expand
+    button, not a teaser: only the read-more word matched, and it holds no link."""
+    matched = {m.group(0).strip("-_ ").lower() for m in xpaths.BOILERPLATE.finditer(names)}
+    return matched <= {"readmore", "read-more", "read_more"} and node.find(".//a") is None
+
+
 def _is_captioned_photo(node: etree._Element) -> bool:
     """One photo with its caption, even in a wrapper classed like a widget or a sidebar box."""
-    if len(node.xpath(".//img|.//picture")) != 1 or len(element_text(node)) > 600:
+    photos = node.xpath(".//img") or node.xpath(".//picture")
+    if len(photos) != 1 or len(element_text(node)) > 600:
         return False
     return bool(node.xpath(".//figcaption")) or any(
-        xpaths.CAPTION_CLASS.search(class_id(e)) for e in node.iter() if is_element(e) and e is not node)
+        xpaths.CAPTION_CLASS.search(class_id(e)) or is_credit_line(e) for e in node.iter() if is_element(e) and e is not node)
 
 
 LAYOUT_FORM_SHARE = 0.5
@@ -225,8 +257,11 @@ def choose_block(root: etree._Element) -> tuple[etree._Element | None, set[etree
     widened over its ancestors, keeping only the siblings on the way that continue the story."""
     scores: dict[etree._Element, float] = {}
     good: dict[etree._Element, int] = {}
-    for node in root.iter("p", "pre", "td", "blockquote", "div", "section", "li", "font", "span"):
-        if node.tag in ("div", "section", "td", "li", "font", "span") and not _is_leaf_block(node):
+    for node in root.iter("p", "pre", "td", "blockquote", "div", "section", "li", "font", "span", "article", "center"):
+        if node.tag in _LOOSE_TEXT_HOLDERS and not _is_leaf_block(node):
+            _score_loose_runs(node, scores, good)
+            continue
+        if node.tag in ("article", "center"):
             continue
         text = element_text(node)
         score = _paragraph_score(node, text)
@@ -246,6 +281,53 @@ def choose_block(root: etree._Element) -> tuple[etree._Element | None, set[etree
         return root, set()
     best = max(scores, key=lambda n: scores[n] * (1 - min(link_density(n), 0.9)))
     return _widen(best, good)
+
+
+# Containers that may write paragraphs as bare text between <br>s and inline tags, beside their
+# block children (old CMSs, forum-like templates): such text counts as paragraphs of the container.
+_LOOSE_TEXT_HOLDERS = frozenset({"div", "section", "td", "li", "font", "span", "article", "center"})
+
+
+def _score_loose_runs(node: etree._Element, scores: dict[etree._Element, float], good: dict[etree._Element, int]) -> None:
+    """Credit a container's own loose text runs like paragraphs it holds (itself level 0, its
+    parent level 1), so text held directly in a <div> is seen by block scoring."""
+    for text, links in loose_runs(node):
+        if len(text) < MIN_PARAGRAPH or links > MAX_LINK_DENSITY * len(text):
+            continue
+        score = 1.0 + text.count(",") + text.count("،") + text.count("、") + min(len(text) / 100, 3.0)
+        for ancestor in (node, *node.iterancestors()):
+            good[ancestor] = good.get(ancestor, 0) + len(text)
+        scores[node] = scores.get(node, 0.0) + score
+        parent = node.getparent()
+        if parent is not None and is_element(parent):
+            scores[parent] = scores.get(parent, 0.0) + score / 2
+
+
+def loose_runs(node: etree._Element) -> list[tuple[str, int]]:
+    """The text a container holds outside its block children, split at <br>s and block
+    children: (run text, characters of it inside links)."""
+    runs: list[tuple[str, int]] = []
+    pieces: list[str] = [node.text or ""]
+    links = 0
+
+    def flush() -> None:
+        nonlocal pieces, links
+        text = fold("".join(pieces))
+        if text:
+            runs.append((text, links))
+        pieces, links = [], 0
+
+    for child in node:
+        if is_element(child):
+            if child.tag == "br" or child.tag in _STRUCTURE_TAGS or child.tag in ("img", "picture", "figure"):
+                flush()
+            else:
+                text = element_text(child)
+                pieces.append(f" {text} " if text else "")
+                links += len(text) if child.tag == "a" else link_text_length(child)
+        pieces.append(child.tail or "")
+    flush()
+    return runs
 
 
 WIDEN_LEVELS = 6
@@ -392,18 +474,53 @@ def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Ele
     if _is_leaf_block(node):
         _add_lines(node, element_text(node) if node.tag != "br" else "", blocks)
         return
-    if node.text and fold(node.text):
-        _add_lines(node, node.text, blocks)
+    run = _Run(node)
+    run.add(node.text)
     for child in node:
         if is_element(child):
             if child in left_out:
                 pass
-            elif child.tag in _STRUCTURE_TAGS or child.tag in ("span", "font"):
+            elif child.tag == "br":
+                run.flush(blocks)
+            elif child.tag in _STRUCTURE_TAGS or _is_inline_wrapper(child):
+                run.flush(blocks)
                 _collect(child, blocks, left_out)
             else:
-                _add_lines(child, element_text(child), blocks)
-        if child.tail and fold(child.tail):
-            _add_lines(node, child.tail, blocks)
+                text = element_text(child)
+                run.add(text, len(text) if child.tag == "a" else link_text_length(child))
+        run.add(child.tail)
+    run.flush(blocks)
+
+
+def _is_inline_wrapper(node: etree._Element) -> bool:
+    """A <span>, <font> or custom element that wraps blocks (or is a byline), read as a container;
+    a plain one is part of the running line around it."""
+    if node.tag not in ("span", "font") and "-" not in node.tag:
+        return False
+    return not _is_leaf_block(node) or _is_byline_element(node)
+
+
+class _Run:
+    """Loose text of a container between its blocks and <br>s: one paragraph, however many inline
+    tags (links, emphasis) it is written with; its link characters are counted as it grows."""
+
+    def __init__(self, node: etree._Element) -> None:
+        self.node, self.pieces, self.links = node, [], 0
+
+    def add(self, text: str | None, links: int = 0) -> None:
+        if text:
+            self.pieces.append(text)
+            self.links += links
+
+    def flush(self, blocks: list[Block]) -> None:
+        text = "".join(self.pieces)
+        if fold(text):
+            lines = [fold(line) for line in re.split(r"\n", text)] if "\n" in text else [fold(text)]
+            lines = [line for line in lines if line]
+            for line in lines:
+                links = self.links if len(lines) == 1 else -1
+                blocks.append(Block(self.node, line, links))
+        self.pieces, self.links = [], 0
 
 
 def _add_lines(node: etree._Element, text: str, blocks: list[Block]) -> None:
@@ -418,13 +535,23 @@ def _add_lines(node: etree._Element, text: str, blocks: list[Block]) -> None:
 
 def _keep(block: Block) -> bool:
     text = block.text
-    if xpaths.BOILERPLATE_LINE.match(text):
+    if xpaths.BOILERPLATE_LINE.match(text) or _SLIDE_COUNTER.search(text):
         return False
-    if len(text) < 200 and link_density(block.element, element_text(block.element)) > MAX_LINK_DENSITY:
+    if len(text) < 200 and _block_link_density(block) > MAX_LINK_DENSITY:
         return False
     if len(text) < MAX_DATE_LINE and _YEAR.search(text) and _is_date_like(text):
         return False
     return True
+
+
+# A gallery slide's text holds its counter ("Title 1 of 12 | …"): gallery furniture, not body.
+_SLIDE_COUNTER = re.compile(r"(?:^|\s)\d{1,3}\s*(?:of|/|von|de|sur|di|av|trên)\s*\d{1,3}\s*\|", re.IGNORECASE)
+
+
+def _block_link_density(block: Block) -> float:
+    if block.links >= 0:
+        return block.links / len(block.text) if block.text else 0.0
+    return link_density(block.element, element_text(block.element))
 
 
 def _is_date_like(text: str) -> bool:

@@ -240,13 +240,27 @@ def _sibling_caption(img: etree._Element) -> list[etree._Element]:
         return [following]
     if xpaths.SIBLING_CAPTION_CLASS.search(class_id(following)) and _alone_with(holder, following):
         return [following]
+    credit = following.getnext()
+    if credit is not None and is_credit_line(credit) and _alone_with(holder, following, credit):
+        return [following, credit]
     return []
 
 
-def _alone_with(holder: etree._Element, caption: etree._Element) -> bool:
-    """The photo and the text share a wrapper that holds nothing else: a caption, not a paragraph."""
+def is_credit_line(element: etree._Element) -> bool:
+    """A short line that is nothing but a photo credit ("Image: Jane Doe", "Foto: dpa")."""
+    text = element_text(element)
+    if not text or len(text) > 80 or element.xpath(".//img"):
+        return False
+    match = xpaths.CREDIT_TEXT.match(text)
+    return bool(match) and match.end() == len(text)
+
+
+def _alone_with(holder: etree._Element, caption: etree._Element, credit: etree._Element | None = None) -> bool:
+    """The photo and the text (and its credit line) share a wrapper that holds nothing else: a
+    caption, not a paragraph."""
     parent = holder.getparent()
-    return parent is not None and parent is caption.getparent() and len(element_text(parent)) <= len(element_text(caption)) + 40
+    extra = len(element_text(credit)) + 1 if credit is not None else 0
+    return parent is not None and parent is caption.getparent() and len(element_text(parent)) <= len(element_text(caption)) + extra + 40
 
 
 def _loose_figcaption(img: etree._Element) -> list[etree._Element]:
@@ -298,7 +312,7 @@ def caption_and_credit(elements: list[etree._Element]) -> tuple[str | None, str 
     caption = _COUNTER.sub("", _TRAILING_STAMP.sub("", fold(" ".join(parts))))[:MAX_CAPTION_LENGTH].strip() or None
     credit = fold(" ".join(credits)) or None
     if caption and not _is_caption_text(caption):
-        return None, credit or (caption if caption.startswith("(") else None)
+        return None, credit or (caption if caption.startswith("(") or xpaths.CREDIT_ONLY.match(caption) else None)
     return caption, credit
 
 
@@ -311,7 +325,7 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 def _is_caption_text(text: str) -> bool:
     """Words, not a date stamp, a counter or a parenthesised credit like "(The Independent)"."""
-    if text.startswith("(") and text.endswith(")"):
+    if text.startswith("(") and text.endswith(")") or xpaths.CREDIT_ONLY.match(text):
         return False
     return len(_LETTER_WORD.findall(text)) >= 1 and sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
 
@@ -325,7 +339,7 @@ def _split_credit(element: etree._Element) -> tuple[str, str | None]:
         credit_nodes = _trailing_credit_element(element)
     credit = " ".join(element_text(e) for e in credit_nodes) or None
     text = _COUNTER.sub("", _text_without(element, credit_nodes))
-    match = xpaths.CREDIT_TEXT.search(text) or xpaths.CREDIT_TAIL.search(text)
+    match = xpaths.CREDIT_TEXT.search(text) or xpaths.CREDIT_TAIL.search(text) or xpaths.CREDIT_WORD_TAIL.search(text)
     if match and match.start() > 0:
         credit = credit or fold(match.group(0)).strip("()|/＝= ")
         text = text[: match.start()]

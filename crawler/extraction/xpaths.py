@@ -53,14 +53,16 @@ DROP_TAGS = (
 LAYOUT_DROP_TAGS = frozenset({"form", "aside", "footer", "nav", "menu", "dialog", "label"})
 
 # class/id words of boilerplate containers. Matched against whole tokens of class and id values.
+# ("overflow-hidden" is a CSS utility class that clips, it hides nothing.)
 BOILERPLATE = re.compile(
     r"(?:^|[-_ ])(?:share|sharing|social|socials|sharebar|share-?tools|related|relate|tinlienquan|"
     r"tin-?khac|othernews|other-?news|more-?news|read-?more|readmore|recommend\w*|newsletter|"
     r"subscri\w*|promo|promotion|advert\w*|ads?|adv|adsense|banner|sponsor\w*|sidebar|widget|"
-    r"breadcrumbs?|comments?|comment-?list|disqus|footer|foot|nav|navbar|navigation|menu|"
+    r"breadcrumbs?|comments?|comment-?list|disqus|binh-?luan|binhluan|kommentare?|kommentar-?\w*|commentaires?|"
+    r"comentarios?|reader-?comments?|user-?comments?|footer|foot|nav|navbar|navigation|menu|"
     r"cookie\w*|consent|popup|modal|qr|qrcode|qr-?code|print|toolbar|tools|pagination|pager|"
     r"paging|tags?|tag-?list|keywords?|topics?|most-?read|mostread|trending|popular|outbrain|"
-    r"taboola|hidden|visually-?hidden|sr-only|skip|login|signup|paywall|rating|"
+    r"taboola|(?<!overflow-)(?<!-x-)(?<!-y-)hidden|visually-?hidden|sr-only|skip|login|signup|paywall|rating|"
     r"author-?bio|about-?author|bottom|utility|follow|cta|donate|jump|toc|audio|player|"
     r"video-?player|gallery-?thumbs|masthead|header-?nav|site-?header|site-?footer|pswp|lightbox|"
     r"sticky|overlay|offscreen|print-?only|inline-?ad|ad-?slot|ad-?container|dfp|gpt|zone|embed)"
@@ -96,7 +98,8 @@ BOILERPLATE_LINE = re.compile(
     r"tiện ích thông tin|nguồn tin|qr code|mã qr code.*|chúng tôi trên mạng xã hội|"
     r"lesen sie auch|mehr zum thema|auch interessant|weitere artikel|zum thema|"
     r"leer más|lee también|te puede interesar|sign up|subscribe.*|follow us.*|"
-    r"copyright.*|©.*|all rights reserved.*|click here.*|comments?|\d+ comments?|"
+    r"copyright.*|©.*|all rights reserved.*|click here.*|comments?|\d+ (?:comments?|bình luận|kommentare?|"
+    r"commentaires?|comentarios?|reacties|kommentarer)|"
     r"back to top|zurück|top|close|schließen|menu|menü|loading\.*|laden\.*)$",
     re.IGNORECASE,
 )
@@ -132,6 +135,17 @@ CREDIT_TAIL = re.compile(
     r"\s*[＝=]\s*[^\s＝=\d０-９]{1,20}$",
     re.IGNORECASE,
 )
+
+# A "caption" that is only a credit line naming a photo agency or stock library
+# ("Getty Images/iStockphoto", "AFP/Reuters"): the credit, never the caption.
+CREDIT_ONLY = re.compile(
+    r"^[\w .,&/-]{0,30}\b(?:getty\s*images|istock(?:photo)?|shutterstock|alamy|imago|picture\s*alliance|"
+    r"reuters|afp|dpa|epa|keystone|ap\s*photo|adobe\s*stock|unsplash|pexels)\b[\w .,&/-]{0,30}$",
+    re.IGNORECASE,
+)
+# A one-word credit after the caption's last sentence ("… from the ground up. Supplied").
+CREDIT_WORD_TAIL = re.compile(r"(?<=[.!?])\s+(?:supplied|handout|file(?:\s+photo)?|courtesy(?:\s+\S+){0,4})\.?$",
+                              re.IGNORECASE)
 
 BYLINE_CLASS = re.compile(
     r"(?:^|[-_ ])(?:author|authors|byline|by-?line|writer|reporter|tac-?gia|tacgia|creator|"
