@@ -96,8 +96,10 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
 
 
 # Fields the generic layer could still add after the profile read the article: the modified date
-# (generic never finds one structured data lacked) and the source (read from the closing line).
-GENERIC_EXTRAS = frozenset({"modified", "source"})
+# (generic never finds one structured data lacked), the source (read from the closing line) and
+# images (a profile whose image selector found none on an article it read is believed: many
+# notices have no photo, and re-reading them generically was most of the profile path's cost).
+GENERIC_EXTRAS = frozenset({"modified", "source", "images"})
 
 
 def _profile_read_the_article(record: Record, missing: list[str]) -> bool:

@@ -25,7 +25,8 @@ def extract_with_profile(tree: etree._Element, parser: ParserVersion, ctx: Conte
     """Apply one parser version; return only the fields its selectors filled."""
     excluded = _elements(tree, parser.exclude)
     author_element = _first(tree, parser.author)
-    captions = _captions_by_image(tree, parser)
+    containers: set[etree._Element] = set()
+    captions = _captions_by_image(tree, parser, containers)
     caption_elements = {element for _, element in captions.values()}
     fields: dict[str, Any] = {
         "title": _text(_first(tree, parser.title)),
@@ -33,7 +34,7 @@ def extract_with_profile(tree: etree._Element, parser: ParserVersion, ctx: Conte
         "modified": _date(_first(tree, parser.modified), ctx),
         "authors": [name] if (name := _text(author_element)) else [],
         "images": _images(tree, parser, captions, ctx),
-        "body": _body(tree, parser, excluded | caption_elements | {author_element} | _containers(tree, parser)),
+        "body": _body(tree, parser, excluded | caption_elements | {author_element} | containers),
     }
     return {key: value for key, value in fields.items() if value}
 
@@ -62,15 +63,15 @@ def _date(element: etree._Element | None, ctx: Context) -> str | None:
     return parse_date(raw, ctx.languages, ctx.timezone, ctx.date_order, ctx.crawl_time)
 
 
-def _containers(tree: etree._Element, parser: ParserVersion) -> set[etree._Element]:
-    return {element for rule in parser.captions for element in compile_selector(rule.container)(tree)}
-
-
-def _captions_by_image(tree: etree._Element, parser: ParserVersion) -> dict[etree._Element, tuple[str, etree._Element]]:
-    """Map each <img> to (caption text, caption element) using the profile's caption rules."""
+def _captions_by_image(
+    tree: etree._Element, parser: ParserVersion, containers: set[etree._Element]
+) -> dict[etree._Element, tuple[str, etree._Element]]:
+    """Map each <img> to (caption text, caption element) using the profile's caption rules;
+    every caption container found is added to ``containers`` (they are never body text)."""
     found: dict[etree._Element, tuple[str, etree._Element]] = {}
     for rule in parser.captions:
         for container in compile_selector(rule.container)(tree):
+            containers.add(container)
             caption_nodes = compile_selector(rule.caption)(container)
             if not caption_nodes:
                 continue
@@ -99,8 +100,20 @@ def _images(
         source = image_source(element)
         if source:
             caption = captions.get(element, (None, None))[0]
-            images.append(Image(url=urljoin(ctx.url, source), caption=caption))
+            images.append(Image(url=absolute(ctx.url, source), caption=caption))
     return images
+
+
+def absolute(base: str, link: str) -> str:
+    """urljoin, with a fast path for the common site-relative "/wp-content/…" link."""
+    if link.startswith("/") and not link.startswith("//") and "/../" not in link and "/./" not in link:
+        scheme_end = base.find("://")
+        path_start = base.find("/", scheme_end + 3) if scheme_end != -1 else -1
+        if path_start != -1:
+            return base[:path_start] + link
+        if scheme_end != -1:
+            return base + link
+    return urljoin(base, link)
 
 
 def image_source(element: etree._Element) -> str | None:
