@@ -15,6 +15,15 @@ worker refreshes a heartbeat key; once a worker has been silent for DISTRIBUTED_
 seconds, any other worker, or a restarted one, puts its leased requests back into the queue. A
 request in flight when its worker died is therefore fetched again: that refetch is the retry.
 
+Discovery is not shared request by request. The spider walks a portal's sources in order (falls
+back from the JSON API to sitemaps, feeds, listings) with per-portal state in its own memory, so
+one worker owns each portal's discovery: the first worker to queue a discovery request of a portal
+(one the spider marks with ``meta["muninews_source"]``) claims the portal in Redis and runs its
+discovery requests from a local queue; the others drop theirs but keep their start requests. The
+article requests discovery yields go to the shared queue, where every worker takes them. When an
+owner dies, its claims are freed with its leases, and a surviving worker replays its own start
+requests for those portals, so discovery restarts there (already-queued articles stay filtered).
+
 Redis keys (use another database number in the URL to run unrelated crawls on one Redis):
 
     muninews:portal:requests    sorted set: the shared frontier (scrapy-redis PriorityQueue)
@@ -22,6 +31,7 @@ Redis keys (use another database number in the URL to run unrelated crawls on on
     muninews:workers            set: ids of workers in the crawl
     muninews:alive:ID           heartbeat of one worker; expires when it stops beating
     muninews:inflight:ID        hash "lease:score" -> serialized request, one per worker
+    muninews:discovery          hash portal -> id of the worker running its discovery, or "done"
     muninews:items              list: pickled items waiting for the loader
     muninews:items:loading      list: items the loader took but has not committed yet
     muninews:portals            hash: portal name -> JSON row for the portals table
@@ -39,6 +49,7 @@ import pickle
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +67,8 @@ ITEMS_KEY = f"{PREFIX}:items"
 LOADING_KEY = f"{PREFIX}:items:loading"
 PORTALS_KEY = f"{PREFIX}:portals"
 LEASE_COUNTER_KEY = f"{PREFIX}:leases"
+DISCOVERY_KEY = f"{PREFIX}:discovery"
+DISCOVERY_META = "muninews_source"  # set by the spider on discovery requests (not on articles)
 
 
 def alive_key(worker: str) -> str:
@@ -98,6 +111,10 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     end
     redis.call('DEL', inflight)
     redis.call('SREM', KEYS[1], worker)
+    local claims = redis.call('HGETALL', ARGV[1] .. ':discovery')
+    for i = 1, #claims, 2 do
+      if claims[i + 1] == worker then redis.call('HDEL', ARGV[1] .. ':discovery', claims[i]) end
+    end
   end
 end
 return moved
@@ -108,7 +125,7 @@ return moved
 _JOIN = _RECOVER.replace("return moved", """
 local fresh = 0
 if redis.call('SCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[3], ARGV[1] .. ':discovery')
   fresh = 1
 end
 redis.call('SADD', KEYS[1], ARGV[2])
@@ -126,11 +143,14 @@ redis.call('HSET', KEYS[2], field, top[1])
 return {field, top[1]}
 """
 
-# Work left anywhere: queued requests plus the other workers' leases.
+# Work left anywhere: queued requests, the other workers' leases and their running discoveries.
 _OUTSTANDING = """
 local n = redis.call('ZCARD', KEYS[2])
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if worker ~= ARGV[2] then n = n + redis.call('HLEN', ARGV[1] .. ':inflight:' .. worker) end
+end
+for _, owner in ipairs(redis.call('HVALS', ARGV[1] .. ':discovery')) do
+  if owner ~= 'done' and owner ~= ARGV[2] then n = n + 1 end
 end
 return n
 """
@@ -144,6 +164,13 @@ if #items > 0 then
 end
 return items
 """
+
+
+def discovery_portal(request) -> str | None:
+    """The portal whose discovery this request belongs to; None for article requests."""
+    if DISCOVERY_META not in request.meta:
+        return None
+    return request.cb_kwargs.get("portal")
 
 
 def new_worker_id() -> str:
@@ -168,6 +195,10 @@ class LeasingScheduler(Scheduler):
         instance.timeout = crawler.settings.getint("DISTRIBUTED_WORKER_TIMEOUT", 10)
         instance.heartbeat_every = crawler.settings.getfloat("DISTRIBUTED_HEARTBEAT", 1.0)
         instance.leases = {}
+        instance.local = deque()  # discovery requests of the portals this worker owns
+        instance.local_seen = set()
+        instance.owned = set()
+        instance.waiting = {}  # portal -> start requests kept while another worker owns it
         instance.scripts = {name: instance.server.register_script(src) for name, src in
                             (("join", _JOIN), ("pop", _POP), ("recover", _RECOVER), ("outstanding", _OUTSTANDING))}
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
@@ -179,9 +210,8 @@ class LeasingScheduler(Scheduler):
         fresh, recovered = self.scripts["join"](
             keys=[WORKERS_KEY, self.queue.key, self.df.key], args=[PREFIX, self.worker, self.timeout]
         )
-        logger.info("worker %s joined %s crawl (%d requests recovered from dead workers)",
-                    self.worker, "a fresh" if fresh else "a running", recovered)
-        self._count("muninews/distributed/recovered", recovered)
+        logger.info("worker %s joined %s crawl", self.worker, "a fresh" if fresh else "a running")
+        self._recovered(recovered)
         self.beat = task.LoopingCall(self.heartbeat)
         self.beat.start(self.heartbeat_every, now=False)
 
@@ -189,9 +219,11 @@ class LeasingScheduler(Scheduler):
         if getattr(self, "beat", None) is not None and self.beat.running:
             self.beat.stop()
         self.release_finished()
-        if self.leases:  # stopped early (Ctrl-C, SIGTERM): hand the unfinished requests back now
+        if reason != "finished":  # stopped early (Ctrl-C, SIGTERM, a page limit): hand back our share now
             self.server.expire(alive_key(self.worker), 0)
             self.scripts["recover"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX])
+        elif self.owned:
+            self.server.hset(DISCOVERY_KEY, mapping={portal: "done" for portal in self.owned})
         self.server.delete(inflight_key(self.worker), alive_key(self.worker))
         self.server.srem(WORKERS_KEY, self.worker)
         return super().close(reason)
@@ -204,6 +236,9 @@ class LeasingScheduler(Scheduler):
         would let each worker fetch them again; so in a shared crawl only retries (which carry
         ``retry_times``) bypass the shared duplicate filter.
         """
+        portal = discovery_portal(request)
+        if portal is not None:
+            return self.enqueue_discovery(portal, request)
         if "retry_times" not in request.meta and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
@@ -211,7 +246,40 @@ class LeasingScheduler(Scheduler):
         self._count("scheduler/enqueued/redis")
         return True
 
+    def enqueue_discovery(self, portal: str, request) -> bool:
+        """Run a discovery request here if this worker owns (or can claim) the portal."""
+        if portal not in self.owned and not self.claim(portal):
+            if self.server.hget(DISCOVERY_KEY, portal) != b"done":
+                self.waiting.setdefault(portal, []).append(request)
+            return False
+        if not request.dont_filter:
+            fingerprint = self.df.request_fingerprint(request)
+            if fingerprint in self.local_seen:
+                return False
+            self.local_seen.add(fingerprint)
+        self.local.append(request)
+        return True
+
+    def claim(self, portal: str) -> bool:
+        if not self.server.hsetnx(DISCOVERY_KEY, portal, self.worker):
+            return False
+        self.owned.add(portal)
+        return True
+
+    def take_over_discoveries(self) -> None:
+        """Claim the portals whose owner died, and replay our start requests for them."""
+        for portal in list(self.waiting):
+            if self.claim(portal):
+                logger.warning("took over the discovery of %s from a dead worker", portal)
+                for request in self.waiting.pop(portal):
+                    self.enqueue_discovery(portal, request)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local) or super().has_pending_requests()
+
     def next_request(self):
+        if self.local:
+            return self.local.popleft()
         self.release_finished()
         popped = self.scripts["pop"](keys=[self.queue.key, inflight_key(self.worker), LEASE_COUNTER_KEY])
         if not popped:
@@ -247,19 +315,23 @@ class LeasingScheduler(Scheduler):
             pipe.execute()
             self.release_finished()
             self.recover()
+            self.take_over_discoveries()
         except redis.RedisError as error:  # a Redis hiccup must not kill the worker; the next beat retries
             logger.warning("heartbeat failed: %s", error)
             return
         nextcall = getattr(getattr(getattr(self.crawler, "engine", None), "_slot", None), "nextcall", None)
-        if nextcall is not None and len(self.queue):
+        if nextcall is not None and self.has_pending_requests():
             nextcall.schedule()
 
     def recover(self) -> int:
         moved = self.scripts["recover"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX])
+        self._recovered(moved)
+        return moved
+
+    def _recovered(self, moved: int) -> None:
         if moved:
             logger.warning("re-queued %d requests leased by dead workers", moved)
             self._count("muninews/distributed/recovered", moved)
-        return moved
 
     def outstanding(self) -> int:
         return self.scripts["outstanding"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX, self.worker])
@@ -267,9 +339,18 @@ class LeasingScheduler(Scheduler):
     def spider_idle(self, spider=None) -> None:
         """Stay open while any worker still holds work: its links or its death may refill the queue."""
         self.release_finished()
+        self.finish_discoveries()
         self.recover()
-        if self.outstanding():
+        self.take_over_discoveries()
+        if self.local or self.outstanding():
             raise DontCloseSpider
+
+    def finish_discoveries(self) -> None:
+        """Idle means our discoveries have nothing queued or in flight: tell the others they are done
+        (they wait for running discoveries, so waiting for ours until we exit would deadlock)."""
+        if self.owned and not self.local:
+            self.server.hset(DISCOVERY_KEY, mapping={portal: "done" for portal in self.owned})
+            self.owned.clear()
 
     def _count(self, key: str, value: int = 1) -> None:
         if self.stats is not None and value:

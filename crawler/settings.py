@@ -67,6 +67,10 @@ DEDUP_NEAR_ENABLED = True
 # measurement in benchmarks/dedup.py), and how much of the shorter text the longer must contain.
 DEDUP_THRESHOLD = 0.5
 DEDUP_MIN_CONTAINMENT = 0.8
+# Copies of a story are published within this many days of each other: near-duplicate
+# candidates come only from that window around an article's date, so the cost of adding one
+# stays flat as the database grows (benchmarks/dedup.py). Fixed epoch length once a database exists.
+DEDUP_WINDOW_DAYS = 30
 
 # --- Pipelines, in order (close_spider runs in reverse: store closes last) --------------------
 ITEM_PIPELINES = {

@@ -25,20 +25,23 @@ def command(redis_url: str, db_path: Path | None, idle_exit: float | None) -> No
     import redis
 
     from crawler.distributed import Loader
-    from crawler.runner import project_settings
+    from crawler.runner import CrawlLocked, crawl_lock, project_settings
     from crawler.storage import Storage
 
     settings = project_settings()
-    storage = Storage(
-        db_path or settings.get("SQLITE_PATH"), settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML")
-    )
+    db_path = db_path or Path(settings.get("SQLITE_PATH"))
+    storage = Storage(db_path, settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML"))
     server = redis.Redis.from_url(redis_url)
     server.ping()
     stopping: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda number, frame: stopping.append(number))
     loader = Loader(server, storage, batch_size=settings.getint("SQLITE_BATCH_SIZE"))
-    loaded = loader.run(idle_exit=idle_exit, should_stop=lambda: bool(stopping))
+    try:
+        with crawl_lock(db_path):  # the only writer: no ordinary crawl or second loader on this file
+            loaded = loader.run(idle_exit=idle_exit, should_stop=lambda: bool(stopping))
+    except CrawlLocked as error:
+        raise click.ClickException(f"{error}; not starting a loader") from None
     duplicates = sum(v for k, v in loader.stats.items() if k.startswith("muninews/dedup/"))
     click.echo(f"loaded {loaded} items: {storage.counts['articles_new']} new articles, {duplicates} duplicates, "
                f"{storage.counts['failures']} failures")

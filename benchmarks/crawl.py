@@ -1,0 +1,251 @@
+"""How close the full muninews crawl comes to Scrapy's own fetch rate, and how memory behaves.
+
+    python benchmarks/crawl.py            # ~20,000 article pages
+    python benchmarks/crawl.py --quick    # ~600 pages, about a minute
+    python benchmarks/crawl.py --profile  # also cProfile the full crawl (top functions printed)
+
+One run measures, against the same replica and the same spider and settings:
+  (a) ceiling:  Scrapy fetching every page with no item pipelines (ITEM_PIPELINES = {});
+  (b) muninews: the full crawl (extract, dedup, store into a fresh SQLite file);
+  (c) distributed: 1 worker vs 2 workers through a real Redis, each with the loader running.
+
+The replica is served from its own process: its server is Python threads, and sharing the GIL
+with the crawler would make the crawler look slower than it is. Every crawl runs in a fresh
+process (Twisted's reactor runs once per process), which samples its own RSS and progress from
+a thread, so memory is read at 25/50/75/100% of the pages. Rates count responses per second
+between spider open and close (process start-up left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Replace this script's folder on the path: benchmarks/incremental.py would shadow the
+# `incremental` package that Twisted imports.
+sys.path[0] = str(ROOT)
+
+SAMPLE_EVERY = 0.2
+
+
+# --- the replica, in its own process -------------------------------------------------------------
+def serve(city: int, district: int) -> None:
+    from crawler.replica import ReplicaServer, build_replica
+    from crawler.runner import replica_base_urls
+
+    with ReplicaServer(build_replica(city_articles=city, district_articles=district)) as server:
+        print(json.dumps({"base_urls": replica_base_urls(server.base_urls),
+                          "articles": len(server.replica.all_articles())}), flush=True)
+        sys.stdin.read()  # until the benchmark closes our stdin
+
+
+def start_replica(city: int, district: int) -> tuple[subprocess.Popen, dict]:
+    process = subprocess.Popen([sys.executable, __file__, "--serve", f"{city},{district}"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    return process, json.loads(process.stdout.readline())
+
+
+# --- one crawl, in its own process ---------------------------------------------------------------
+def crawl_child(config: dict) -> None:
+    """Run one crawl here; print its rate and memory curve as JSON on the last line."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.runner import project_settings
+
+    process = CrawlerProcess(project_settings(**config["settings"]))
+    crawler = process.create_crawler("portal")
+    times: dict[str, float] = {}
+    def opened(spider) -> None:
+        times.setdefault("open", time.time())
+
+    def closed(spider) -> None:
+        times.setdefault("close", time.time())
+
+    crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
+    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+    samples: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(SAMPLE_EVERY):
+            samples.append((crawler.stats.get_value("response_received_count", 0) if crawler.stats else 0, rss()))
+
+    threading.Thread(target=sample, daemon=True).start()
+    profiler = cProfile.Profile() if config.get("profile") else None
+    if profiler:
+        profiler.enable()
+    process.crawl(crawler, portal=config["portal"])
+    process.start()
+    if profiler:
+        profiler.disable()
+    done.set()
+    pages = crawler.stats.get_value("response_received_count", 0)
+    samples.append((pages, rss()))
+    result = {"pages": pages, "open": times.get("open"), "close": times.get("close"), "samples": samples,
+              "articles": crawler.stats.get_value("muninews/pages_fetched", 0)}
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        result["profile"] = out.getvalue()
+    print(json.dumps(result))
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def run_child(settings: dict, profile: bool = False) -> subprocess.Popen:
+    config = {"settings": settings, "portal": "haiphong-replica", "profile": profile}
+    return subprocess.Popen([sys.executable, __file__, "--child", json.dumps(config)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def child_result(process: subprocess.Popen) -> dict:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def crawl(settings: dict, profile: bool = False) -> dict:
+    return child_result(run_child(settings, profile))
+
+
+def common(replica: dict, db: Path) -> dict:
+    return {"MUNINEWS_BASE_URLS": replica["base_urls"], "SQLITE_PATH": str(db), "LOG_LEVEL": "WARNING"}
+
+
+def rate(result: dict) -> float:
+    return result["pages"] / max(result["close"] - result["open"], 1e-9)
+
+
+def memory_curve(samples: list[list[int]]) -> dict[int, int]:
+    """Peak RSS reached by the time 25/50/75/100% of the pages were fetched."""
+    total = samples[-1][0] or 1
+    curve = {}
+    for percent in (25, 50, 75, 100):
+        reached = [mem for pages, mem in samples if pages <= total * percent / 100]
+        curve[percent] = max(reached or [samples[0][1]])
+    return curve
+
+
+# --- distributed ---------------------------------------------------------------------------------
+def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
+    from crawler.replica.server import free_port
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def distributed(replica: dict, workers: int, redis_url: str, workdir: Path) -> dict:
+    import redis
+
+    from crawler.distributed import worker_settings
+
+    redis.Redis.from_url(redis_url).flushdb()
+    db = workdir / f"distributed-{workers}.db"
+    settings = {**common(replica, workdir / "absent.db"), **worker_settings(redis_url)}
+    children = [run_child(settings) for _ in range(workers)]
+    client = redis.Redis.from_url(redis_url)
+    while client.scard("muninews:workers") < workers:  # --idle-exit would end a loader that starts first
+        time.sleep(0.05)
+    loader = subprocess.Popen([sys.executable, "-m", "crawler", "load", "--redis", redis_url, "--db", str(db),
+                               "--idle-exit", "1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = [child_result(child) for child in children]
+    loader.communicate()
+    stored_at = time.time() - 1  # the loader waits --idle-exit seconds after its last item
+    pages = sum(r["pages"] for r in results)
+    start = min(r["open"] for r in results)
+    crawl_end = max(r["close"] for r in results)
+    import sqlite3
+
+    articles = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    return {"pages": pages, "pps": pages / (crawl_end - start), "stored_pps": articles / (stored_at - start),
+            "articles": articles, "per_worker": [r["pages"] for r in results]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="~600 pages, about a minute")
+    parser.add_argument("--profile", action="store_true", help="cProfile the full crawl and print the hot spots")
+    parser.add_argument("--no-distributed", action="store_true", help="skip the Redis runs")
+    args = parser.parse_args()
+    city, district = (150, 150) if args.quick else (5000, 5000)
+
+    workdir = Path(tempfile.mkdtemp(prefix="muninews-bench-"))
+    server, replica = start_replica(city, district)
+    redis_process = None
+    try:
+        print(f"replica: {replica['articles']} articles on 4 hosts, served from pid {server.pid}")
+        ceiling = crawl({**common(replica, workdir / "ceiling.db"), "ITEM_PIPELINES": {}})
+        full = crawl(common(replica, workdir / "full.db"), profile=args.profile)
+        dist = {}
+        if not args.no_distributed:
+            redis_process, redis_url = start_redis(workdir)
+            dist = {n: distributed(replica, n, redis_url, workdir) for n in (1, 2)}
+    finally:
+        server.stdin.close()
+        server.wait(10)
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    ceiling_pps, full_pps = rate(ceiling), rate(full)
+    curve = memory_curve(full["samples"])
+    ceiling_curve = memory_curve(ceiling["samples"])
+    mib = 1024 * 1024
+    print(f"\n{'run':<34}{'pages':>8}{'pages/s':>10}{'peak RSS MiB':>14}")
+    print(f"{'(a) ceiling: Scrapy, no pipelines':<34}{ceiling['pages']:>8}{ceiling_pps:>10.1f}{ceiling_curve[100] / mib:>14.1f}")
+    print(f"{'(b) muninews: full crawl':<34}{full['pages']:>8}{full_pps:>10.1f}{curve[100] / mib:>14.1f}")
+    print(f"\nratio b/a = {full_pps / ceiling_pps:.2f}   (articles stored: {full['articles']})")
+    print("memory of the full crawl (peak RSS so far, MiB): "
+          + "  ".join(f"{p}%: {curve[p] / mib:.1f}" for p in (25, 50, 75, 100)))
+    speedup = float("nan")
+    if dist:
+        print(f"\n{'distributed (Redis + loader)':<34}{'pages':>8}{'pages/s':>10}{'stored/s':>10}  per worker")
+        for n, d in dist.items():
+            print(f"{f'{n} worker(s)':<34}{d['pages']:>8}{d['pps']:>10.1f}{d['stored_pps']:>10.1f}  {d['per_worker']}")
+        speedup = dist[2]["pps"] / dist[1]["pps"]
+        print(f"two-worker speedup = {speedup:.2f}")
+    if args.profile and "profile" in full:
+        print("\ncProfile of the full crawl (tottime):\n" + full["profile"])
+    print(f"ceiling_pps={ceiling_pps:.1f} muninews_pps={full_pps:.1f} ratio={full_pps / ceiling_pps:.2f} "
+          f"mem_growth={curve[100] / curve[25]:.2f} two_worker_speedup={speedup:.2f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        serve(*map(int, sys.argv[2].split(",")))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--child":
+        crawl_child(json.loads(sys.argv[2]))
+    else:
+        main()
