@@ -231,7 +231,7 @@ def serve_http_error(request: Request) -> None:
 def serve_retry_after(request: Request) -> None:
     status = int(request.params.get("status", 429))
     body = b"<html><body><h1>Too busy, come back later</h1></body></html>"
-    headers = {"Content-Type": "text/html; charset=UTF-8", "Retry-After": str(request.params.get("seconds", 1))}
+    headers = {"Content-Type": "text/html; charset=UTF-8", "Retry-After": f"{float(request.params.get('seconds', 1)):g}"}
     request.send(status, headers, body, length=len(body))
 
 

@@ -1,0 +1,94 @@
+"""Reliability report: crawl the replica with every fault mode on, beside a clean crawl of it.
+
+    python benchmarks/faults.py [--quick]
+
+Per fault rule: requests the replica answered for it, retries, failures recorded, articles
+expected (served correctly within the retry budget) and articles stored. The baseline is the same
+replica crawled without faults in the same run; the ratios say what the faults cost. The last
+line is machine-readable: ``faults=N survived=N lost=N duplicated=N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a script, benchmarks/ is sys.path[0], where benchmarks/incremental.py would shadow the
+# `incremental` package Twisted imports: put the project root there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from crawler.replica import ReplicaServer, build_replica  # noqa: E402
+from crawler.replica.faults import Decoy, account, crawl_subprocess, every_mode_plan  # noqa: E402
+from crawler.runner import replica_base_urls  # noqa: E402
+
+RETRY_TIMES = 3
+RETRY_AFTER_MAX = 30.0
+
+
+def crawl(server: ReplicaServer, db: Path) -> float:
+    settings = {
+        "SQLITE_PATH": str(db), "MUNINEWS_BASE_URLS": replica_base_urls(server.base_urls), "LOG_LEVEL": "ERROR",
+        "DOWNLOAD_TIMEOUT": 1.0, "DOWNLOAD_MAXSIZE": 1024 * 1024, "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_TIMES": RETRY_TIMES, "RETRY_BACKOFF_BASE": 0.05, "RETRY_AFTER_MAX": RETRY_AFTER_MAX,
+        "AUTOTHROTTLE_ENABLED": False,
+    }
+    start = time.perf_counter()
+    result = crawl_subprocess("haiphong-replica", settings, timeout=900)
+    if result.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller replica (116 articles), under a minute")
+    args = parser.parse_args()
+    sizes = dict(city_articles=40, district_articles=20, syndicated=8, schedules_per_site=2) if args.quick else {}
+    tmp = Path(tempfile.mkdtemp(prefix="muninews-faults-"))
+
+    with ReplicaServer(build_replica(**sizes)) as server:
+        clean_seconds = crawl(server, tmp / "clean.db")
+        clean_requests = len(server.log)
+    clean_articles = count(tmp / "clean.db", "SELECT count(*) FROM articles")
+
+    replica = build_replica(**sizes)
+    with ReplicaServer(replica) as server, Decoy("127.0.0.9", server.port) as decoy:
+        plan = every_mode_plan(replica, slow_seconds=2.5).install(server)
+        fault_seconds = crawl(server, tmp / "faults.db")
+        report = account(plan, server, tmp / "faults.db", retry_times=RETRY_TIMES, retry_after_max=RETRY_AFTER_MAX)
+        fault_requests = len(server.log)
+        outside = [e for e in server.log if e.headers.get("Host") not in {u.split("://")[1] for u in server.base_urls.values()}]
+    fault_articles = count(tmp / "faults.db", "SELECT count(*) FROM articles")
+
+    header = f"{'fault mode':42} {'requests':>8} {'retries':>7} {'failures':>8} {'expected':>8} {'stored':>6}  outcome"
+    print(header)
+    print("-" * len(header))
+    for mode in report.modes:
+        outcome = "ok" if not mode.lost and not mode.wrong else f"LOST {len(mode.lost)} WRONG {len(mode.wrong)}"
+        print(f"{mode.name:42} {mode.requests:>8} {mode.retries:>7} {mode.failures:>8} {mode.expected:>8} {mode.stored:>6}  {outcome}")
+    print()
+    print(f"{'':24} {'clean (baseline)':>16} {'all faults on':>14} {'ratio':>7}")
+    for label, base, faulty in (("requests to the replica", clean_requests, fault_requests),
+                                ("articles stored", clean_articles, fault_articles),
+                                ("crawl seconds", clean_seconds, fault_seconds)):
+        fmt = "{:>16.1f} {:>14.1f}" if isinstance(base, float) else "{:>16} {:>14}"
+        print(f"{label:24} " + fmt.format(base, faulty) + f" {faulty / base if base else float('nan'):>7.2f}")
+    print(f"requests outside the allowed hosts: {len(outside)}; requests to the decoy (127.0.0.9): {len(decoy.requests)}")
+    print(f"articles lost outside faulted URLs: {len(report.unfaulted_lost)}")
+    print(report.summary())
+
+
+if __name__ == "__main__":
+    main()
