@@ -2,14 +2,15 @@
 
 The schema carries its version in ``PRAGMA user_version``; ``open_db`` upgrades an older file in
 place by running the missing migrations in order, each in its own transaction. Migrations are the
-modules ``crawler/migrations/mNNN_name.py`` (version = position in name order). Never edit a
-released migration: add the next one.
+modules ``crawler/migrations/mNNN_name.py`` (NNN = the version it produces). Never edit or
+renumber a released migration: add the next number.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +21,14 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 
 def _load_migrations() -> list[Migration]:
-    """Every ``crawler/migrations/mNNN_*.py`` in name order; each exposes ``migrate(db)``."""
+    """Every ``crawler/migrations/mNNN_*.py``; NNN is the schema version it produces, and the
+    versions must run 1, 2, 3, … without gaps or repeats (checked here, at import)."""
     from crawler import migrations
 
-    names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m"))
+    names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if re.match(r"m\d{3}_", m.name))
+    versions = [int(name[1:4]) for name in names]
+    if versions != list(range(1, len(names) + 1)):
+        raise RuntimeError(f"migrations must be numbered m001, m002, … without gaps: {names}")
     return [importlib.import_module(f"crawler.migrations.{name}").migrate for name in names]
 
 

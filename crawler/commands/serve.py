@@ -1,0 +1,76 @@
+"""``muninews serve``: browse the database in Datasette, read-only, on loopback by default.
+
+Datasette opens the file with ``?mode=ro`` (safe while a crawl writes: WAL readers never block the
+writer and see committed data only) and the muninews plugin adds ``PRAGMA query_only``. The
+metadata (crawler/datasette/metadata.yaml) gives every table and column a description, facets,
+full-text search, sorting, canned queries and a chart dashboard (datasette-dashboards).
+"""
+
+from __future__ import annotations
+
+import json
+import string
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+
+# Datasette settings: long bodies truncated in table views (the row page shows them whole).
+SETTINGS = {
+    "truncate_cells_html": 300,
+    "default_page_size": 50,
+    "facet_time_limit_ms": 1000,
+    "sql_time_limit_ms": 5000,
+    "suggest_facets": "off",
+}
+
+
+def database_name(db_path: Path) -> str:
+    """The name Datasette gives a database file (its stem)."""
+    return db_path.stem
+
+
+def build_metadata(db_path: Path) -> dict[str, Any]:
+    """The shipped metadata, with its ``${database}`` placeholders set to this file's name."""
+    template = string.Template((DATASETTE_DIR / "metadata.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(template.safe_substitute(database=database_name(db_path)))
+
+
+def datasette_argv(db_path: Path, metadata_path: Path, host: str, port: int) -> list[str]:
+    """Arguments for ``datasette serve`` (mutable file: read with mode=ro, never immutable, so a
+    running crawl's new rows show up)."""
+    argv = [
+        "serve", str(db_path), "--host", host, "--port", str(port), "--metadata", str(metadata_path),
+        "--plugins-dir", str(DATASETTE_DIR / "plugins"),
+        "--static", f"muninews-static:{DATASETTE_DIR / 'static'}",
+    ]
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, str(value)]
+    return argv
+
+
+@click.command(name="serve")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default="data/muninews.db", show_default=True, help="SQLite file to browse.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on (0: any free port).")
+def command(db_path: Path, host: str, port: int) -> None:
+    """Browse the database in Datasette (read-only): search, facets, canned queries, charts.
+
+    Example: muninews serve --db data/muninews.db --port 8001
+    """
+    from datasette.cli import cli as datasette_cli
+
+    from crawler.db import open_db
+
+    open_db(db_path).conn.close()  # bring an older file to the current schema before serving it read-only
+    with tempfile.TemporaryDirectory(prefix="muninews-serve-") as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(build_metadata(db_path), ensure_ascii=False), encoding="utf-8")
+        click.echo(f"muninews: serving {db_path} read-only at http://{host}:{port}/", err=True)
+        datasette_cli.main(args=datasette_argv(db_path, metadata_path, host, port), prog_name="datasette",
+                           standalone_mode=True)

@@ -1,0 +1,105 @@
+"""Migrations: a database built with the first released schema (m001) opens as the current
+schema, in place, with every row kept and the new features (search, year facets) working on them."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+
+import sqlite_utils
+
+from crawler.db import MIGRATIONS, SCHEMA_VERSION, migrate, open_db, schema_version
+from crawler.search import integrity_check, search
+
+
+def build_v1(path) -> None:
+    """A database exactly as release 1 left it: schema m001 only, user_version 1, some data."""
+    conn = sqlite3.connect(path)
+    db = sqlite_utils.Database(conn)
+    with conn:
+        MIGRATIONS[0](db)
+        conn.execute("PRAGMA user_version = 1")
+    db["portals"].insert({"name": "replica-ngoquyen", "title": "Cổng thông tin quận Ngô Quyền", "family": "f",
+                          "base_url": "http://127.0.0.2:8765", "languages": "vi", "timezone": "Asia/Ho_Chi_Minh"})
+    db["crawl_runs"].insert({"id": 1, "started": "2022-06-22T00:00:00+00:00"})
+    db["stories"].insert({"id": 1, "first_article_id": 1, "title": "t", "portals": '["replica-ngoquyen"]',
+                          "portal_count": 1, "article_count": 1})
+    db["articles"].insert({
+        "id": 1, "portal": "replica-ngoquyen", "url": "http://127.0.0.2:8765/a.html", "url_key": "127.0.0.2:8765/a.html",
+        "title": "Ban Chỉ đạo 35 quận Ngô Quyền: Tập huấn", "published": "2022-06-22T07:10:00+07:00",
+        "published_utc": "2022-06-22T00:10:00+00:00", "author": "Minh Hảo", "authors": '["Minh Hảo"]',
+        "body": "Ngày 21/6, 130 đại biểu dự tập huấn tại Đà Nẵng.", "story_id": 1, "crawl_run": 1,
+    })
+    db["images"].insert({"article_id": 1, "position": 0, "url": "http://127.0.0.2:8765/1.jpg",
+                         "caption": "Đồng chí Trịnh Quang Trường phát biểu"})
+    db["pages"].insert({"url_key": "127.0.0.2:8765/a.html", "url": "http://127.0.0.2:8765/a.html",
+                        "portal": "replica-ngoquyen", "status": 200, "html_gz": gzip.compress(b"<html></html>"),
+                        "article_id": 1})
+    db["failures"].insert({"run_id": 1, "portal": "replica-ngoquyen", "url": "http://127.0.0.2:8765/x", "reason": "HTTP 500"})
+    conn.commit()
+    conn.close()
+
+
+def counts(path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("portals", "crawl_runs", "stories", "articles", "images", "pages", "failures")}
+    finally:
+        conn.close()
+
+
+def test_a_release_1_database_upgrades_in_place_with_no_data_lost(tmp_path):
+    path = tmp_path / "v1.db"
+    build_v1(path)
+    before = counts(path)
+    article_before = sqlite3.connect(path).execute("SELECT id, title, body, author FROM articles").fetchone()
+
+    db = open_db(path)
+    assert schema_version(db) == SCHEMA_VERSION > 1
+    db.conn.close()
+
+    assert counts(path) == before
+    db = open_db(path)
+    assert db.execute("SELECT id, title, body, author FROM articles").fetchone() == article_before
+    # features of the later migrations work on the old rows
+    assert [r["id"] for r in search(db.conn, "ngo quyen")] == [1]
+    assert [r["id"] for r in search(db.conn, "Da Nang")] == [1]
+    assert [r["id"] for r in search(db.conn, "Truong phat bieu")] == [1]  # a caption, moved into articles.captions
+    assert db.execute("SELECT year, month FROM articles").fetchone() == (2022, "2022-06")
+    integrity_check(db.conn)
+    # and rows written after the upgrade are indexed by the triggers
+    db["articles"].insert({"id": 2, "portal": "replica-ngoquyen", "url": "u2", "url_key": "u2",
+                           "title": "Đảng ủy phường", "body": "x"})
+    db.conn.commit()
+    assert [r["id"] for r in search(db.conn, "dang uy")] == [2]
+    db.conn.close()
+
+
+def test_opening_a_current_database_runs_nothing(tmp_path):
+    path = tmp_path / "new.db"
+    open_db(path).conn.close()
+    db = open_db(path, upgrade=False)
+    assert migrate(db) == 0
+    assert schema_version(db) == SCHEMA_VERSION
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "v1.db"
+    build_v1(path)
+    import crawler.db
+
+    def broken(db):
+        MIGRATIONS[1](db)  # the real m002 runs, then the next step fails
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(crawler.db, "MIGRATIONS", [MIGRATIONS[0], broken, *MIGRATIONS[2:]])
+    try:
+        open_db(path)
+    except RuntimeError:
+        pass
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(articles)")]
+    assert "captions" not in columns
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0] == 0
