@@ -185,8 +185,12 @@ def print_summary(db_path: Path, stats: dict) -> None:
            FROM crawl_run_portals c WHERE c.run_id = ? ORDER BY c.portal""",
         [run],
     ).fetchall()
-    headers = ("portal", "articles", "fetched", "new", "updated", "same", "skipped", "removed", "dupes", "failed")
-    table = Table(title=f"muninews crawl run {run} → {db_path}")
+    headers = ("portal", "total", "fetch", "new", "upd", "same", "skip", "gone", "dup", "fail")
+    table = Table(
+        title=f"muninews crawl run {run} → {db_path}",
+        caption="total: articles stored · fetch: pages downloaded · upd: edited · same: unchanged or 304 · "
+        "skip: not re-fetched · gone: 404/410 · dup: same text at another URL · fail: see the failures table",
+    )
     for header in headers:
         table.add_column(header, justify="left" if header == "portal" else "right", no_wrap=header == "portal")
     for row in rows:
