@@ -192,7 +192,7 @@ def print_summary(db_path: Path, stats: dict) -> None:
         "skip: not re-fetched · gone: 404/410 · dup: same text at another URL · fail: see the failures table",
     )
     for header in headers:
-        table.add_column(header, justify="left" if header == "portal" else "right", no_wrap=header == "portal")
+        table.add_column(header, justify="left" if header == "portal" else "right", no_wrap=True, min_width=len(header))
     for row in rows:
         table.add_row(*(str(value) for value in row))
     Console().print(table)
