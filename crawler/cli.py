@@ -171,6 +171,7 @@ def record_json(record) -> dict:
 
 def print_summary(db_path: Path, stats: dict) -> None:
     """Per portal: articles stored, and what this run found new, changed, unchanged or gone."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -187,7 +188,7 @@ def print_summary(db_path: Path, stats: dict) -> None:
     ).fetchall()
     headers = ("portal", "total", "fetch", "new", "upd", "same", "skip", "gone", "dup", "fail")
     table = Table(
-        title=f"muninews crawl run {run} → {db_path}",
+        title=f"muninews crawl run {run} → {db_path}", box=box.SIMPLE_HEAD,
         caption="total: articles stored · fetch: pages downloaded · upd: edited · same: unchanged or 304 · "
         "skip: not re-fetched · gone: 404/410 · dup: same text at another URL · fail: see the failures table",
     )
