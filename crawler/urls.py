@@ -115,7 +115,29 @@ def canonicalize(
     ``drop_params`` adds names (``*`` suffix = prefix) to :data:`TRACKING_PARAMS`;
     ``keep_params`` wins over both. Raises ``ValueError`` for anything that is not an absolute
     http(s) URL; never raises another exception, so callers need one ``except``.
+
+    Idempotent: w3lib reads ";" as the start of path parameters, so a dot segment carrying
+    parameters ("/a/..;x") resolves only on a second pass; such paths are passed again until
+    they stop changing (found by the URL fuzz target).
     """
+    canonical = _canonicalize_once(url, keep_params=keep_params, drop_params=drop_params)
+    for _ in range(3):
+        if ";" not in canonical:
+            break
+        again = _canonicalize_once(canonical, keep_params=keep_params, drop_params=drop_params)
+        if again == canonical:
+            break
+        canonical = again
+    return canonical
+
+
+def _canonicalize_once(
+    url: str,
+    *,
+    keep_params: frozenset[str] = frozenset(),
+    drop_params: frozenset[str] = frozenset(),
+) -> str:
+    """One pass of the rules; see :func:`canonicalize`."""
     parts = _split_http(url)
     try:
         normalised = _w3lib_canonicalize(urlunsplit(parts), keep_blank_values=True, keep_fragments=False)
