@@ -16,7 +16,6 @@ Invariants ("output always valid for the schema"):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import datetime
 
