@@ -1,14 +1,18 @@
-"""Full-text search: Vietnamese with or without diacritics, in any case and Unicode form, ranked,
-and kept in sync with articles and captions by the triggers alone."""
+"""Full-text search: Vietnamese with or without diacritics, in any case and Unicode form; typed
+words as a phrase; title hits first, newest first; kept in sync with articles and captions by the
+triggers alone; the same semantics in Datasette (the plugin's escape_fts) and the canned query."""
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 
 import pytest
 
+import yaml
+
 from crawler.db import open_db
-from crawler.search import fold, integrity_check, match_expression, search
+from crawler.search import fold, index_suspended, integrity_check, match_expression, ranked_sql, search
 
 ARTICLES = [
     (1, "Đà Nẵng đón đoàn công tác của quận Ngô Quyền", "Sáng nay đoàn công tác đã làm việc tại thành phố. " * 3),
@@ -62,12 +66,75 @@ def test_a_title_hit_ranks_above_a_body_hit(db):
     assert ranked == [5, 4]
 
 
-def test_plain_sql_without_custom_functions_works_like_datasette(db):
-    # What Datasette runs for ?_search=Dang+uy (escape_fts quotes every word)
+def test_plain_sql_without_custom_functions_works(db):
     rows = db.execute(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank", ['"Dang" "uy"']
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank", ['"Dang uy"']
     ).fetchall()
     assert {r[0] for r in rows} == {2, 3, 4}
+    folded = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH replace(replace(?, 'đ', 'd'), 'Đ', 'D')"
+    assert {r[0] for r in db.execute(folded, ['"Đảng ủy"'])} == {2, 3, 4}
+
+
+def test_typed_words_are_a_phrase_and_commas_separate_phrases(db):
+    assert ids(db, "Quyen Ngo") == set()  # both words occur in 1 and 2, but not in this order
+    assert ids(db, "Ngo Quyen, Da Nang") == {1}
+    assert ids(db, '"Ngô Quyền" "hội nghị"') == {2}
+    assert ids(db, "cong tac") == {1, 2}
+
+
+def test_the_index_holds_only_folded_text_and_snippets_show_it_as_written(db):
+    columns = [r[1] for r in db.execute("PRAGMA table_info(articles_fts)")]
+    assert columns == ["title", "body", "captions"]
+    db.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, row)")
+    terms = {r[0] for r in db.execute("SELECT term FROM temp.v")}
+    assert {"da", "nang", "dang", "uy", "quyen"} <= terms and not any("đ" in t for t in terms)
+    [row] = search(db.conn, "Da Nang")
+    assert "[Đà Nẵng]" in row["snippet"]
+
+
+def test_ranking_title_hits_first_then_newest_and_only_in_the_window(db):
+    for article_id in (10, 11, 12):
+        db["articles"].insert({"id": article_id, "portal": "p", "url": f"u{article_id}", "url_key": f"u{article_id}",
+                               "title": "Tin ngắn", "body": "Đoàn kiểm tra đường Lạch Tray."})
+    db.conn.commit()
+    assert [r["id"] for r in search(db.conn, "Lach Tray")] == [12, 11, 10, 4]
+    assert [r["id"] for r in search(db.conn, "Lach Tray", window=2)] == [12, 11]
+    db["articles"].insert({"id": 9, "portal": "p", "url": "u9", "url_key": "u9", "title": "Lạch Tray", "body": "x"})
+    db.conn.commit()
+    assert [r["id"] for r in search(db.conn, "Lach Tray")][:2] == [9, 12]  # an older title hit outranks body hits
+    assert [r["id"] for r in search(db.conn, "Lach Tray", window=2)] == [12, 11]  # but not outside the window
+    assert [r["id"] for r in search(db.conn, "Lach Tray", portal="p", limit=2)] == [9, 12]
+
+
+def test_datasette_search_box_and_canned_query_use_the_same_semantics(db):
+    """The plugin's escape_fts is match_expression; the canned query is ranked_sql's statement."""
+    from crawler.commands.serve import DATASETTE_DIR
+    from crawler.datasette.plugins import muninews_datasette as plugin
+
+    plugin.prepare_connection(db.conn, "search", None)  # installs escape_fts, as Datasette would
+    try:
+        box = "SELECT id FROM articles WHERE id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH escape_fts(?))"
+        assert {r[0] for r in db.execute(box, ["Đảng ủy"])} == ids(db, "Đảng ủy") == {2, 3, 4}
+        canned = yaml.safe_load((DATASETTE_DIR / "metadata.yaml").read_text())["databases"]["${database}"]["queries"]
+        for query in ("Ngo Quyen", "Dang uy", "Da Nang", "cong tac"):
+            rows = db.execute(canned["search"]["sql"], {"q": query}).fetchall()
+            ours = db.execute(ranked_sql().replace(":q", "escape_fts(:q)"),
+                              {"q": query, "limit": 100, "window": 2000}).fetchall()
+            assert [r[0] for r in rows] == [r[0] for r in ours] == [r["id"] for r in search(db.conn, query, limit=100)]
+    finally:
+        db.execute("PRAGMA query_only = 0")
+
+
+def test_bulk_load_with_the_index_suspended_then_rebuilt(db):
+    with index_suspended(db.conn):
+        db["articles"].insert({"id": 20, "portal": "p", "url": "u20", "url_key": "u20", "title": "Quận Ngô Quyền",
+                               "body": "Đà Nẵng"})
+        assert 20 not in ids(db, "Da Nang")  # not indexed row by row while suspended
+    assert ids(db, "Da Nang") == {1, 20}
+    db["articles"].insert({"id": 21, "portal": "p", "url": "u21", "url_key": "u21", "title": "Đà Nẵng", "body": "x"})
+    db.conn.commit()
+    assert ids(db, "Da Nang") == {1, 20, 21}  # the triggers are back
+    integrity_check(db.conn)
 
 
 def test_triggers_follow_updates_deletes_and_captions(db):
@@ -92,7 +159,16 @@ def test_touching_last_seen_does_not_reindex(db):
 
 
 def test_user_input_never_breaks_the_query(db):
-    assert match_expression('Ngô Quyền, "Đà Nẵng" OR (x') == '"Ngô" "Quyền," "Đà Nẵng" "OR" "(x"'
+    assert match_expression('Ngô Quyền, "Đà Nẵng" OR (x') == '"Ngô Quyền" "Dà Nẵng" "OR (x"'
+    assert match_expression('a"b; ;; !!! ,') == '"a" "b"'
     assert {r["id"] for r in search(db.conn, 'đảng ủy!!! ("')} == {2, 3, 4}
+    assert {r["id"] for r in search(db.conn, 'NEAR(ngo) AND * OR title:')} == set()
     assert search(db.conn, "   ") == []
     assert fold("Đà Nẵng đẹp") == "Dà Nẵng dẹp"
+
+
+def test_integrity_check_notices_an_index_out_of_step(db):
+    db.execute("DROP TRIGGER articles_fts_update")
+    db.execute("UPDATE articles SET title = 'Khác hẳn' WHERE id = 1")
+    with pytest.raises(sqlite3.DatabaseError):
+        integrity_check(db.conn)

@@ -1,4 +1,5 @@
-"""Datasette plugin for `muninews serve`: read-only connections and readable article cells.
+"""Datasette plugin for `muninews serve`: read-only connections, muninews search semantics and
+readable article cells.
 
 Loaded with ``--plugins-dir``; knows table and column names of the muninews schema, nothing of any
 portal.
@@ -11,14 +12,24 @@ from urllib.parse import urlencode
 import markupsafe
 from datasette import hookimpl
 
+from crawler.search import match_expression
+
 THUMBNAIL = '<a href="{url}"><img class="muninews-thumb" src="{url}" alt="{alt}" loading="lazy"></a>'
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def prepare_connection(conn, database, datasette):
-    """Belt and braces on top of Datasette's ``mode=ro``: no statement may write the crawl database."""
+    """Read-only connections with muninews search semantics.
+
+    ``PRAGMA query_only``: belt and braces on top of Datasette's ``mode=ro``, no statement may write
+    the crawl database. ``escape_fts``: Datasette's search box and the canned queries call
+    ``escape_fts(:q)``; it becomes ``crawler.search.match_expression`` (typed words are one phrase,
+    đ folded like the index). ``trylast`` so that this replaces Datasette's own definition, which
+    is registered by a hook implementation of its own.
+    """
     if database not in ("_internal", "_memory"):
         conn.execute("PRAGMA query_only = 1")
+    conn.create_function("escape_fts", 1, lambda query: match_expression(query or ""), deterministic=True)
 
 
 @hookimpl
