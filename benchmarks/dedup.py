@@ -1,7 +1,9 @@
-"""Story dedup benchmark: grouping quality on labelled synthetic data, and cost as the database grows.
+"""Story dedup benchmark: grouping quality (synthetic set, replica crawl) and cost as the database grows.
 
-    python benchmarks/dedup.py            # 200,000 articles, checkpoints 10k/100k/200k
-    python benchmarks/dedup.py --quick    # 20,000 articles, checkpoints 2k/10k/20k (< 1 min)
+    python benchmarks/dedup.py              # 200,000 articles, checkpoints 10k/100k/200k (about 30 min)
+    python benchmarks/dedup.py --no-global  # without the unpartitioned baseline index (about 11 min)
+    python benchmarks/dedup.py --quick      # 8,000 articles, checkpoints 1k/4k/8k (< 1 min)
+    python benchmarks/dedup.py --articles 60000  # another size (checkpoints 3k/30k/60k)
 
 Sections:
 
@@ -13,12 +15,20 @@ Sections:
    that open with the same long boilerplate paragraph. Prints exact-Jaccard ranges per
    pair class and a threshold sweep with and without the fact check: the evidence behind
    the defaults in ``crawler/similarity.py``.
-2. **Cost**: articles inserted through ``StoryIndex.assign`` into a real SQLite file; the
-   mean cost of one more article (500 timed inserts) at each checkpoint, beside two
-   in-memory baselines fed the same texts in the same run: datasketch ``MinHashLSH`` and a
-   naive all-pairs signature scan.
+2. **Cost**: a dated article stream (``per_day`` articles a day, copies 0-3 days after their
+   original) inserted through ``StoryIndex.assign_fingerprint`` into SQLite files opened with
+   the crawl's connection settings (``crawler.db.configure``), committing every 200 articles
+   as the store pipeline does. Each fingerprint is computed once (timed on its own) and fed
+   side by side to the time-partitioned index (``window_days`` = 30) and to the same index
+   with one epoch of a million days, i.e. the unpartitioned layout it replaced. The mean cost
+   of one more article (500 timed inserts) at each checkpoint, beside two in-memory baselines
+   fed the same signatures afterwards: datasketch ``MinHashLSH`` and a naive all-pairs scan.
+3. **Replica**: serves ``crawler.replica``, crawls the ``haiphong-replica`` family with the
+   real CLI in a subprocess, and scores the ``articles.story_id`` grouping against the
+   replica's own truth (pairwise precision and recall).
 
-The last line is machine-readable:
+The last line is machine-readable (precision/recall of the replica crawl; cost_ratio of the
+time-partitioned index, last checkpoint over first; peak RSS while building the indexes):
 ``story_precision=… story_recall=… cost_ratio=… peak_mb=…``.
 """
 
@@ -28,23 +38,32 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
+import datetime
 from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+# Not benchmarks/ itself: benchmarks/incremental.py would shadow the package Twisted imports.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import numpy as np  # noqa: E402
 
+from crawler.db import configure  # noqa: E402
+from crawler.replica import ReplicaServer, build_replica  # noqa: E402
+from crawler.runner import REPLICA_FAMILY, replica_base_urls  # noqa: E402
 from crawler.similarity import (  # noqa: E402
+    DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE_SIZE,
     DEFAULT_THRESHOLD,
-    MinHasher,
+    DEFAULT_WINDOW_DAYS,
     StoryIndex,
     pairs_from_groups,
     score_grouping,
@@ -52,6 +71,8 @@ from crawler.similarity import (  # noqa: E402
 )
 
 TIMED_INSERTS = 500
+#: Articles per transaction, as the crawl's store pipeline (SQLITE_BATCH_SIZE).
+COMMIT_EVERY = 200
 
 # --- a Vietnamese-like vocabulary -----------------------------------------------------------
 
@@ -357,125 +378,208 @@ def quality_section(quick: bool) -> tuple[float, float]:
 # --- cost -------------------------------------------------------------------------------------
 
 
-def stream_article(rng: random.Random, recent: list[Story], family_counters: list[int]) -> str:
-    """One article of a realistic stream: mostly new stories, some syndicated, some templated."""
+@dataclass
+class CostRun:
+    """Sizes of one cost measurement: ``total`` articles, ``per_day`` of them each publication day."""
+
+    total: int
+    checkpoints: list[int]
+    per_day: int
+    window_days: int
+
+
+#: 200 articles a day is a city portal and a dozen district portals together; the quick run
+#: publishes fewer a day so that it, too, spans several windows.
+FULL = CostRun(200_000, [10_000, 100_000, 200_000], per_day=200, window_days=DEFAULT_WINDOW_DAYS)
+QUICK = CostRun(8_000, [1_000, 4_000, 8_000], per_day=50, window_days=DEFAULT_WINDOW_DAYS)
+
+
+def stream_article(rng: random.Random, day: int, recent: list[tuple[Story, int]], family_counters: list[int]) -> tuple[str, int]:
+    """One article of a realistic stream and its publication day: mostly new stories, some
+    syndicated copies (0-3 days after the original), some templated notices."""
     roll = rng.random()
     if roll < 0.06 and recent:
-        return syndicate(rng.choice(recent), rng)
+        story, published = rng.choice(recent)
+        return syndicate(story, rng), published + rng.randint(0, 3)
     if roll < 0.11:
         family = rng.randrange(len(TEMPLATE_FAMILIES))
         family_counters[family] += 1
-        return TEMPLATE_FAMILIES[family](rng, family_counters[family])
+        return TEMPLATE_FAMILIES[family](rng, family_counters[family]), day
     story = make_story(rng)
-    recent.append(story)
+    recent.append((story, day))
     if len(recent) > 200:
         recent.pop(0)
-    return story.text()
+    return story.text(), day
 
 
-def article_stream(total: int, seed: int = 11):
+def article_stream(total: int, per_day: int, seed: int = 11):
+    """(text, day) pairs in crawl order; day numbers start at 2020-01-01."""
     rng = random.Random(seed)
-    recent: list[Story] = []
+    recent: list[tuple[Story, int]] = []
     counters = [0] * len(TEMPLATE_FAMILIES)
-    for _ in range(total):
-        yield stream_article(rng, recent, counters)
+    start = datetime.date(2020, 1, 1).toordinal()
+    for number in range(total):
+        yield stream_article(rng, start + number // per_day, recent, counters)
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def cost_section(total: int, checkpoints: list[int]) -> tuple[float, float, dict]:
-    """Insert ``total`` articles into a SQLite file; per-article ms over the 500 inserts ending at each checkpoint."""
-    directory = tempfile.mkdtemp(prefix="muninews-dedup-")
-    path = os.path.join(directory, "dedup.sqlite")
+def open_index(path: str, window_days: int) -> StoryIndex:
+    """A StoryIndex on a connection configured exactly as the crawl's (crawler.db.configure)."""
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA cache_size=-131072")  # 128 MB page cache: the band index is random-access
-    index = StoryIndex(conn)
+    configure(conn)
+    index = StoryIndex(conn, window_days=window_days)
     index.ensure_schema()
     conn.commit()
-    ours: dict[int, float] = {}
-    window_start = {c - TIMED_INSERTS for c in checkpoints}
+    return index
+
+
+def cost_section(run: CostRun, with_global: bool) -> tuple[float, float]:
+    """Feed the same stream to the time-partitioned index and (side by side, same fingerprints)
+    to an unpartitioned one; per-article ms over the 500 inserts ending at each checkpoint."""
+    directory = tempfile.mkdtemp(prefix="muninews-dedup-")
+    signatures_path = os.path.join(directory, "signatures.u32")
+    indexes = {"window": open_index(os.path.join(directory, "window.sqlite"), run.window_days)}
+    if with_global:  # one epoch of 10^6 days: the layout before the time partition
+        indexes["global"] = open_index(os.path.join(directory, "global.sqlite"), 1_000_000)
+    timed = {name: {} for name in ["fingerprint", *indexes]}
+    window_start = {c - TIMED_INSERTS for c in run.checkpoints}
+    clocks = dict.fromkeys(timed, 0.0)
     started = time.perf_counter()
-    window_clock = 0.0
-    for article_id, text in enumerate(article_stream(total), start=1):
-        if article_id - 1 in window_start:
-            window_clock = time.perf_counter()
-        index.assign(article_id, text)
-        if article_id % 1000 == 0:
-            conn.commit()  # a pipeline commits in batches
-        if article_id in checkpoints:
-            conn.commit()
-            ours[article_id] = (time.perf_counter() - window_clock) * 1000 / TIMED_INSERTS
-    conn.commit()
+    with open(signatures_path, "wb") as signatures:
+        for article_id, (text, day) in enumerate(article_stream(run.total, run.per_day), start=1):
+            if article_id - 1 in window_start:
+                clocks = dict.fromkeys(timed, 0.0)
+            began = time.perf_counter()
+            fingerprint = indexes["window"].fingerprint(text)
+            clocks["fingerprint"] += time.perf_counter() - began
+            for name, index in indexes.items():
+                began = time.perf_counter()
+                index.assign_fingerprint(article_id, fingerprint, day)
+                if article_id % COMMIT_EVERY == 0:
+                    index.conn.commit()
+                clocks[name] += time.perf_counter() - began
+            signatures.write(fingerprint.signature.astype("<u4").tobytes())
+            if article_id in run.checkpoints:
+                for name in timed:
+                    timed[name][article_id] = clocks[name] * 1000 / TIMED_INSERTS
     elapsed = time.perf_counter() - started
     our_peak = peak_mb()
-    stories = conn.execute("SELECT COUNT(DISTINCT story_id) FROM dedup_signatures").fetchone()[0]
-    conn.close()
-    size_mb = os.path.getsize(path) / 2**20
-    print(f"\n== Cost: {total:,} articles into {path} ({size_mb:.0f} MB, {stories:,} stories, {elapsed:.0f} s total)")
-    baselines = baseline_costs(total, checkpoints)
-    print(f"{'articles':>9} {'StoryIndex ms':>14} {'datasketch LSH ms':>18} {'all-pairs scan ms':>18} {'ours/datasketch':>16}")
-    for checkpoint in checkpoints:
-        lsh_ms, scan_ms = baselines[checkpoint]
-        print(f"{checkpoint:9,d} {ours[checkpoint]:14.3f} {lsh_ms:18.3f} {scan_ms:18.3f} {ours[checkpoint] / lsh_ms:16.2f}")
-    first, last = checkpoints[0], checkpoints[-1]
-    lsh_ratio = baselines[last][0] / baselines[first][0]
-    scan_ratio = baselines[last][1] / baselines[first][1]
-    ratio = ours[last] / ours[first]
-    print(f"{'last/first':>9} {ratio:14.2f} {lsh_ratio:18.2f} {scan_ratio:18.2f}")
-    print(f"peak RSS while building StoryIndex: {our_peak:.0f} MB (whole process after baselines: {peak_mb():.0f} MB)")
-    os.remove(path)
-    for suffix in ("-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    os.rmdir(directory)
-    return ratio, our_peak, ours
+    sizes = {}
+    for name, index in indexes.items():
+        index.conn.commit()
+        bands = index.conn.execute("SELECT COUNT(*) FROM dedup_bands").fetchone()[0]
+        index.conn.close()
+        sizes[name] = (os.path.getsize(os.path.join(directory, f"{name}.sqlite")) / 2**20, bands)
+    baselines = baseline_costs(signatures_path, run)
+    shutil.rmtree(directory)
+
+    print(
+        f"\n== Cost: {run.total:,} articles, {run.per_day}/day over {run.total // run.per_day} days, "
+        f"window ±{run.window_days} days, crawl connection settings, commit every {COMMIT_EVERY} ({elapsed:.0f} s)"
+    )
+    for name, (size, bands) in sizes.items():
+        print(f"   {name:7} index: {size:6.0f} MB file, {bands:,} band rows")
+    print("per-article ms, mean of the 500 inserts ending at each checkpoint; fingerprint (shingles, MinHash,")
+    print("facts: shared by both indexes) is added to each index's own time")
+    header = f"{'articles':>9} {'fingerprint':>11} {'windowed':>9}"
+    header += f" {'global':>9} {'window/global':>13}" if with_global else ""
+    print(header + f" {'datasketch':>10} {'all-pairs':>10}")
+    totals = {name: {c: timed["fingerprint"][c] + timed[name][c] for c in run.checkpoints} for name in indexes}
+    for c in run.checkpoints:
+        line = f"{c:9,d} {timed['fingerprint'][c]:11.3f} {totals['window'][c]:9.3f}"
+        if with_global:
+            line += f" {totals['global'][c]:9.3f} {totals['window'][c] / totals['global'][c]:13.2f}"
+        lsh_ms, scan_ms = baselines[c]
+        print(line + f" {timed['fingerprint'][c] + lsh_ms:10.3f} {timed['fingerprint'][c] + scan_ms:10.3f}")
+    first, last = run.checkpoints[0], run.checkpoints[-1]
+    ratio = {name: totals[name][last] / totals[name][first] for name in indexes}
+    line = f"{'last/first':>9} {timed['fingerprint'][last] / timed['fingerprint'][first]:11.2f} {ratio['window']:9.2f}"
+    line += f" {ratio['global']:9.2f} {'':13}" if with_global else ""
+    print(line + f" {baselines[last][0] / baselines[first][0]:10.2f} {baselines[last][1] / baselines[first][1]:10.2f}")
+    print("(datasketch: in-memory MinHashLSH query+insert; all-pairs: numpy scan of every stored signature)")
+    print(f"peak RSS while building the indexes: {our_peak:.0f} MB (whole process after baselines: {peak_mb():.0f} MB)")
+    return ratio["window"], our_peak
 
 
-def baseline_costs(total: int, checkpoints: list[int]) -> dict[int, tuple[float, float]]:
-    """Same texts, in memory: our signature + datasketch MinHashLSH (query + insert), and a naive
-    all-pairs scan of every stored signature (numpy) on top."""
+def baseline_costs(signatures_path: str, run: CostRun) -> dict[int, tuple[float, float]]:
+    """The same signatures, in memory: datasketch MinHashLSH (query + insert) and a naive
+    all-pairs scan of every stored signature (numpy); ms per article, fingerprint excluded."""
     from datasketch import MinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=128)
-    window_start = {c - TIMED_INSERTS for c in checkpoints}
-    matrix = np.empty((total, 128), dtype=np.uint32)
+    matrix = np.fromfile(signatures_path, dtype="<u4").reshape(run.total, DEFAULT_NUM_PERM)
+    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=DEFAULT_NUM_PERM)
+    window_start = {c - TIMED_INSERTS for c in run.checkpoints}
     results: dict[int, tuple[float, float]] = {}
-    lsh_clock = 0.0
-    scan_total = 0.0
+    lsh_clock = scan_clock = 0.0
     timing = False
-    minhasher = MinHasher(128)
-    for article_id, text in enumerate(article_stream(total), start=1):
+    for article_id in range(1, run.total + 1):
         if article_id - 1 in window_start:
-            lsh_clock, scan_total, timing = 0.0, 0.0, True
+            lsh_clock, scan_clock, timing = 0.0, 0.0, True
+        signature = matrix[article_id - 1]
         began = time.perf_counter()
-        signature = minhasher.signature(shingle_hashes(text, DEFAULT_SHINGLE_SIZE))
-        minhash = MinHash(num_perm=128, hashvalues=signature.astype(np.uint64))
+        minhash = MinHash(num_perm=DEFAULT_NUM_PERM, hashvalues=signature.astype(np.uint64))
         lsh.query(minhash)
         lsh.insert(article_id, minhash, check_duplication=False)
-        if timing:
-            lsh_clock += time.perf_counter() - began
+        lsh_clock += time.perf_counter() - began
+        if timing:  # the scan is O(n) per article: only inside the timed windows
             began = time.perf_counter()
-            scores = (matrix[: article_id - 1] == signature).mean(axis=1)
-            _ = np.flatnonzero(scores >= DEFAULT_THRESHOLD)
-            scan_total += time.perf_counter() - began
-        matrix[article_id - 1] = signature
-        if article_id in checkpoints:
-            results[article_id] = (lsh_clock * 1000 / TIMED_INSERTS, scan_total * 1000 / TIMED_INSERTS)
+            _ = np.flatnonzero((matrix[: article_id - 1] == signature).mean(axis=1) >= DEFAULT_THRESHOLD)
+            scan_clock += time.perf_counter() - began
+        if article_id in run.checkpoints:
+            results[article_id] = (lsh_clock * 1000 / TIMED_INSERTS, scan_clock * 1000 / TIMED_INSERTS)
             timing = False
     return results
 
 
+# --- the replica portal ------------------------------------------------------------------------
+
+
+def replica_section() -> tuple[float, float]:
+    """Crawl the replica family (a real crawl, in a subprocess) and score its story grouping
+    against the replica's own truth (URL -> story)."""
+    directory = tempfile.mkdtemp(prefix="muninews-dedup-replica-")
+    db = os.path.join(directory, "replica.db")
+    with ReplicaServer(build_replica()) as server:
+        moves = [f"--base-url={name}={url}" for name, url in replica_base_urls(server.base_urls).items()]
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "crawler", "crawl", REPLICA_FAMILY, "--db", db, "--quiet", *moves],
+            cwd=ROOT, check=True, capture_output=True, timeout=600,
+        )
+        elapsed = time.perf_counter() - began
+        truth = server.replica.stories(server.base_urls)
+    conn = sqlite3.connect(db)
+    stored = dict(conn.execute("SELECT url, story_id FROM articles").fetchall())
+    conn.close()
+    shutil.rmtree(directory)
+    true_pairs = pairs_from_groups(truth)
+    precision, recall = score_grouping(true_pairs, pairs_from_groups(stored))
+    print(f"\n== Replica crawl ({REPLICA_FAMILY}, {elapsed:.0f} s): {len(stored)} articles stored, "
+          f"{len(truth)} known to the replica, {len(set(truth.values()))} true stories, {len(true_pairs)} true pairs")
+    missing = len(set(truth) - set(stored))
+    print(f"story grouping: precision {precision:.3f}  recall {recall:.3f}  ({missing} replica URLs not stored)")
+    return precision, recall
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 articles instead of 200,000 (< 1 min)")
+    parser.add_argument("--quick", action="store_true", help="8,000 articles instead of 200,000 (< 1 min)")
+    parser.add_argument("--no-global", action="store_true", help="skip the unpartitioned index baseline (halves the time)")
+    parser.add_argument("--articles", type=int, help="another size: checkpoints at 1/20, 1/2 and all of it, 200 a day")
     args = parser.parse_args(argv)
-    total, checkpoints = (20_000, [2_000, 10_000, 20_000]) if args.quick else (200_000, [10_000, 100_000, 200_000])
-    precision, recall = quality_section(args.quick)
-    ratio, our_peak, _ = cost_section(total, checkpoints)
+    run = QUICK if args.quick else FULL
+    if args.articles:
+        checkpoints = [args.articles // 20, args.articles // 2, args.articles]
+        run = CostRun(args.articles, checkpoints, per_day=FULL.per_day, window_days=FULL.window_days)
+    synthetic_precision, synthetic_recall = quality_section(args.quick)
+    ratio, our_peak = cost_section(run, with_global=not args.no_global)
+    precision, recall = replica_section()
+    print(f"\n{'story grouping':24} {'precision':>9} {'recall':>7}")
+    print(f"{'labelled synthetic set':24} {synthetic_precision:9.3f} {synthetic_recall:7.3f}")
+    print(f"{'replica crawl':24} {precision:9.3f} {recall:7.3f}")
     print(f"story_precision={precision:.3f} story_recall={recall:.3f} cost_ratio={ratio:.2f} peak_mb={our_peak:.0f}")
     return 0
 

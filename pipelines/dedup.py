@@ -19,13 +19,15 @@ from crawler.urls import canonicalize, url_key
 
 class DedupPipeline:
     def __init__(
-        self, storage: Storage, stats=None, *, near: bool = True, threshold: float = 0.5, min_containment: float = 0.8
+        self, storage: Storage, stats=None, *, near: bool = True, threshold: float = 0.5, min_containment: float = 0.8,
+        window_days: int = 30,
     ) -> None:
         self.storage = storage
         self.stats = stats
         self.near = near
         self.threshold = threshold
         self.min_containment = min_containment
+        self.window_days = window_days
         self._index: StoryIndex | None = None
 
     @classmethod
@@ -34,13 +36,16 @@ class DedupPipeline:
         return cls(
             Storage.for_crawler(crawler), crawler.stats, near=settings.getbool("DEDUP_NEAR_ENABLED"),
             threshold=settings.getfloat("DEDUP_THRESHOLD"), min_containment=settings.getfloat("DEDUP_MIN_CONTAINMENT"),
+            window_days=settings.getint("DEDUP_WINDOW_DAYS"),
         )
 
     @property
     def index(self) -> StoryIndex:
         """The near-duplicate index on the crawl's own connection (opened by the store pipeline)."""
         if self._index is None:
-            self._index = StoryIndex(self.storage.db.conn, self.threshold, min_containment=self.min_containment)
+            self._index = StoryIndex(
+                self.storage.db.conn, self.threshold, min_containment=self.min_containment, window_days=self.window_days
+            )
             self._index.ensure_schema()
         return self._index
 
@@ -60,7 +65,7 @@ class DedupPipeline:
             item.article_id = known
             item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
             if item.change == "updated" and self.near:
-                self.index.add(known, self.index.story_of(known) or known, item.record.body_text)
+                self.index.add(known, self.index.story_of(known) or known, item.record.body_text, publication_day(item))
             return self._count(item)
         same_page = self.storage.article_for_hash(item.content_hash, portal=item.portal)
         if same_page is not None:
@@ -75,7 +80,7 @@ class DedupPipeline:
         """The story this article tells: one already told on another portal (the same text, or
         near-duplicate text that passes the story index's checks), else a new one."""
         if self.near:
-            return self.index.assign(item.article_id, item.record.body_text)
+            return self.index.assign(item.article_id, item.record.body_text, publication_day(item))
         same_text = self.storage.article_for_hash(item.content_hash)
         return same_text[1] if same_text else item.article_id
 
@@ -83,3 +88,9 @@ class DedupPipeline:
         if self.stats is not None:
             self.stats.inc_value(f"muninews/dedup/{item.change}")
         return item
+
+
+def publication_day(item: PageItem) -> str:
+    """When the story went out (the story index looks for copies near that day): the article's
+    own date, else when it was fetched."""
+    return item.record.published or item.crawl_time

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from crawler.similarity import (
     MinHasher,
     StoryIndex,
     content_hash,
+    day_number,
     estimated_jaccard,
     fact_pairs,
     facts_conflict,
@@ -254,9 +256,83 @@ def test_re_adding_an_article_replaces_it(index: StoryIndex) -> None:
 def test_candidate_lookup_is_bounded_by_bands_and_cap(index: StoryIndex) -> None:
     for article_id in range(1, 201):
         index.add(article_id, article_id, ARTICLE + f"\n\nSố {article_id}")
-    candidates = index._candidates(index.fingerprint(ARTICLE), exclude=())
+    candidates = index._candidates(index.fingerprint(ARTICLE), day_number(None), exclude=())
     assert len(candidates) <= index.bands * index.bucket_cap
     assert len(candidates) <= index.bucket_cap * 2  # siblings share buckets: far below the bound
+
+
+# --- the time window ---------------------------------------------------------------------------
+
+
+def test_copy_within_the_window_merges_and_one_beyond_it_does_not(index: StoryIndex) -> None:
+    day = date(2023, 6, 21)
+    index.assign(1, ARTICLE, day)
+    variants = syndicated_variants(ARTICLE)
+    assert index.assign(2, variants[1], day + timedelta(days=index.window_days)) == 1
+    assert index.assign(3, variants[0], day - timedelta(days=index.window_days + 1)) == 3  # near copies: window only
+    assert index.assign(4, ARTICLE, date(2030, 1, 1)) == 1  # exact copies: any date
+
+
+def test_window_reaches_across_an_epoch_boundary(index: StoryIndex) -> None:
+    last_of_epoch = date.fromordinal((date(2023, 6, 1).toordinal() // index.epoch_days + 1) * index.epoch_days - 1)
+    index.assign(1, ARTICLE, last_of_epoch)
+    assert index.assign(2, syndicated_variants(ARTICLE)[0], last_of_epoch + timedelta(days=1)) == 1
+    epochs = {row[0] for row in index.conn.execute("SELECT epoch FROM dedup_bands")}
+    assert len(epochs) == 2
+
+
+def test_archive_recrawl_finds_copies_near_its_own_date(index: StoryIndex) -> None:
+    """An old article added after years of newer ones still meets its own story."""
+    index.assign(1, ARTICLE, "2019-03-04T08:00:00+07:00")
+    for article_id, week in enumerate(range(5, 25), start=2):
+        index.assign(article_id, weekly_schedule(week % 28 + 1), date(2024, 1, 1) + timedelta(days=7 * week))
+    assert index.assign(100, syndicated_variants(ARTICLE)[2], "2019-03-05") == 1
+
+
+def test_day_number_reads_dates_datetimes_and_portal_local_iso_strings() -> None:
+    assert day_number("2023-06-21T23:30:00+07:00") == date(2023, 6, 21).toordinal()
+    assert day_number(date(2023, 6, 21)) == day_number("2023-06-21")
+    assert day_number(None) == date.today().toordinal()
+
+
+def test_epoch_length_is_kept_when_the_window_setting_changes(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "dedup.sqlite")
+    first = StoryIndex(conn, window_days=30)
+    first.ensure_schema()
+    first.assign(1, ARTICLE, date(2023, 6, 21))
+    wider = StoryIndex(conn, window_days=60)
+    wider.ensure_schema()
+    assert wider.epoch_days == 30
+    assert wider.assign(2, syndicated_variants(ARTICLE)[1], date(2023, 8, 10)) == 1  # 50 days apart
+
+
+def test_tables_from_before_the_time_partition_are_upgraded(tmp_path: Path) -> None:
+    """The layout without epochs (dates not kept): rebuilt in place, articles filed under today."""
+    conn = sqlite3.connect(tmp_path / "dedup.sqlite")
+    index = StoryIndex(conn)
+    old_tables = [
+        "CREATE TABLE dedup_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE dedup_signatures (article_id INTEGER PRIMARY KEY, story_id INTEGER NOT NULL, content_hash TEXT "
+        "NOT NULL, shingle_count INTEGER NOT NULL, signature BLOB NOT NULL, facts BLOB NOT NULL)",
+        "CREATE TABLE dedup_bands (band INTEGER NOT NULL, bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+        "PRIMARY KEY (band, bucket, article_id)) WITHOUT ROWID",
+    ]
+    for statement in old_tables:
+        conn.execute(statement)
+    old_meta = {k: v for k, v in index._layout().items() if k != "epoch_days"}
+    conn.executemany("INSERT INTO dedup_meta VALUES (?, ?)", old_meta.items())
+    fingerprint = index.fingerprint(ARTICLE)
+    conn.execute(
+        "INSERT INTO dedup_signatures VALUES (7, 7, ?, ?, ?, ?)",
+        (fingerprint.content_hash, fingerprint.shingle_count, fingerprint.signature.astype("<u4").tobytes(),
+         fingerprint.facts.astype("<u8").tobytes()),
+    )
+    conn.executemany("INSERT INTO dedup_bands VALUES (?, ?, 7)", index._buckets(fingerprint.signature))
+
+    index.ensure_schema()
+    assert conn.execute("SELECT COUNT(*) FROM dedup_bands WHERE epoch IS NOT NULL").fetchone()[0] == index.bands
+    assert index.assign(8, syndicated_variants(ARTICLE)[1]) == 7
+    StoryIndex(conn).ensure_schema()  # and the upgraded layout is accepted from then on
 
 
 # --- scoring -----------------------------------------------------------------------------------
