@@ -14,6 +14,13 @@ with the crawler would make the crawler look slower than it is. Every crawl runs
 process (Twisted's reactor runs once per process), which samples its own RSS and progress from
 a thread, so memory is read at 25/50/75/100% of the pages. Rates count responses per second
 between spider open and close (process start-up left out).
+
+CPU ms/page and CPU share (CPU seconds per wall second) say what bounds each run. The ceiling is
+bound by politeness (2 requests per host, AutoThrottle) and the replica's latency, not by CPU
+(share well under 1); the full crawl runs its pipelines on the reactor thread, so once its share
+nears 1.0 every millisecond of per-page CPU costs rate. Under the GIL, moving that work to threads
+would not help; less CPU per page does. On a loaded machine the rates move with the load; CPU
+ms/page moves much less, so compare that column between code versions.
 """
 
 from __future__ import annotations
@@ -70,9 +77,11 @@ def crawl_child(config: dict) -> None:
     times: dict[str, float] = {}
     def opened(spider) -> None:
         times.setdefault("open", time.time())
+        times.setdefault("cpu_open", time.process_time())
 
     def closed(spider) -> None:
         times.setdefault("close", time.time())
+        times.setdefault("cpu_close", time.process_time())
 
     crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
@@ -95,10 +104,14 @@ def crawl_child(config: dict) -> None:
     pages = crawler.stats.get_value("response_received_count", 0)
     samples.append((pages, rss()))
     result = {"pages": pages, "open": times.get("open"), "close": times.get("close"), "samples": samples,
+              "cpu": times.get("cpu_close", 0.0) - times.get("cpu_open", 0.0),
               "articles": crawler.stats.get_value("muninews/pages_fetched", 0)}
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(25)
+        # Our own code by inclusive time: which pipeline stage or helper the crawl's time goes to.
+        stats.sort_stats("cumulative").print_stats(r"/(pipelines|crawler|spiders)/", 30)
         result["profile"] = out.getvalue()
     print(json.dumps(result))
 
@@ -131,6 +144,15 @@ def common(replica: dict, db: Path) -> dict:
 
 def rate(result: dict) -> float:
     return result["pages"] / max(result["close"] - result["open"], 1e-9)
+
+
+def cpu_ms_per_page(result: dict) -> float:
+    return 1000 * result["cpu"] / max(result["pages"], 1)
+
+
+def cpu_share(result: dict) -> float:
+    """CPU seconds per wall second of the crawl: near 1.0, the crawl is CPU-bound (one core)."""
+    return result["cpu"] / max(result["close"] - result["open"], 1e-9)
 
 
 def memory_curve(samples: list[list[int]]) -> dict[int, int]:
@@ -223,10 +245,13 @@ def main() -> None:
     curve = memory_curve(full["samples"])
     ceiling_curve = memory_curve(ceiling["samples"])
     mib = 1024 * 1024
-    print(f"\n{'run':<34}{'pages':>8}{'pages/s':>10}{'peak RSS MiB':>14}")
-    print(f"{'(a) ceiling: Scrapy, no pipelines':<34}{ceiling['pages']:>8}{ceiling_pps:>10.1f}{ceiling_curve[100] / mib:>14.1f}")
-    print(f"{'(b) muninews: full crawl':<34}{full['pages']:>8}{full_pps:>10.1f}{curve[100] / mib:>14.1f}")
+    print(f"\n{'run':<34}{'pages':>8}{'pages/s':>10}{'peak RSS MiB':>14}{'CPU ms/page':>13}{'CPU share':>11}")
+    for label, result, pps, peak in (("(a) ceiling: Scrapy, no pipelines", ceiling, ceiling_pps, ceiling_curve[100]),
+                                     ("(b) muninews: full crawl", full, full_pps, curve[100])):
+        print(f"{label:<34}{result['pages']:>8}{pps:>10.1f}{peak / mib:>14.1f}"
+              f"{cpu_ms_per_page(result):>13.2f}{cpu_share(result):>11.2f}")
     print(f"\nratio b/a = {full_pps / ceiling_pps:.2f}   (articles stored: {full['articles']})")
+    print(f"muninews' own CPU per page (b - a): {cpu_ms_per_page(full) - cpu_ms_per_page(ceiling):.2f} ms")
     print("memory of the full crawl (peak RSS so far, MiB): "
           + "  ".join(f"{p}%: {curve[p] / mib:.1f}" for p in (25, 50, 75, 100)))
     speedup = float("nan")
@@ -239,7 +264,8 @@ def main() -> None:
     if args.profile and "profile" in full:
         print("\ncProfile of the full crawl (tottime):\n" + full["profile"])
     print(f"ceiling_pps={ceiling_pps:.1f} muninews_pps={full_pps:.1f} ratio={full_pps / ceiling_pps:.2f} "
-          f"mem_growth={curve[100] / curve[25]:.2f} two_worker_speedup={speedup:.2f}")
+          f"mem_growth={curve[100] / curve[25]:.2f} two_worker_speedup={speedup:.2f} "
+          f"ceiling_cpu_ms={cpu_ms_per_page(ceiling):.2f} muninews_cpu_ms={cpu_ms_per_page(full):.2f}")
 
 
 if __name__ == "__main__":

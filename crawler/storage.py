@@ -153,11 +153,26 @@ class Storage:
         story_id = item.story_id or article_id
         self._attach_to_story(story_id, article_id, item.portal, record)
         item.story_id = story_id
-        self._insert("articles", article_row(article_id, item, record, self.run_id))
-        self._insert_images(article_id, record)
+        row = article_row(article_id, item, record, self.run_id)
+        text = _without_searched_text(row)
+        self._insert("articles", row)
+        self._replace_images(article_id, record, text)
         self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
         self.counts["articles_new"] += 1
         return article_id
+
+    def _replace_images(self, article_id: int, record: Record, text: dict[str, Any]) -> None:
+        """Replace the article's images, then write its searched ``text`` (title, body), which the
+        caller left out of the row until now.
+
+        Each image with a caption fires a trigger (m002) that rewrites ``articles.captions``, and
+        every rewrite re-indexes the row in the search index (m006): with the body in the row that
+        was one full re-tokenisation of the body per captioned image, most of the store's time.
+        With title and body blank meanwhile those re-indexings are tiny, and the text is indexed
+        once, by the final update; the committed row is the same."""
+        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+        self._insert_images(article_id, record)
+        self._update("articles", article_id, text)
 
     def _insert_images(self, article_id: int, record: Record) -> None:
         self._insert_many(
@@ -212,17 +227,17 @@ class Storage:
         item.story_id = story_id
         row = article_row(article_id, item, record, self.run_id)
         row.update(version=version + 1, first_seen=first_seen, removed_at=None)
+        text = _without_searched_text(row)
         self._update("articles", article_id, {k: v for k, v in row.items() if k != "id"})
-        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
-        self._insert_images(article_id, record)
+        self._replace_images(article_id, record, text)
 
     def replace_extraction(self, article_id: int, item, record: Record) -> None:
         """Re-extraction from stored HTML (``muninews reextract``): the same page, read better. Only
         the extracted fields and the images change; id, story, version, first/last seen stay."""
         row = article_row(article_id, item, record, self.run_id)
+        text = _without_searched_text(row)
         self._update("articles", article_id, {name: row[name] for name in EXTRACTED_FIELDS})
-        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
-        self._insert_images(article_id, record)
+        self._replace_images(article_id, record, text)
 
     def mark_removed(self, article_id: int, at: str) -> None:
         """A 404/410 for a stored article: mark it, never delete it (analysts keep what was said)."""
@@ -252,6 +267,17 @@ def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, A
 # The article columns that extraction decides (re-extraction rewrites exactly these).
 EXTRACTED_FIELDS = ("title", "published", "published_utc", "modified", "author", "authors", "source", "body",
                     "language", "word_count", "content_hash", "profile", "parser_version", "layers")
+
+
+# The long article columns the search index tokenises (with captions, which triggers keep).
+SEARCHED_TEXT = ("title", "body")
+
+
+def _without_searched_text(row: dict[str, Any]) -> dict[str, Any]:
+    """Blank the searched columns in ``row`` (kept as NULL until images are written); return them."""
+    text = {name: row[name] for name in SEARCHED_TEXT}
+    row.update(dict.fromkeys(SEARCHED_TEXT))
+    return text
 
 
 def article_row(article_id: int, item, record: Record, run_id: int | None) -> dict[str, Any]:

@@ -52,7 +52,8 @@ class DedupPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
             return item
-        item.url_key, item.canonical_url = url_key(item.url), canonicalize(item.url)
+        if item.url_key is None or item.canonical_url is None:  # the spider passes them on when it can
+            item.url_key, item.canonical_url = url_key(item.url), canonicalize(item.url)
         known = self.storage.article_for_url_key(item.url_key)
         if item.status in (304, 404, 410):
             item.article_id = known
