@@ -26,6 +26,9 @@ RETRY_BACKOFF_MAX = 60.0
 # A Retry-After longer than this is not waited for: the URL is recorded as failed for this run.
 RETRY_AFTER_MAX = 300.0
 COOKIES_ENABLED = False
+# Items processed in parallel per response. A page yields one item, so Scrapy's default (100)
+# only creates idle tasks; 16 saved ~0.65 ms of CPU per page in benchmarks/crawl.py.
+CONCURRENT_ITEMS = 16
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"

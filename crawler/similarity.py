@@ -136,7 +136,6 @@ DEFAULT_MIN_CONTAINMENT = 0.8
 DEFAULT_WINDOW_DAYS = 30
 
 _SEED = 20240611  # part of the on-disk format: changing it invalidates stored signatures
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"(\d+(?:[.,:/\-h]\d+)*(?!\w))|(\w+)|(\n+)|([^\w\s])")
 _HAS_DIGIT = re.compile(r"\d")
@@ -150,12 +149,16 @@ _MASK = "#"
 
 def normalize_text(text: str) -> str:
     """NFC, casefolded, whitespace folded to single spaces: the form both hashes see."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())  # str.split() splits exactly where \s matches
 
 
 def content_hash(text: str) -> str:
     """Hex digest (BLAKE2b, 160 bits) of the normalised text: equal iff bodies are equal."""
-    return hashlib.blake2b(normalize_text(text).encode("utf-8"), digest_size=20).hexdigest()
+    return _normalized_hash(normalize_text(text))
+
+
+def _normalized_hash(normalized: str) -> str:
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=20).hexdigest()
 
 
 # --- MinHash ------------------------------------------------------------------------------
@@ -191,7 +194,11 @@ def shingle_hashes(text: str, shingle_size: int) -> np.ndarray:
     A text shorter than one shingle is a single shingle of all its words; an empty text has
     none.
     """
-    words = _WORD.findall(normalize_text(text))
+    return _shingles_of_normalized(normalize_text(text), shingle_size)
+
+
+def _shingles_of_normalized(normalized: str, shingle_size: int) -> np.ndarray:
+    words = _WORD.findall(normalized)
     if not words:
         return np.empty(0, dtype=np.uint64)
     tokens = _HASHER.tokens(words)
@@ -300,21 +307,34 @@ def _tokens_and_facts(text: str) -> tuple[list[str], list[str | None]]:
     """Masked context tokens and, per token, its fact value (None for a non-fact)."""
     masked: list[str] = []
     values: list[str | None] = []
+    words = _WORD_TOKENS
     for number, word, newline, _mark in _TOKEN.findall(text):
         if number:
             masked.append(_MASK)
             values.append(".".join(group.lstrip("0") or "0" for group in _DIGIT_GROUPS.findall(number)))
         elif word:
-            if word[0].isupper() or _HAS_DIGIT.search(word):
-                masked.append(_MASK)
-                values.append(word.casefold())
-            else:
-                masked.append(word.casefold())
-                values.append(None)
+            token = words.get(word)
+            if token is None:
+                if len(words) > _WORD_TOKENS_LIMIT:
+                    words.clear()
+                token = words[word] = _word_token(word)
+            masked.append(token[0])
+            values.append(token[1])
         else:
             masked.append(_PARAGRAPH if newline else _mark)
             values.append(None)
     return masked, values
+
+
+#: (masked token, fact value) per word: a language has a few thousand distinct words.
+_WORD_TOKENS: dict[str, tuple[str, str | None]] = {}
+_WORD_TOKENS_LIMIT = 100_000
+
+
+def _word_token(word: str) -> tuple[str, str | None]:
+    if word[0].isupper() or _HAS_DIGIT.search(word):
+        return _MASK, word.casefold()
+    return word.casefold(), None
 
 
 def facts_conflict(first: np.ndarray, second: np.ndarray) -> bool:
@@ -486,9 +506,10 @@ class StoryIndex:
     # fingerprints ----------------------------------------------------------------------
 
     def fingerprint(self, text: str) -> Fingerprint:
-        shingles = shingle_hashes(text, self.shingle_size)
+        normalized = normalize_text(text)  # once, for both hashes
+        shingles = _shingles_of_normalized(normalized, self.shingle_size)
         return Fingerprint(
-            content_hash=content_hash(text),
+            content_hash=_normalized_hash(normalized),
             shingle_count=int(shingles.size),
             signature=self.minhasher.signature(shingles),
             facts=fact_pairs(text),
