@@ -117,12 +117,12 @@ def canonicalize(
     http(s) URL; never raises another exception, so callers need one ``except``.
 
     Idempotent: w3lib reads ";" as the start of path parameters, so a dot segment carrying
-    parameters ("/a/..;x") resolves only on a second pass; such paths are passed again until
-    they stop changing (found by the URL fuzz target).
+    parameters ("/a/..;x") resolves only on a second pass, leaving dot segments a third pass
+    removes; such paths are passed again until they stop changing (found by the URL fuzz target).
     """
     canonical = _canonicalize_once(url, keep_params=keep_params, drop_params=drop_params)
     for _ in range(3):
-        if ";" not in canonical:
+        if ";" not in canonical and "/." not in canonical:
             break
         again = _canonicalize_once(canonical, keep_params=keep_params, drop_params=drop_params)
         if again == canonical:

@@ -8,6 +8,8 @@ which is how a broken profile (a redesign) becomes visible instead of silently w
 
 from __future__ import annotations
 
+import unicodedata
+
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +94,24 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
                 record.layers[field_name] = name
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
+    _normalise_text(record)
     return record
+
+
+def _nfc(text: str | None) -> str | None:
+    if text is None or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def _normalise_text(record: Record) -> None:
+    """Stored text is NFC. The HTML was normalised before parsing, but character references
+    (``&#x323;``) become combining marks only inside the parser, after that (found by fuzzing)."""
+    record.title, record.source = _nfc(record.title), _nfc(record.source)
+    record.body = [_nfc(p) for p in record.body]
+    record.authors = [_nfc(a) for a in record.authors]
+    for image in record.images:
+        image.caption, image.credit = _nfc(image.caption), _nfc(image.credit)
 
 
 # Fields the generic layer could still add after the profile read the article: the modified date
