@@ -21,6 +21,7 @@ from urllib.request import Request, urlopen
 import lxml.html
 
 from crawler import __version__
+from crawler.extraction import DEFAULT_ZONE_BY_LANGUAGE
 from spiders.sources import feed_links, robots_sitemaps, sitemap_entries, wpjson_links
 
 USER_AGENT = f"muninews/{__version__} (add-portal probe)"
@@ -198,7 +199,7 @@ def is_private_host(host: str) -> bool:
 def draft_profile(name: str, report: ProbeReport) -> str:
     """TOML text of a profile that crawls what the probe found, with the generic extraction layers."""
     language = report.language or "vi"
-    zone = {"vi": "Asia/Ho_Chi_Minh"}.get(language, "UTC")
+    zone = DEFAULT_ZONE_BY_LANGUAGE.get(language, "UTC")
     q = json.dumps
     lines = [
         f"# Draft profile written by `muninews add-portal {report.base_url}`.",

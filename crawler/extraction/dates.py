@@ -9,7 +9,7 @@ Relative dates count from ``relative_base`` (the crawl time stored with the page
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -142,8 +142,3 @@ _RELATIVE_WORDS = re.compile(r"trước|ago|vor|hôm qua|yesterday|today|hôm na
 
 def _looks_relative(text: str) -> bool:
     return bool(_RELATIVE_WORDS.search(text))
-
-
-def shift(iso: str, **delta: float) -> str:
-    """Move an ISO timestamp, keeping its offset (used by the replica's syndication delays)."""
-    return to_iso(datetime.fromisoformat(iso) + timedelta(**delta))
