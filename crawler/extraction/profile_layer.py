@@ -15,7 +15,8 @@ from lxml import etree
 from crawler.extraction.dates import parse_date
 from crawler.extraction.html import text_of
 from crawler.extraction.record import Context, Image
-from crawler.registry import ParserVersion, compile_selector
+from crawler.extraction.selectors import PageIndex, compile_profile_selector
+from crawler.registry import ParserVersion
 
 LAZY_SOURCE_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "src")
 PLACEHOLDER_HINTS = ("data:", "lazy", "placeholder", "blank.gif", "spacer")
@@ -23,30 +24,35 @@ PLACEHOLDER_HINTS = ("data:", "lazy", "placeholder", "blank.gif", "spacer")
 
 def extract_with_profile(tree: etree._Element, parser: ParserVersion, ctx: Context) -> dict[str, Any]:
     """Apply one parser version; return only the fields its selectors filled."""
-    excluded = _elements(tree, parser.exclude)
-    author_element = _first(tree, parser.author)
+    index = PageIndex(tree)
+    excluded = _elements(index, parser.exclude)
+    author_element = _first(index, parser.author)
     containers: set[etree._Element] = set()
-    captions = _captions_by_image(tree, parser, containers)
+    captions = _captions_by_image(index, parser, containers)
     caption_elements = {element for _, element in captions.values()}
     fields: dict[str, Any] = {
-        "title": _text(_first(tree, parser.title)),
-        "published": _date(_first(tree, parser.published), ctx),
-        "modified": _date(_first(tree, parser.modified), ctx),
+        "title": _text(_first(index, parser.title)),
+        "published": _date(_first(index, parser.published), ctx),
+        "modified": _date(_first(index, parser.modified), ctx),
         "authors": [name] if (name := _text(author_element)) else [],
-        "images": _images(tree, parser, captions, ctx),
-        "body": _body(tree, parser, excluded | caption_elements | {author_element} | containers),
+        "images": _images(index, parser, captions, ctx),
+        "body": _body(index, parser, excluded | caption_elements | {author_element} | containers),
     }
     return {key: value for key, value in fields.items() if value}
 
 
-def _elements(tree: etree._Element, selectors: tuple[str, ...]) -> set[etree._Element]:
-    return {element for selector in selectors for element in compile_selector(selector)(tree)}
+def _select(index: PageIndex, selector: str) -> list[etree._Element]:
+    return compile_profile_selector(selector)(index.root, index)
 
 
-def _first(tree: etree._Element, selector: str | None) -> etree._Element | None:
+def _elements(index: PageIndex, selectors: tuple[str, ...]) -> set[etree._Element]:
+    return {element for selector in selectors for element in _select(index, selector)}
+
+
+def _first(index: PageIndex, selector: str | None) -> etree._Element | None:
     if not selector:
         return None
-    found = compile_selector(selector)(tree)
+    found = _select(index, selector)
     return found[0] if found else None
 
 
@@ -64,15 +70,15 @@ def _date(element: etree._Element | None, ctx: Context) -> str | None:
 
 
 def _captions_by_image(
-    tree: etree._Element, parser: ParserVersion, containers: set[etree._Element]
+    index: PageIndex, parser: ParserVersion, containers: set[etree._Element]
 ) -> dict[etree._Element, tuple[str, etree._Element]]:
     """Map each <img> to (caption text, caption element) using the profile's caption rules;
     every caption container found is added to ``containers`` (they are never body text)."""
     found: dict[etree._Element, tuple[str, etree._Element]] = {}
     for rule in parser.captions:
-        for container in compile_selector(rule.container)(tree):
+        for container in _select(index, rule.container):
             containers.add(container)
-            caption_nodes = compile_selector(rule.caption)(container)
+            caption_nodes = compile_profile_selector(rule.caption)(container)
             if not caption_nodes:
                 continue
             caption = text_of(caption_nodes[0])
@@ -91,12 +97,12 @@ def _paragraph_of(node: etree._Element, container: etree._Element) -> etree._Ele
 
 
 def _images(
-    tree: etree._Element, parser: ParserVersion, captions: dict[etree._Element, tuple[str, etree._Element]], ctx: Context
+    index: PageIndex, parser: ParserVersion, captions: dict[etree._Element, tuple[str, etree._Element]], ctx: Context
 ) -> list[Image]:
     if not parser.images:
         return []
     images = []
-    for element in compile_selector(parser.images)(tree):
+    for element in _select(index, parser.images):
         source = image_source(element)
         if source:
             caption = captions.get(element, (None, None))[0]
@@ -125,15 +131,19 @@ def image_source(element: etree._Element) -> str | None:
     return None
 
 
-def _body(tree: etree._Element, parser: ParserVersion, skip: set[etree._Element | None]) -> list[str]:
+def _body(index: PageIndex, parser: ParserVersion, skip: set[etree._Element | None]) -> list[str]:
     if not parser.body:
         return []
     paragraphs = []
-    for element in compile_selector(parser.body)(tree):
-        if any(node in skip for node in (element, *element.iterancestors())):
+    selected = _select(index, parser.body)
+    if not selected:
+        return []
+    inside_skipped = {node for element in skip if element is not None for node in element.iter(etree.Element)}
+    for element in selected:
+        if element in inside_skipped:
             continue
-        if any(node in skip for node in element.iterdescendants()) and element.find(".//img") is not None:
-            continue
+        if next(element.iter("img"), None) is not None and any(node in skip for node in element.iterdescendants()):
+            continue  # a photo block that holds a caption
         text = text_of(element)
         if text:
             paragraphs.append(text)

@@ -162,8 +162,11 @@ def _author_candidates(tree: etree._Element, article: dict[str, Any] | None) -> 
     return [element_text(node) for node in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')][:5]
 
 
+_ITEMPROP = etree.XPath("//*[@itemprop=$name]")  # compiled once; ``tree.xpath(f"...")`` compiled per call
+
+
 def _itemprop_values(tree: etree._Element, name: str) -> Iterator[str]:
-    for node in tree.xpath(f'//*[@itemprop="{name}"]'):
+    for node in _ITEMPROP(tree, name=name):
         value = node.get("content") or node.get("datetime") or element_text(node)
         if value:
             yield value

@@ -7,6 +7,8 @@ import unicodedata
 
 from lxml import etree
 
+from crawler.extraction.html import raw_text
+
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -15,6 +17,8 @@ def fold(text: str | None) -> str:
     """Collapse whitespace (including non-breaking and zero-width spaces) to single spaces."""
     if not text:
         return ""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # nothing to fold (see ``crawler.extraction.html.folded``)
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
     return _SPACE.sub(" ", text).strip()
 
@@ -40,12 +44,12 @@ def is_element(node: object) -> bool:
 def element_text(element: etree._Element) -> str:
     """Visible text with whitespace folded (comments and processing instructions skipped).
 
-    lxml's C-level ``itertext`` already skips comments and processing instructions; only a
+    libxml2's text serialiser (``raw_text``) already skips comments and processing instructions; only a
     ``<br>`` (a word break with no text of its own) needs the slower walk."""
     if not isinstance(element.tag, str):
         return ""
     if next(element.iter("br"), None) is None:
-        return fold("".join(element.itertext()))
+        return fold(raw_text(element))
     return fold("".join(_visible_strings(element)))
 
 
@@ -62,7 +66,7 @@ def _visible_strings(element: etree._Element):
 
 
 def link_text_length(element: etree._Element) -> int:
-    return sum(len(fold(a.text_content())) for a in element.iter("a"))
+    return sum(len(fold(raw_text(a))) for a in element.iter("a"))
 
 
 def link_density(element: etree._Element, text: str | None = None) -> float:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction import xpaths
+from crawler.extraction.html import raw_text
 from crawler.extraction.textutil import element_text, fold, norm_key
 
 _SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")
@@ -87,7 +88,7 @@ def h1_texts(tree: etree._Element) -> list[str]:
 def title_tag(tree: etree._Element) -> str | None:
     head = tree.find("head")
     node = head.find("title") if head is not None else tree.find(".//title")
-    return fold(node.text_content()) if node is not None else None
+    return fold(raw_text(node)) if node is not None else None
 
 
 def best_title(tree: etree._Element, url: str, headline: str | None = None,
