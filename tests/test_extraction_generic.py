@@ -266,3 +266,41 @@ def test_reader_comments_are_not_body():
                              "này cho bà con trong phường, mong có thêm nhiều bài như vậy.</p></div></div>")
     body = extract_generic(parse_html(html), VI)["body"]
     assert body == PARAGRAPHS_VI
+
+
+NEXT_STORY = ["Một câu chuyện khác hoàn toàn về giao thông đô thị được tải thêm khi người đọc cuộn trang, "
+              "với nội dung dài hơn cả bài chính để bộ chấm điểm dễ nhầm lẫn nếu không tách riêng." * 3] * 4
+
+
+def test_a_next_story_loaded_below_the_article_is_left_out():
+    first = ('<article class="story"><h1>Tiêu đề bài viết đủ dài</h1><figure><img src="/p/1.jpg">'
+             "<figcaption>Đại biểu dự hội nghị tập huấn</figcaption></figure>"
+             + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + "</article>")
+    second = ('<article class="story next"><h1>Bài tiếp theo về giao thông</h1><figure><img src="/p/2.jpg">'
+              "<figcaption>Xe buýt trên phố Lạch Tray</figcaption></figure>"
+              + "".join(f"<p>{text}</p>" for text in NEXT_STORY) + "</article>")
+    found = extract_generic(parse_html(page(f"<main>{first}<div class='more'>{second}</div></main>")), VI)
+    assert found["body"] == PARAGRAPHS_VI
+    assert [image.caption for image in found["images"]] == ["Đại biểu dự hội nghị tập huấn"]
+
+
+def test_teaser_cards_and_video_posters_are_no_article_photos():
+    teaser = ('<a class="card" href="/tin-tuc/bai-khac.html"><img src="/p/teaser.jpg">'
+              "<span>Đọc thêm: Hải Phòng khởi công cầu mới</span></a>")
+    zoom = '<figure><a href="/p/big.jpg"><img src="/p/photo.jpg"></a><figcaption>Toàn cảnh hội nghị</figcaption></figure>'
+    video = ('<div class="media"><div class="cover"><img src="/p/poster.jpg"><figcaption>Clip hiện trường</figcaption>'
+             '</div><div class="video-player"><video src="/v/clip.mp4"></video></div></div>')
+    paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
+    html = page(f"<article><h1>Tiêu đề bài viết đủ dài</h1>{zoom}{paragraphs}{video}{teaser}</article>")
+    found = extract_generic(parse_html(html), VI)
+    assert [(image.url.rsplit("/", 1)[-1], image.caption) for image in found["images"]] == [("photo.jpg", "Toàn cảnh hội nghị")]
+    assert found["body"] == PARAGRAPHS_VI
+
+
+def test_a_trailing_contact_with_an_e_mail_is_the_credit():
+    html = page('<article><h1>A headline long enough</h1><figure><img src="/p/3.jpg"><figcaption>'
+                "The lodge reopened after a long restoration. The Lodge: Jane Doe, jane@studio.example</figcaption>"
+                "</figure>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + "</article>")
+    image = extract_generic(parse_html(html), EN)["images"][0]
+    assert image.caption == "The lodge reopened after a long restoration."
+    assert image.credit == "The Lodge: Jane Doe, jane@studio.example"

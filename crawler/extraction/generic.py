@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors, looks_like_person, source_of
 from crawler.extraction.dates import parse_date
-from crawler.extraction.images import find_images, is_credit_line
+from crawler.extraction.images import find_images, is_credit_line, media_elements, video_player_of
 from crawler.extraction.record import Context
 from crawler.extraction.structured import first_article, json_ld_objects
 from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density, link_text_length
@@ -55,7 +55,9 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     work = _working_copy(tree)
     bylines = _byline_texts(work) if "authors" in want else []
     date_line = _date_line(work, ctx) if "published" in want else None
+    drop_video_players(work)
     prune(work)
+    drop_following_stories(work)
     found = find_images(work, base)
     for item in found:
         for element in item.caption_elements:
@@ -133,6 +135,28 @@ def prune(root: etree._Element) -> None:
             continue
         if _is_hidden(node) or _is_boilerplate(node):
             _remove(node)
+
+
+def drop_video_players(root: etree._Element) -> None:
+    """Video players (poster still, caption, clip) go before pruning: pruning takes the <video>
+    out of a player by its class and would leave the poster looking like a captioned photo."""
+    players = {player for media in media_elements(root) if (player := video_player_of(media)) is not None}
+    for player in players:
+        _remove(player)
+
+
+def drop_following_stories(root: etree._Element) -> None:
+    """One page, one story. Sites with endless scrolling render the next story (headline, photos,
+    body) in a second ``<article>`` below the first; the block scorer would see one long text, or
+    prefer the longer next story. Among ``<article>`` elements with their own ``<h1>`` that do not
+    nest, the first is the page's story and the others go."""
+    headed = [article for article in root.iter("article") if next(article.iter("h1"), None) is not None]
+    if len(headed) < 2:
+        return
+    chosen = set(headed)
+    stories = [article for article in headed if not any(a in chosen for a in article.iterancestors())]
+    for story in stories[1:]:
+        _remove(story)
 
 
 def _remove(node: etree._Element) -> None:

@@ -138,7 +138,7 @@ def find_images(root: etree._Element, base: str) -> list[FoundImage]:
     for media in media_elements(root):
         if media.tag == "img" and is_decorative(media):
             continue
-        if any(_is_byline(a) for a in _ancestors(media, 4)):
+        if any(_is_byline(a) for a in _ancestors(media, 4)) or in_teaser_link(media):
             continue
         url = image_url(media, base)
         if not url or url in seen:
@@ -151,6 +151,35 @@ def find_images(root: etree._Element, base: str) -> list[FoundImage]:
         image = Image(url=url, caption=caption, credit=credit)
         found.append(FoundImage(media, image, caption_elements, tuple(media.iterancestors())))
     return found
+
+
+# Text a link needs, beside its picture, to be a teaser card rather than a photo's zoom link.
+TEASER_LINK_TEXT = 15
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", re.IGNORECASE)
+
+
+def in_teaser_link(media: etree._Element) -> bool:
+    """A picture inside a link to another page that also carries a headline or blurb: a teaser
+    card for another story, whose text is no caption of this one. A link around a bare photo
+    (zoom, gallery) or to the image file itself stays a photo."""
+    for ancestor in _ancestors(media, 6):
+        if ancestor.tag == "a":
+            href = (ancestor.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:")) or _IMAGE_FILE.search(href.split("?", 1)[0]):
+                return False
+            return len(element_text(ancestor)) >= TEASER_LINK_TEXT
+    return False
+
+
+def video_player_of(media: etree._Element) -> etree._Element | None:
+    """The player around a video's poster still: a wrapper within three levels that holds the
+    <video>, no other picture and no more text than a caption. Its caption describes the clip,
+    and the record's images are photos."""
+    for ancestor in _ancestors(media, 3):
+        if next(ancestor.iter("video"), None) is not None:
+            alone = sum(1 for _ in ancestor.iter("img")) <= 1
+            return ancestor if alone and len(element_text(ancestor)) <= MAX_CAPTION_LENGTH else None
+    return None
 
 
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|bởi|par|por|av|af|door)\s+\S+.*\d", re.IGNORECASE)

@@ -144,7 +144,8 @@ CREDIT_ONLY = re.compile(
     re.IGNORECASE,
 )
 # A one-word credit after the caption's last sentence ("… from the ground up. Supplied").
-CREDIT_WORD_TAIL = re.compile(r"(?<=[.!?])\s+(?:supplied|handout|file(?:\s+photo)?|courtesy(?:\s+\S+){0,4})\.?$",
+CREDIT_WORD_TAIL = re.compile(r"(?<=[.!?])\s+(?:supplied|handout|file(?:\s+photo)?|courtesy(?:\s+\S+){0,4}|"
+                              r"[^.!?]{0,80}[\w.+-]+@[\w-]+\.[\w.-]+)\.?$",  # "… Name: Photographer, me@studio.com"
                               re.IGNORECASE)
 
 BYLINE_CLASS = re.compile(
