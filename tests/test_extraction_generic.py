@@ -304,3 +304,22 @@ def test_a_trailing_contact_with_an_e_mail_is_the_credit():
     image = extract_generic(parse_html(html), EN)["images"][0]
     assert image.caption == "The lodge reopened after a long restoration."
     assert image.credit == "The Lodge: Jane Doe, jane@studio.example"
+
+
+def test_the_story_ends_with_its_article_element_and_a_lead_above_it_stays():
+    lead = "Tóm tắt: Ban Chỉ đạo 35 quận Ngô Quyền tập huấn công tác bảo vệ nền tảng tư tưởng của Đảng cho 130 đại biểu."
+    story = "<article>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + "</article>"
+    after = ("<div class='more-box'><p>" + "Một đoạn văn dài khác không thuộc bài viết này, nằm ngay sau thẻ article, "
+             "được viết như một đoạn văn bình thường với nhiều dấu phẩy, ở đây, ở kia, và ở khắp nơi.</p>" * 2 + "</div>")
+    html = page(f"<div class='wrap'><h1>Tiêu đề bài viết đủ dài</h1><p class='sapo'>{lead}</p>{story}{after}</div>")
+    assert extract_generic(parse_html(html), VI)["body"] == [lead, *PARAGRAPHS_VI]
+
+
+def test_reader_comments_and_hidden_promos_are_no_body_however_long():
+    comment = ("Tôi thấy bài viết này rất hay, nhưng cần nói thêm rằng, ở phường tôi, việc tập huấn chưa được "
+               "tổ chức đều đặn, và nhiều người dân vẫn chưa hiểu rõ quy định mới, mong các cơ quan chú ý.")
+    comments = "<ul class='comments-list'>" + f"<li><p>{comment}</p></li>" * 4 + "</ul>"
+    promo = "<div class='premium hidden'>" + f"<p>{comment}</p>" * 3 + "</div>"
+    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + promo
+                + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + comments + "</article>")
+    assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI

@@ -181,9 +181,16 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# Utility classes that mean display:none in every CSS framework (Bootstrap, Tailwind, Bulma).
+_HIDDEN_CLASSES = frozenset({"hidden", "d-none", "is-hidden", "hide"})
+
+
 def _is_hidden(node: etree._Element) -> bool:
     style = (node.get("style") or "").replace(" ", "").lower()
-    return node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
+    if node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
+        return True
+    classes = node.get("class")
+    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split())
 
 
 def _unwrap_noscript_image(node: etree._Element) -> bool:
@@ -216,7 +223,19 @@ def _is_boilerplate(node: etree._Element) -> bool:
         return False
     if xpaths.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
         return False
+    if _is_reader_comments(node, names):
+        return True
     return not _holds_article_text(node) and not _is_captioned_photo(node)
+
+
+_COMMENT_WORD = re.compile(r"comment|kommentar|commentaire|comentario|binh-?luan|disqus|reacties", re.IGNORECASE)
+
+
+def _is_reader_comments(node: etree._Element, names: str) -> bool:
+    """Readers' comments are long, unlinked paragraphs, exactly what protects a misnamed layout
+    column; a box named only for comments, without the headline, is comments all the same."""
+    matched = [m.group(0) for m in xpaths.BOILERPLATE.finditer(names)]
+    return bool(matched) and all(_COMMENT_WORD.search(word) for word in matched) and node.find(".//h1") is None
 
 
 def _is_text_expander(node: etree._Element, names: str) -> bool:
@@ -382,12 +401,17 @@ def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree
             break
         siblings = [child for child in ancestor if is_element(child)]
         index = siblings.index(path)
-        joined = _contiguous(siblings[index + 1:], good) + _contiguous(siblings[:index][::-1], good)
+        # The story's own <article> ends it: beyond it only a lead set above it (a "sapo",
+        # a standfirst) may join; what follows is other content (teasers, comments, the next story).
+        after = [] if path.tag == "article" else _contiguous(siblings[index + 1:], good)
+        joined = after + _contiguous(siblings[:index][::-1], good)
         pending.update(child for child in siblings if child is not path and child not in joined)
         if joined:
             chosen = ancestor
             excluded |= pending
             pending = set()
+        if path.tag == "article":
+            break
         path = ancestor
     return chosen, excluded
 
@@ -401,7 +425,7 @@ def _contiguous(siblings: list[etree._Element], good: dict[etree._Element, int])
         text = element_text(sibling)
         if (sibling.tag not in _NEVER_CONTINUATION and len(text) >= MIN_CONTINUATION
                 and link_density(sibling, text) <= MAX_CONTINUATION_LINKS
-                and good.get(sibling, 0) >= MIN_GOOD_SHARE * len(text)):
+                and good.get(sibling, 0) >= MIN_GOOD_SHARE * len(text) and not looks_like_listing(sibling)):
             joined.append(sibling)
             gap = 0
         elif len(text) >= MIN_CONTINUATION or len(text) >= MIN_BREAK_TEXT and link_density(sibling, text) > 0.5:
