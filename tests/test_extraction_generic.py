@@ -323,3 +323,10 @@ def test_reader_comments_and_hidden_promos_are_no_body_however_long():
     html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + promo
                 + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + comments + "</article>")
     assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI
+
+
+def test_a_labelled_tag_list_is_no_body_however_long():
+    tags = ", ".join(f'<a href="/tag/{n}">chủ đề số {n} của quận Ngô Quyền</a>' for n in range(12))
+    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
+                + f"<p><strong>Từ khóa:</strong> {tags}</p></article>")
+    assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI

@@ -585,13 +585,15 @@ def _keep(block: Block) -> bool:
     text = block.text
     if xpaths.BOILERPLATE_LINE.match(text) or _SLIDE_COUNTER.search(text):
         return False
-    if len(text) < 200 and _block_link_density(block) > MAX_LINK_DENSITY:
-        return False
+    if (len(text) < 200 or _TAG_LINE.match(text)) and _block_link_density(block) > MAX_LINK_DENSITY:
+        return False  # a link strip; a labelled tag list ("Tags …", "Từ khóa: …") however long
     if len(text) < MAX_DATE_LINE and _YEAR.search(text) and _is_date_like(text):
         return False
     return True
 
 
+_TAG_LINE = re.compile(r"^(?:tags?|từ kho[áa]|schlagw(?:ö|oe)rter|themen|etiquetas|mots[- ]cl[ée]s|keywords|"
+                       r"emneord|stikkord|tagit|tagi|argomenti|temas?)\b\s*:?", re.IGNORECASE)
 # A gallery slide's text holds its counter ("Title 1 of 12 | …"): gallery furniture, not body.
 _SLIDE_COUNTER = re.compile(r"(?:^|\s)\d{1,3}\s*(?:of|/|von|de|sur|di|av|trên)\s*\d{1,3}\s*\|", re.IGNORECASE)
 
