@@ -592,7 +592,7 @@ def _keep(block: Block) -> bool:
     return True
 
 
-_TAG_LINE = re.compile(r"^(?:tags?|từ kho[áa]|schlagw(?:ö|oe)rter|themen|etiquetas|mots[- ]cl[ée]s|keywords|"
+_TAG_LINE = re.compile(r"^(?:tags?|từ kh(?:óa|oá)|schlagw(?:ö|oe)rter|themen|etiquetas|mots[- ]cl[ée]s|keywords|"
                        r"emneord|stikkord|tagit|tagi|argomenti|temas?)\b\s*:?", re.IGNORECASE)
 # A gallery slide's text holds its counter ("Title 1 of 12 | …"): gallery furniture, not body.
 _SLIDE_COUNTER = re.compile(r"(?:^|\s)\d{1,3}\s*(?:of|/|von|de|sur|di|av|trên)\s*\d{1,3}\s*\|", re.IGNORECASE)
