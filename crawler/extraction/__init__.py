@@ -9,8 +9,9 @@ which is how a broken profile (a redesign) becomes visible instead of silently w
 from __future__ import annotations
 
 import unicodedata
-
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -19,6 +20,7 @@ from crawler.extraction.authors import source_of
 from crawler.extraction.html import NotHTML, decode_html, parse_html
 from crawler.extraction.profile_layer import extract_with_profile
 from crawler.extraction.record import FIELDS, Context, Image, Record
+from crawler.extraction.selectors import PageIndex
 from crawler.registry import Portal
 
 __all__ = ["NotHTML", "Record", "Image", "extract_page", "extract_tree", "context_for"]
@@ -31,7 +33,8 @@ Layer = Callable[[etree._Element, Context, frozenset[str]], dict[str, Any]]
 DEFAULT_ZONE_BY_LANGUAGE = {"vi": "Asia/Ho_Chi_Minh"}
 
 
-def _fallback_layers() -> list[tuple[str, Layer]]:
+@lru_cache(maxsize=1)
+def _fallback_layers() -> tuple[tuple[str, Layer], ...]:
     layers: list[tuple[str, Layer]] = []
     try:
         from crawler.extraction.structured import extract_structured
@@ -45,7 +48,7 @@ def _fallback_layers() -> list[tuple[str, Layer]]:
         layers.append(("generic", lambda t, c, wanted: extract_generic(t, c, wanted=wanted)))
     except ImportError:  # pragma: no cover
         pass
-    return layers
+    return tuple(layers)
 
 
 def extract_page(
@@ -72,7 +75,7 @@ def context_for(tree: etree._Element, url: str, profile: Portal | None, crawl_ti
 
 
 def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, *, crawl_time: str | None = None) -> Record:
-    ctx = context_for(tree, url, profile, crawl_time)
+    ctx = replace(context_for(tree, url, profile, crawl_time), index=PageIndex(tree))
     record = Record(url=url, language=ctx.languages[0] if ctx.languages else None)
     layers: list[tuple[str, Layer]] = []
     parser = profile.parser_for(crawl_time) if profile else None

@@ -24,7 +24,7 @@ PLACEHOLDER_HINTS = ("data:", "lazy", "placeholder", "blank.gif", "spacer")
 
 def extract_with_profile(tree: etree._Element, parser: ParserVersion, ctx: Context) -> dict[str, Any]:
     """Apply one parser version; return only the fields its selectors filled."""
-    index = PageIndex(tree)
+    index = ctx.index if ctx.index is not None and ctx.index.root is tree else PageIndex(tree)
     excluded = _elements(index, parser.exclude)
     author_element = _first(index, parser.author)
     containers: set[etree._Element] = set()

@@ -67,3 +67,5 @@ class Context:
     timezone: str = "UTC"
     date_order: str = "DMY"
     crawl_time: str | None = None
+    # The page's PageIndex (crawler.extraction.selectors), built once and shared by the layers.
+    index: Any = field(default=None, compare=False, repr=False)

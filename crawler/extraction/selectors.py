@@ -29,13 +29,26 @@ def class_tokens(value: str) -> list[str]:
 
 
 class PageIndex:
-    """The page's elements that carry a class, read in one walk; the elements of one class (or
-    one id) are picked from those on first request, in document order."""
+    """The page's elements that carry a class or an ``itemprop``, read in one walk (each walk of
+    a page costs as much as a selector); the elements of one class (or one id, one itemprop) are
+    picked from those on request, in document order. Built once per page, shared by the layers."""
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
-        self._classed = [(element, value) for element in root.iter(etree.Element) if (value := element.get("class"))]
+        self._classed: list[tuple[etree._Element, str]] = []
+        self._itemprops: list[tuple[etree._Element, str]] = []
+        for element in root.iter(etree.Element):
+            value = element.get("class")
+            if value:
+                self._classed.append((element, value))
+            prop = element.get("itemprop")
+            if prop:
+                self._itemprops.append((element, prop))
         self._by_class: dict[str, list[etree._Element]] = {}
+
+    def by_itemprop(self, name: str) -> list[etree._Element]:
+        """Elements whose ``itemprop`` is exactly ``name`` (as XPath's ``@itemprop = $name``)."""
+        return [element for element, value in self._itemprops if value == name]
 
     def by_class(self, name: str) -> list[etree._Element]:
         found = self._by_class.get(name)
@@ -65,8 +78,11 @@ class Compound:
             return False
         if self.ident is not None and element.get("id") != self.ident:
             return False
-        if self.classes and not self.classes.issubset(class_tokens(element.get("class") or "")):
-            return False
+        if self.classes:
+            value = element.get("class")
+            # substring first: most ancestors fail it, and only the survivors are tokenised
+            if not value or not all(name in value for name in self.classes) or not self.classes.issubset(class_tokens(value)):
+                return False
         for name, value in self.attributes:
             found = element.get(name)
             if found is None or (value is not None and found != value):

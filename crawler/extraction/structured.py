@@ -33,9 +33,9 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     if "title" in want and (headline or meta_content(tree, xpaths.META_TITLE[:2])):
         fields["title"] = best_title(tree, ctx.url, headline, publisher)
     if "published" in want:
-        fields["published"] = _first_date(ctx, _published_candidates(tree, article))
+        fields["published"] = _first_date(ctx, _published_candidates(tree, article, ctx.index))
     if "modified" in want:
-        fields["modified"] = _first_date(ctx, _modified_candidates(tree, article))
+        fields["modified"] = _first_date(ctx, _modified_candidates(tree, article, ctx.index))
     if "authors" in want:
         fields["authors"] = clean_authors(_author_candidates(tree, article))
     return {key: value for key, value in fields.items() if value}
@@ -130,25 +130,25 @@ def _ld_people(value: Any) -> list[str]:
 # --- candidates in priority order ---------------------------------------------------------------
 
 
-def _published_candidates(tree: etree._Element, article: dict[str, Any] | None) -> Iterator[str]:
+def _published_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None) -> Iterator[str]:
     if article:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = _text_value(article.get(key))
             if value:
                 yield value
     yield from meta_content(tree, xpaths.META_PUBLISHED)
-    yield from _itemprop_values(tree, "datePublished")
+    yield from _itemprop_values(tree, "datePublished", index)
     for node in tree.xpath('//time[@pubdate or @itemprop="datePublished"][@datetime]'):
         yield node.get("datetime")
 
 
-def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None) -> Iterator[str]:
+def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None) -> Iterator[str]:
     if article:
         value = _text_value(article.get("dateModified"))
         if value:
             yield value
     yield from meta_content(tree, xpaths.META_MODIFIED)
-    yield from _itemprop_values(tree, "dateModified")
+    yield from _itemprop_values(tree, "dateModified", index)
 
 
 def _author_candidates(tree: etree._Element, article: dict[str, Any] | None) -> list[str]:
@@ -165,8 +165,9 @@ def _author_candidates(tree: etree._Element, article: dict[str, Any] | None) -> 
 _ITEMPROP = etree.XPath("//*[@itemprop=$name]")  # compiled once; ``tree.xpath(f"...")`` compiled per call
 
 
-def _itemprop_values(tree: etree._Element, name: str) -> Iterator[str]:
-    for node in _ITEMPROP(tree, name=name):
+def _itemprop_values(tree: etree._Element, name: str, index: Any = None) -> Iterator[str]:
+    nodes = index.by_itemprop(name) if index is not None and index.root is tree else _ITEMPROP(tree, name=name)
+    for node in nodes:
         value = node.get("content") or node.get("datetime") or element_text(node)
         if value:
             yield value
