@@ -96,3 +96,28 @@ selectors = st.builds(
 @given(body=st.lists(trees(), min_size=1, max_size=3), selector=selectors)
 def test_random_pages_and_selectors_match_xpath(body: list[str], selector: str) -> None:
     _same_as_xpath(parse_html(f"<html><body>{''.join(body)}</body></html>"), selector)
+
+
+XPATHS = [
+    "xpath:.//div[@class='entry-content']/p[contains(@style,'right')][last()]",
+    "xpath:.//div[@class='entry-content']/*[self::p or self::h2 or self::h3]",
+    "xpath:.//*[@class='inner']/p",
+    "xpath:.//div[@class='entry-content\tpost']/p[1]",
+    "xpath:.//section[@class='entry-content']//p",
+    "xpath:.//div[@class='a']/p",
+]
+
+
+def test_class_rooted_xpaths_match_the_whole_xpath() -> None:
+    tree = parse_html(TRICKY_PAGE)
+    for selector in XPATHS:
+        _same_as_xpath(tree, selector)
+    nested = parse_html("<html><body><div class='a'><p>1</p><div class='a'><p>2</p></div><p>3</p></div></body></html>")
+    _same_as_xpath(nested, "xpath:.//div[@class='a']/p")  # nested starts: the whole XPath decides
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.lists(trees(), min_size=1, max_size=3), tag=st.sampled_from(["div", "*", "p"]),
+       value=st.sampled_from(["a", "b", "a b"]), rest=st.sampled_from(["p", "*[1]", "span[last()]", "div//p", "*[self::p or self::span]"]))
+def test_random_pages_class_rooted_xpaths_match(body: list[str], tag: str, value: str, rest: str) -> None:
+    _same_as_xpath(parse_html(f"<html><body>{''.join(body)}</body></html>"), f"xpath:.//{tag}[@class='{value}']/{rest}")

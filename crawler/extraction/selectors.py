@@ -11,6 +11,7 @@ alone, ``xpath:``) run as XPath, unchanged, so every profile keeps working.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -134,7 +135,9 @@ def compile_profile_selector(selector: str) -> Select:
     """A function (element, index) -> matches, equal to the selector's XPath. The index is used
     when the selector runs on the page's root; anywhere else it runs as XPath."""
     xpath = compile_selector(selector)
-    chain = None if selector.startswith("xpath:") else _chain(selector)
+    if selector.startswith("xpath:"):
+        return _class_rooted_xpath(selector[len("xpath:"):].strip(), xpath) or (lambda element, _index=None: xpath(element))
+    chain = _chain(selector)
     if chain is None:
         return lambda element, _index=None: xpath(element)
 
@@ -194,3 +197,45 @@ def _compound(node: object) -> Compound | None:
     if node.namespace is not None:
         return None
     return Compound(None if node.element in (None, "*") else node.element, ident, frozenset(classes), tuple(attributes))
+
+
+# ".//div[@class='entry-content']/p[…]": the usual shape of a hand-written profile XPath. Its
+# first step is a page-wide scan for one class value; the index has those elements already.
+_CLASS_ROOTED = re.compile(r"""^\.//([a-zA-Z][\w-]*|\*)\[@class\s*=\s*(['"])([^'"]+)\2\]/(?![/.])(.+)$""")
+
+
+def _class_rooted_xpath(expression: str, whole: etree.XPath) -> Select | None:
+    """``.//TAG[@class='X']/REST`` as the elements of class value X from the index, then REST
+    from each: the same nodes in the same order, since REST stays inside each start element
+    (no axis leaves it) and starts that nest fall back to the whole XPath."""
+    match = _CLASS_ROOTED.match(expression)
+    if match is None or "|" in expression or _LEAVING_AXIS.search(match.group(4)):
+        return None
+    tag, value, rest = match.group(1), match.group(3), match.group(4)
+    tokens = class_tokens(value)
+    try:
+        remainder = etree.XPath(rest)
+    except etree.XPathSyntaxError:
+        return None
+    if not tokens:
+        return None
+
+    def select(element: etree._Element, index: PageIndex | None = None) -> list[etree._Element]:
+        if index is None or element is not index.root:
+            return whole(element)
+        starts = [e for e in index.by_class(tokens[0]) if e.get("class") == value and (tag == "*" or e.tag == tag)]
+        chosen = set(starts)
+        if len(starts) > 1 and any(a in chosen for start in starts for a in start.iterancestors()):
+            return whole(element)
+        found: list[etree._Element] = []
+        for start in starts:
+            nodes = remainder(start)
+            if not isinstance(nodes, list) or not all(isinstance(n, etree._Element) for n in nodes):
+                return whole(element)
+            found.extend(nodes)
+        return found
+
+    return select
+
+
+_LEAVING_AXIS = re.compile(r"\.\.|ancestor|parent|following|preceding|^/|\|")
