@@ -370,6 +370,18 @@ def _captions_ok(want: list[str], got: list[str]) -> bool:
     return score.found == score.expected and score.confirmed == score.predicted
 
 
+def print_caption_sources(pages: list[Page], run: Run) -> None:
+    """Where unconfirmed captions come from: a page whose answer lists no caption at all
+    (a publisher parser that reads none) counts every caption shown there against precision."""
+    empty = sum(len(p.captions) for page, p in zip(pages, run.predictions) if page.truth.get("captions") == [])
+    listed = CaptionScore()
+    for page, prediction in zip(pages, run.predictions):
+        if page.truth.get("captions"):
+            listed.add(page.truth["captions"], prediction.captions)
+    print(f"captions: {empty} predicted on pages whose answer lists none; precision on pages whose answer "
+          f"lists captions: {listed.precision:.3f} ({listed.confirmed}/{listed.predicted})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with truth.jsonl and pages/")
@@ -395,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     if ratio:
         print(f"muninews / {theirs.name}: body F1 x{ours_scores.body.f1 / max(score(pages, theirs).body.f1, 1e-9):.2f}, "
               f"speed x{ratio:.2f}")
+    print_caption_sources(pages, ours)
     profile_ratio = None
     if not args.no_replica:
         _, profile_ratio = print_replica(args.quick, baseline=not args.no_baseline)
