@@ -256,8 +256,9 @@ def score_replica(pages: list[tuple[Any, dict, str]], with_profile: bool) -> Rep
         extract_page(html.encode("utf-8"), truth["url"], portal if with_profile else None)
     settle_memory()
     for portal, truth, html in pages:
+        raw = html.encode("utf-8")  # the bytes a crawl receives; encoding them is not extraction
         start = time.perf_counter()
-        record = extract_page(html.encode("utf-8"), truth["url"], portal if with_profile else None)
+        record = extract_page(raw, truth["url"], portal if with_profile else None)
         scores.seconds += time.perf_counter() - start
         scores.pages += 1
         checks = {
