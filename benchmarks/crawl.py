@@ -1,19 +1,23 @@
 """How close the full muninews crawl comes to Scrapy's own fetch rate, and how memory behaves.
 
     python benchmarks/crawl.py            # ~20,000 article pages
-    python benchmarks/crawl.py --quick    # ~600 pages, about a minute
+    python benchmarks/crawl.py --quick    # ~1,300 pages, under a minute
     python benchmarks/crawl.py --profile  # also cProfile the full crawl (top functions printed)
 
 One run measures, against the same replica and the same spider and settings:
   (a) ceiling:  Scrapy fetching every page with no item pipelines (ITEM_PIPELINES = {});
   (b) muninews: the full crawl (extract, dedup, store into a fresh SQLite file);
-  (c) distributed: 1 worker vs 2 workers through a real Redis, each with the loader running.
+  (c) distributed: the whole replica crawled by 1 worker, then by 2 workers, through a real Redis
+      (flushed between the runs), with one loader; workers and loader start together.
 
 The replica is served from its own process: its server is Python threads, and sharing the GIL
 with the crawler would make the crawler look slower than it is. Every crawl runs in a fresh
 process (Twisted's reactor runs once per process), which samples its own RSS and progress from
-a thread, so memory is read at 25/50/75/100% of the pages. Rates count responses per second
-between spider open and close (process start-up left out).
+a thread, so memory is read at 25/50/75/100% of the pages. Rates (a) and (b) count responses per
+second between spider open and close (process start-up left out). Distributed rates count from
+the first response any worker received to the last response (fetch/s) and to the loader's last
+commit (stored/s: articles, the same 20,064 or 1,264 in both runs, so robots.txt fetched once per
+worker does not count); two_worker_speedup is the ratio of stored/s, the loader included.
 
 CPU ms/page and CPU share (CPU seconds per wall second) say what bounds each run. The ceiling is
 bound by politeness (2 requests per host, AutoThrottle) and the replica's latency, not by CPU
@@ -82,9 +86,16 @@ def crawl_child(config: dict) -> None:
     def closed(spider) -> None:
         times.setdefault("close", time.time())
         times.setdefault("cpu_close", time.process_time())
+        times["per_url_bytes"] = per_url_bytes(crawler, spider)
+
+    def responded(response, request, spider) -> None:
+        now = time.time()
+        times.setdefault("first_response", now)
+        times["last_response"] = now
 
     crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+    crawler.signals.connect(responded, signal=signals.response_received, weak=False)
     samples: list[tuple[int, int]] = []
     done = threading.Event()
 
@@ -105,6 +116,9 @@ def crawl_child(config: dict) -> None:
     samples.append((pages, rss()))
     result = {"pages": pages, "open": times.get("open"), "close": times.get("close"), "samples": samples,
               "cpu": times.get("cpu_close", 0.0) - times.get("cpu_open", 0.0),
+              "per_url_bytes": times.get("per_url_bytes", 0),
+              "first_response": times.get("first_response"), "last_response": times.get("last_response"),
+              "cpu_total": time.process_time(),
               "articles": crawler.stats.get_value("muninews/pages_fetched", 0)}
     if profiler:
         out = io.StringIO()
@@ -114,6 +128,15 @@ def crawl_child(config: dict) -> None:
         stats.sort_stats("cumulative").print_stats(r"/(pipelines|crawler|spiders)/", 30)
         result["profile"] = out.getvalue()
     print(json.dumps(result))
+
+
+def per_url_bytes(crawler, spider) -> int:
+    """Bytes held by the state a crawl keeps per URL by design: Scrapy's duplicate filter (one
+    fingerprint per request) and the spider's per-portal set of discovered URL keys."""
+    slot = getattr(crawler.engine, "_slot", None)
+    dupefilter = getattr(getattr(slot, "scheduler", None), "df", None)
+    sets = [getattr(dupefilter, "_fingerprints", set())] + [run.seen for run in getattr(spider, "runs", {}).values()]
+    return sum(sys.getsizeof(s) + sum(sys.getsizeof(v) for v in s) for s in sets)
 
 
 def rss() -> int:
@@ -187,40 +210,85 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
     return process, f"redis://127.0.0.1:{port}/0"
 
 
-def distributed(replica: dict, workers: int, redis_url: str, workdir: Path) -> dict:
+def load_child(config: dict) -> None:
+    """The loader of a distributed run (the same Loader as `muninews load`), timing its commits."""
+    import redis
+
+    from crawler.distributed import WORKERS_KEY, Loader
+    from crawler.runner import project_settings
+    from crawler.storage import Storage
+
+    settings = project_settings()
+    storage = Storage(config["db"], settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML"))
+    loader = Loader(redis.Redis.from_url(config["redis_url"]), storage, batch_size=settings.getint("SQLITE_BATCH_SIZE"))
+    commits: list[float] = []
+    load_batch = loader.load_batch
+
+    def timed(batch: list[bytes]) -> None:
+        load_batch(batch)
+        if batch:
+            commits.append(time.time())
+
+    loader.load_batch = timed  # type: ignore[method-assign]
+    while loader.server.scard(WORKERS_KEY) < config["workers"]:  # idle with no worker alive, it would exit
+        time.sleep(0.02)
+    loaded = loader.run(idle_exit=config["idle_exit"])
+    print(json.dumps({"loaded": loaded, "last_commit": commits[-1] if commits else None, "cpu": time.process_time()}))
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by another process."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def distributed(replica: dict, workers: int, redis_url: str, workdir: Path, pids: dict[str, int]) -> dict:
+    """One crawl of the whole replica by ``workers`` worker processes and one loader, all started
+    before the first request; the same settings as (b) apart from the Redis scheduler.
+
+    The rate is counted from the first response any worker received to the loader's last commit
+    (every page fetched, extracted and stored): a worker's start-up and its idle wait for the others
+    at the end are left out, the loader's lag is in."""
+    import sqlite3
+
     import redis
 
     from crawler.distributed import worker_settings
 
-    redis.Redis.from_url(redis_url).flushdb()
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
     db = workdir / f"distributed-{workers}.db"
     settings = {**common(replica, workdir / "absent.db"), **worker_settings(redis_url)}
+    cpu_before = {name: process_cpu(pid) for name, pid in pids.items()}
+    # The loader starts with the workers (its imports overlap theirs) and waits for them to join.
+    loader = subprocess.Popen([sys.executable, __file__, "--load", json.dumps(
+        {"redis_url": redis_url, "db": str(db), "idle_exit": 1.0, "workers": workers})],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     children = [run_child(settings) for _ in range(workers)]
-    client = redis.Redis.from_url(redis_url)
-    while client.scard("muninews:workers") < workers:  # --idle-exit would end a loader that starts first
-        time.sleep(0.05)
-    loader = subprocess.Popen([sys.executable, "-m", "crawler", "load", "--redis", redis_url, "--db", str(db),
-                               "--idle-exit", "1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     results = [child_result(child) for child in children]
-    loader.communicate()
-    stored_at = time.time() - 1  # the loader waits --idle-exit seconds after its last item
+    loaded = child_result(loader)
+    cpu = {name: process_cpu(pid) - cpu_before[name] for name, pid in pids.items()}
+    first = min(r["first_response"] for r in results)
+    last_response = max(r["last_response"] for r in results)
+    end = max(last_response, loaded["last_commit"] or last_response)
     pages = sum(r["pages"] for r in results)
-    start = min(r["open"] for r in results)
-    crawl_end = max(r["close"] for r in results)
-    import sqlite3
-
     articles = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
-    return {"pages": pages, "pps": pages / (crawl_end - start), "stored_pps": articles / (stored_at - start),
-            "articles": articles, "per_worker": [r["pages"] for r in results]}
+    cpu.update({f"worker {i + 1}": r["cpu"] for i, r in enumerate(results)}, loader=loaded["cpu"])
+    return {"pages": pages, "articles": articles, "pps": pages / (end - first), "stored_pps": articles / (end - first),
+            "fetch_pps": pages / (last_response - first), "seconds": end - first,
+            "per_worker": [r["pages"] for r in results], "cpu": cpu,
+            "spans": [(round(r["first_response"] - first, 2), round(r["last_response"] - first, 2)) for r in results],
+            "lag": end - last_response}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="~600 pages, about a minute")
+    parser.add_argument("--quick", action="store_true", help="~1,300 pages, under a minute")
     parser.add_argument("--profile", action="store_true", help="cProfile the full crawl and print the hot spots")
     parser.add_argument("--no-distributed", action="store_true", help="skip the Redis runs")
     args = parser.parse_args()
-    city, district = (150, 150) if args.quick else (5000, 5000)
+    city, district = (300, 300) if args.quick else (5000, 5000)
 
     workdir = Path(tempfile.mkdtemp(prefix="muninews-bench-"))
     server, replica = start_replica(city, district)
@@ -232,7 +300,8 @@ def main() -> None:
         dist = {}
         if not args.no_distributed:
             redis_process, redis_url = start_redis(workdir)
-            dist = {n: distributed(replica, n, redis_url, workdir) for n in (1, 2)}
+            pids = {"replica": server.pid, "redis": redis_process.pid}
+            dist = {n: distributed(replica, n, redis_url, workdir, pids) for n in (1, 2)}
     finally:
         server.stdin.close()
         server.wait(10)
@@ -254,13 +323,23 @@ def main() -> None:
     print(f"muninews' own CPU per page (b - a): {cpu_ms_per_page(full) - cpu_ms_per_page(ceiling):.2f} ms")
     print("memory of the full crawl (peak RSS so far, MiB): "
           + "  ".join(f"{p}%: {curve[p] / mib:.1f}" for p in (25, 50, 75, 100)))
+    print(f"  of which per-URL state at the end (duplicate filter + discovered URL keys, grows by design): "
+          f"{full['per_url_bytes'] / mib:.1f} MiB")
     speedup = float("nan")
     if dist:
-        print(f"\n{'distributed (Redis + loader)':<34}{'pages':>8}{'pages/s':>10}{'stored/s':>10}  per worker")
+        print(f"\n{'distributed (Redis + loader)':<34}{'pages':>8}{'stored':>8}{'stored/s':>10}{'fetch/s':>10}"
+              f"{'loader lag s':>14}  per worker")
         for n, d in dist.items():
-            print(f"{f'{n} worker(s)':<34}{d['pages']:>8}{d['pps']:>10.1f}{d['stored_pps']:>10.1f}  {d['per_worker']}")
-        speedup = dist[2]["pps"] / dist[1]["pps"]
-        print(f"two-worker speedup = {speedup:.2f}")
+            print(f"{f'{n} worker(s)':<34}{d['pages']:>8}{d['articles']:>8}{d['stored_pps']:>10.1f}{d['fetch_pps']:>10.1f}"
+                  f"{d['lag']:>14.2f}  {d['per_worker']}")
+        for n, d in dist.items():
+            shares = "  ".join(f"{name} {seconds / d['seconds']:.2f}" for name, seconds in d["cpu"].items())
+            print(f"CPU share, {n} worker(s), per process (CPU s / wall s): {shares}")
+            print(f"  first..last response per worker (s): {d['spans']}")
+        speedup = dist[2]["stored_pps"] / dist[1]["stored_pps"]
+        fetch_speedup = dist[2]["fetch_pps"] / dist[1]["fetch_pps"]
+        print(f"two-worker speedup = {speedup:.2f}   (articles stored per second, first response to last commit; "
+              f"fetching alone: {fetch_speedup:.2f})")
     if args.profile and "profile" in full:
         print("\ncProfile of the full crawl (tottime):\n" + full["profile"])
     print(f"ceiling_pps={ceiling_pps:.1f} muninews_pps={full_pps:.1f} ratio={full_pps / ceiling_pps:.2f} "
@@ -271,6 +350,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--serve":
         serve(*map(int, sys.argv[2].split(",")))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--load":
+        load_child(json.loads(sys.argv[2]))
     elif len(sys.argv) == 3 and sys.argv[1] == "--child":
         crawl_child(json.loads(sys.argv[2]))
     else:

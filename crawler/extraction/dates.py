@@ -48,22 +48,45 @@ def parse_date(
     text = " ".join(text.split())[:200]
     if not text:
         return None
-    return _parse_cached(text, tuple(languages), tz, date_order, relative_base)
+    numeric = _parse_numbers(text, tz, date_order)
+    if numeric != NOT_NUMERIC:
+        return numeric
+    return _parse_words_cached(text, tuple(languages), tz, date_order, relative_base)
 
 
-@lru_cache(maxsize=65536)
-def _parse_cached(
-    text: str, languages: tuple[str, ...], tz: str, date_order: str, relative_base: str | None
-) -> str | None:
+# Both caches are bounded: a date line is mostly unique to its page, so what they save is the
+# repeats within a page (the profile, structured and generic layers read the same line) and
+# across a site (a portal's "22 tháng 6 năm 2022" on many pages), not a memory of every page.
+# The numeric cache leaves ``relative_base`` (the crawl time, a new value every second) out of its
+# key, as numeric dates never depend on it: keyed by it, one cache of 65,536 entries kept about
+# one entry per date line read, and grew through a 20,000-page crawl (benchmarks/crawl.py).
+CACHE_SIZE = 4096
+NOT_NUMERIC = ""  # _parse_numbers found no ISO or numeric date: ask dateparser
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse_numbers(text: str, tz: str, date_order: str) -> str | None:
+    """ISO timestamps and day-first numeric dates; NOT_NUMERIC when the text holds neither."""
     zone = ZoneInfo(tz)
     moment = _parse_iso(text, zone)
     if moment is None:
         moment = _parse_numeric(text, zone, date_order)
     if moment is None:
-        moment = _parse_words(text, languages, zone, date_order, relative_base)
-    if moment is None or not (1990 <= moment.year <= 2100):
-        return None
-    return to_iso(moment)
+        return NOT_NUMERIC
+    return _in_range(moment)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse_words_cached(
+    text: str, languages: tuple[str, ...], tz: str, date_order: str, relative_base: str | None
+) -> str | None:
+    moment = _parse_words(text, languages, ZoneInfo(tz), date_order, relative_base)
+    return None if moment is None else _in_range(moment)
+
+
+def _in_range(moment: datetime) -> str | None:
+    """ISO 8601, or None for a year no news page was published in (a misread number)."""
+    return to_iso(moment) if 1990 <= moment.year <= 2100 else None
 
 
 def _parse_iso(text: str, zone: ZoneInfo) -> datetime | None:

@@ -35,6 +35,16 @@ MIN_PAGES = 5
 MIN_SHARE = 0.3
 MAX_BLOCK = 300  # long paragraphs are never template; skip them to keep the table small
 
+# Most short blocks are the story's own (a caption, a one-line paragraph) and never come back; kept
+# forever, they grew the per-host counts with every page of a profile-free host. So every
+# PRUNE_EVERY pages of a host, a block seen on one page only is forgotten, unless it was first seen
+# in the window that just ended (it gets a whole window to recur). A template block is on at least
+# MIN_SHARE of the pages, so it recurs within a few pages; losing its first sighting costs one
+# count. MAX_BLOCKS caps what is left per host (rare repeats: a photographer's credit), keeping
+# the most frequent, so memory and the ``host_boilerplate`` table stay bounded on any site.
+PRUNE_EVERY = 200
+MAX_BLOCKS = 5000
+
 
 def block_key(text: str) -> str:
     """Identity of a block: its normalised words, hashed (case, spacing, punctuation ignored)."""
@@ -49,18 +59,38 @@ class HostTemplate:
     counts: Counter[str] = field(default_factory=Counter)
     texts: dict[str, str] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
+    fresh: set[str] = field(default_factory=set)  # first seen since the last prune
+    dropped: set[str] = field(default_factory=set)  # pruned since the last save (to delete from SQLite)
 
     def is_template(self, key: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> bool:
         seen = self.counts.get(key, 0)
         return seen >= min_pages and self.pages > 0 and seen / self.pages >= min_share
 
+    def prune(self, max_blocks: int = MAX_BLOCKS) -> None:
+        """Forget the blocks seen once before the current window, then all but the ``max_blocks``
+        most frequent ones."""
+        gone = {k for k, seen in self.counts.items() if seen <= 1 and k not in self.fresh}
+        kept = [k for k in self.counts if k not in gone]
+        if len(kept) > max_blocks:
+            kept.sort(key=self.counts.__getitem__, reverse=True)
+            gone.update(kept[max_blocks:])
+        for key in gone:
+            del self.counts[key]
+            del self.texts[key]
+        self.dirty -= gone
+        self.dropped |= gone
+        self.fresh.clear()
+
 
 class HostTemplates:
     """Per-host block counts: observe pages, then clean bodies of what recurs."""
 
-    def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> None:
+    def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE, prune_every: int = PRUNE_EVERY,
+                 max_blocks: int = MAX_BLOCKS) -> None:
         self.min_pages = min_pages
         self.min_share = min_share
+        self.prune_every = prune_every
+        self.max_blocks = max_blocks
         self.hosts: dict[str, HostTemplate] = {}
         self._pages_dirty: set[str] = set()
 
@@ -73,8 +103,13 @@ class HostTemplates:
         for text in {t for t in blocks if t and len(t) <= MAX_BLOCK}:
             key = block_key(text)
             template.counts[key] += 1
-            template.texts.setdefault(key, text)
+            if key not in template.texts:
+                template.texts[key] = text
+                template.fresh.add(key)
+                template.dropped.discard(key)
             template.dirty.add(key)
+        if template.pages % self.prune_every == 0:
+            template.prune(self.max_blocks)
 
     def learned(self, host: str) -> list[str]:
         """The blocks currently considered template on ``host``."""
@@ -111,6 +146,10 @@ class HostTemplates:
                 ({"host": h, "pages": self.hosts[h].pages} for h in sorted(self._pages_dirty)), pk="host"
             )
             for host, template in self.hosts.items():
+                if template.dropped:
+                    db.conn.executemany("DELETE FROM host_boilerplate WHERE host = ? AND block_key = ?",
+                                   [(host, key) for key in sorted(template.dropped)])
+                    template.dropped.clear()
                 if template.dirty:
                     db["host_boilerplate"].upsert_all(
                         ({"host": host, "block_key": k, "text": template.texts[k], "pages": template.counts[k]}
