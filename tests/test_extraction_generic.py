@@ -330,3 +330,11 @@ def test_a_labelled_tag_list_is_no_body_however_long():
     html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
                 + f"<p><strong>Từ khóa:</strong> {tags}</p></article>")
     assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI
+
+
+def test_a_headline_misfiled_as_site_name_does_not_cut_the_headline():
+    headline = "Trí tuệ nhân tạo trong trường học - Học sinh học nhanh hơn và tốt hơn"
+    head = (f'<title>{headline}</title><meta property="og:title" content="{headline}">'
+            f'<meta name="twitter:site" content="{headline}">')
+    html = page(f"<article><h1>{headline}</h1>" + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>", head)
+    assert extract_structured(parse_html(html), VI)["title"] == headline

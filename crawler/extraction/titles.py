@@ -20,6 +20,7 @@ from crawler.extraction.textutil import element_text, fold, norm_key
 _SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")
 _DATE_SEGMENT = re.compile(r"^[\d\s./\-:]+$")
 MAX_TITLE_LENGTH = 400
+MAX_SITE_NAME_WORDS = 6
 
 
 def meta_content(tree: etree._Element, names: tuple[str, ...]) -> list[str]:
@@ -36,7 +37,9 @@ def meta_content(tree: etree._Element, names: tuple[str, ...]) -> list[str]:
 
 def site_names(tree: etree._Element, url: str, extra: list[str] | None = None) -> set[str]:
     """Comparison keys of everything that may name the site: meta tags, publisher, host."""
-    names = {norm_key(v) for v in meta_content(tree, xpaths.META_SITE_NAME)}
+    # A "site name" as long as a headline is a misfilled tag (a page's own headline in
+    # twitter:site): taken as a site name, it would strip the headline's own first half.
+    names = {key for v in meta_content(tree, xpaths.META_SITE_NAME) if len((key := norm_key(v)).split()) <= MAX_SITE_NAME_WORDS}
     names.update(norm_key(v) for v in extra or [])
     host = urlsplit(url).hostname or ""
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
