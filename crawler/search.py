@@ -68,7 +68,7 @@ def match_expression(query: str) -> str:
 def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
     """The newest matches of one tier inside the window, newest first; FTS5 walks its doclists
     from the newest id and stops at ``limit``."""
-    join = f"JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
+    join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
     return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {FTS_TABLE} f {join} "
             f"WHERE f.{FTS_TABLE} MATCH {where} AND f.rowid >= (SELECT id FROM window_floor) "
             f"ORDER BY f.rowid DESC LIMIT {limit})")
@@ -84,7 +84,7 @@ def ranked_sql(*, portal: bool = False) -> str:
     3. Only those rows are looked up by id for their snippet and columns (CROSS JOIN keeps that
        order: never a scan of every match).
     """
-    join = f"JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
+    join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
     return f"""WITH window_floor(id) AS (SELECT coalesce((
                  SELECT f.rowid FROM {FTS_TABLE} f {join} WHERE f.{FTS_TABLE} MATCH :q
                  ORDER BY f.rowid DESC LIMIT 1 OFFSET :window - 1), 0)),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.httpdate import parse_http_date
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,8 @@ def utc_iso(value: str | None) -> str | None:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        moment = parse_http_date(value)
+        if moment is None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)

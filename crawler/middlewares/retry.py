@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -25,6 +24,8 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+
+from crawler.httpdate import parse_http_date
 
 NOT_BEFORE = "muninews_not_before"  # meta: monotonic time before which the retry must not start
 GIVE_UP = "muninews_give_up"  # meta: why a retryable response was not retried (for the failure reason)
@@ -39,12 +40,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     text = text.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # RFC 9110 says integer; some servers send "1.5"
         return float(text)
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    moment = parse_http_date(text)
+    if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
     return max(0.0, (moment - (now or datetime.now(timezone.utc))).total_seconds())
 
 
