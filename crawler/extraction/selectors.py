@@ -29,6 +29,12 @@ def class_tokens(value: str) -> list[str]:
     return [token for token in value.translate(_CLASS_SEPARATORS).split(" ") if token]
 
 
+@lru_cache(maxsize=4096)
+def class_set(value: str) -> frozenset[str]:
+    """The tokens of a class attribute; a site's templates repeat a few hundred of them."""
+    return frozenset(class_tokens(value))
+
+
 class PageIndex:
     """The page's elements that carry a class or an ``itemprop``, read in one walk (each walk of
     a page costs as much as a selector); the elements of one class (or one id, one itemprop) are
@@ -54,7 +60,7 @@ class PageIndex:
     def by_class(self, name: str) -> list[etree._Element]:
         found = self._by_class.get(name)
         if found is None:
-            found = [element for element, value in self._classed if name in value and name in class_tokens(value)]
+            found = [element for element, value in self._classed if name in value and name in class_set(value)]
             self._by_class[name] = found
         return found
 
@@ -82,7 +88,7 @@ class Compound:
         if self.classes:
             value = element.get("class")
             # substring first: most ancestors fail it, and only the survivors are tokenised
-            if not value or not all(name in value for name in self.classes) or not self.classes.issubset(class_tokens(value)):
+            if not value or not all(name in value for name in self.classes) or not self.classes <= class_set(value):
                 return False
         for name, value in self.attributes:
             found = element.get(name)
