@@ -338,3 +338,10 @@ def test_a_headline_misfiled_as_site_name_does_not_cut_the_headline():
             f'<meta name="twitter:site" content="{headline}">')
     html = page(f"<article><h1>{headline}</h1>" + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>", head)
     assert extract_structured(parse_html(html), VI)["title"] == headline
+
+
+def test_an_office_signing_a_bulletin_is_its_author():
+    signature = '<p style="text-align: right;"><strong>Trung tâm Khí tượng Thủy văn</strong></p>'
+    found = extract_generic(parse_html(vi_article(end=signature)), VI)
+    assert found["authors"] == ["Trung tâm Khí tượng Thủy văn"]
+    assert found["body"] == PARAGRAPHS_VI

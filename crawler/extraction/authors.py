@@ -37,17 +37,21 @@ _AGENCY = re.compile(
     re.IGNORECASE,
 )
 MAX_NAME_LENGTH = 60
+MAX_NAME_WORDS = 5
+MAX_SIGNATURE_WORDS = 8
 
 
-def clean_authors(values: list[str] | str | None) -> list[str]:
-    """Names from raw byline strings, in order, without prefixes, roles, e-mails or duplicates."""
+def clean_authors(values: list[str] | str | None, max_words: int = MAX_NAME_WORDS) -> list[str]:
+    """Names from raw byline strings, in order, without prefixes, roles, e-mails or duplicates.
+    ``max_words``: a person's name is at most five words; an office that signs (a set-apart
+    signature line, "Trung tâm Khí tượng Thủy văn") may be longer."""
     if not values:
         return []
     raw = [values] if isinstance(values, str) else list(values)
     names: list[str] = []
     seen: set[str] = set()
     for value in raw:
-        for name in split_names(value):
+        for name in split_names(value, max_words):
             key = name.casefold()
             if key not in seen:
                 seen.add(key)
@@ -55,14 +59,14 @@ def clean_authors(values: list[str] | str | None) -> list[str]:
     return names
 
 
-def split_names(value: str) -> list[str]:
+def split_names(value: str, max_words: int = 5) -> list[str]:
     text = _URL.sub(" ", _EMAIL.sub(" ", fold(value)))
     text = re.sub(r"\(.*?\)", " ", text)
     text = _PREFIX.sub("", fold(text))
     names = []
     for piece in _SPLIT.split(text):
         for part in _people_in(piece):
-            name = clean_name(part)
+            name = clean_name(part, max_words)
             if name:
                 names.append(name)
     return names
@@ -77,11 +81,11 @@ def _people_in(piece: str) -> list[str]:
     return parts
 
 
-def clean_name(part: str) -> str | None:
+def clean_name(part: str, max_words: int = 5) -> str | None:
     name = fold(_PREFIX.sub("", fold(part))).strip(" .,:;-–—|*")
     if not name or _ROLE.match(name) or _NOT_NAME.search(name) or len(name) > MAX_NAME_LENGTH:
         return None
-    if len(name.split()) > 5 or not any(char.isalpha() for char in name):
+    if len(name.split()) > max_words or not any(char.isalpha() for char in name):
         return None
     return name
 

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extraction import xpaths
-from crawler.extraction.authors import clean_authors, looks_like_person, source_of
+from crawler.extraction.authors import MAX_SIGNATURE_WORDS, clean_authors, looks_like_person, source_of
 from crawler.extraction.dates import parse_date
 from crawler.extraction.images import find_images, is_credit_line, media_elements, video_player_of
 from crawler.extraction.record import Context
@@ -622,12 +622,22 @@ def _split_trailing_byline(blocks: list[Block]) -> tuple[list[Block], list[str],
         if agency and not source:
             source = agency
             blocks = blocks[:-1]
-        elif (looks_like_person(last) or _is_signature(blocks[-1])) and not authors and clean_authors([last]):
-            authors = clean_authors([last])
+        elif not authors and (names := _closing_names(blocks[-1])):
+            authors = names
             blocks = blocks[:-1]
         else:
             break
     return blocks, authors, source
+
+
+def _closing_names(block: Block) -> list[str]:
+    """The names a closing line signs with: a person's name, or a set-apart signature (which may
+    be an office with a longer name); [] when the line is neither."""
+    if looks_like_person(block.text):
+        return clean_authors([block.text])
+    if _is_signature(block):
+        return clean_authors([block.text], max_words=MAX_SIGNATURE_WORDS)
+    return []
 
 
 def _is_signature(block: Block) -> bool:
