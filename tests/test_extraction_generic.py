@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from crawler.extraction.generic import extract_generic
+from crawler.extraction import extract_page
+from crawler.extraction.generic import Block, _split_trailing_byline, extract_generic
 from crawler.extraction.html import parse_html
 from crawler.extraction.record import Context
 from crawler.extraction.structured import extract_structured
@@ -345,3 +346,28 @@ def test_an_office_signing_a_bulletin_is_its_author():
     found = extract_generic(parse_html(vi_article(end=signature)), VI)
     assert found["authors"] == ["Trung tâm Khí tượng Thủy văn"]
     assert found["body"] == PARAGRAPHS_VI
+
+
+SITE_AUTHOR_HEAD = ('<meta property="og:site_name" content="Báo Phố Cảng">'
+                    '<meta name="author" content="Báo Phố Cảng">')
+
+
+def test_the_site_named_as_author_yields_to_a_byline_that_names_a_person():
+    html = vi_article(end='<p style="text-align: right;"><strong>Lê Phương</strong></p>').replace("<head>", "<head>" + SITE_AUTHOR_HEAD)
+    record = extract_page(html.encode(), VI.url)
+    assert record.authors == ["Lê Phương"] and record.layers["authors"] == "generic"
+
+
+def test_the_site_is_the_author_when_no_byline_names_anyone():
+    html = vi_article(end="").replace("<head>", "<head>" + SITE_AUTHOR_HEAD)
+    record = extract_page(html.encode(), VI.url)
+    assert record.authors == ["Báo Phố Cảng"] and record.layers["authors"] == "structured"
+
+
+def test_a_closing_button_is_no_byline_but_a_linked_author_page_is():
+    tree = parse_html(page('<div><p>Đoạn văn.</p><a class="home" href="/"><span>Trang Chủ</span></a>'
+                           '<a href="/tac-gia/minh-hao"><span>Minh Hảo</span></a></div>'))
+    button, author = (Block(span, span.text) for span in tree.iter("span"))
+    paragraph = Block(next(tree.iter("p")), "Đoạn văn.")
+    assert _split_trailing_byline([paragraph, button])[1] == []
+    assert _split_trailing_byline([paragraph, author])[1] == ["Minh Hảo"]

@@ -83,6 +83,7 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         record.profile, record.parser_version = profile.family, parser.version
         layers.append(("profile", lambda t, c, _wanted: extract_with_profile(t, parser, c)))
     layers.extend(_fallback_layers())
+    site_authors: tuple[str, list[str]] | None = None
     for name, layer in layers:
         missing = [f for f in FIELDS if not getattr(record, f)]
         if not missing:
@@ -91,10 +92,14 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
             _source_from_closing_line(record)
             break
         found = layer(tree, ctx, frozenset(missing))
+        if found.get("site_authors") and site_authors is None:
+            site_authors = (name, found["site_authors"])
         for field_name in missing:
             if found.get(field_name):
                 setattr(record, field_name, found[field_name])
                 record.layers[field_name] = name
+    if not record.authors and site_authors is not None:  # no byline names a person: the site signs
+        record.layers["authors"], record.authors = site_authors
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
     _normalise_text(record)

@@ -633,11 +633,26 @@ def _split_trailing_byline(blocks: list[Block]) -> tuple[list[Block], list[str],
 def _closing_names(block: Block) -> list[str]:
     """The names a closing line signs with: a person's name, or a set-apart signature (which may
     be an office with a longer name); [] when the line is neither."""
+    if _is_button_link(block):
+        return []
     if looks_like_person(block.text):
         return clean_authors([block.text])
     if _is_signature(block):
         return clean_authors([block.text], max_words=MAX_SIGNATURE_WORDS)
     return []
+
+
+# Where a linked byline points: the author's page, under any of these path words.
+_AUTHOR_PAGE = re.compile(r"autor|author|tac-?gia|/people/|/profile|/staff|/journalist|/redaksjon|/by/", re.IGNORECASE)
+
+
+def _is_button_link(block: Block) -> bool:
+    """A closing line that is all link text and leads anywhere but an author's page ("Zur
+    Startseite", "Back to top") is a button, however much it looks like a name."""
+    for link in (*block.element.iterancestors("a"), *block.element.iter("a")):
+        if element_text(link) == block.text:
+            return not _AUTHOR_PAGE.search(link.get("href") or "")
+    return False
 
 
 def _is_signature(block: Block) -> bool:

@@ -16,15 +16,16 @@ from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Context
-from crawler.extraction.textutil import element_text, fold
-from crawler.extraction.titles import best_title, meta_content
+from crawler.extraction.textutil import element_text, fold, norm_key
+from crawler.extraction.titles import best_title, meta_content, site_names
 
 _JSON_COMMENT = re.compile(r"^\s*(?://[^\n]*|<!--|-->|/\*.*?\*/)\s*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str] | None = None) -> dict[str, Any]:
-    """Only the keys found among title, published, modified, authors (of ``wanted``, if given)."""
+    """Only the keys found among title, published, modified, authors (of ``wanted``, if given),
+    and ``site_authors``: the site itself named as author, used only if no layer finds a person."""
     article = first_article(json_ld_objects(tree))
     fields: dict[str, Any] = {}
     want = wanted if wanted is not None else frozenset(("title", "published", "modified", "authors"))
@@ -37,7 +38,8 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     if "modified" in want:
         fields["modified"] = _first_date(ctx, _modified_candidates(tree, article, ctx.index))
     if "authors" in want:
-        fields["authors"] = clean_authors(_author_candidates(tree, article))
+        sites = site_names(tree, ctx.url, [publisher] if publisher else None)
+        fields["authors"], fields["site_authors"] = _authors(tree, article, sites)
     return {key: value for key, value in fields.items() if value}
 
 
@@ -151,15 +153,24 @@ def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None, i
     yield from _itemprop_values(tree, "dateModified", index)
 
 
-def _author_candidates(tree: etree._Element, article: dict[str, Any] | None) -> list[str]:
-    if article and article.get("author"):
-        people = _ld_people(article["author"])
+def _authors(tree: etree._Element, article: dict[str, Any] | None, sites: set[str]) -> tuple[list[str], list[str]]:
+    """(people, the site named as author). People come from the first source that names any:
+    JSON-LD ``author``, the author meta tags (the first), microdata. A source that names only the
+    site itself ("VnExpress", an Organization author, a meta author "LTO") names nobody yet: a
+    byline further down (the generic layer's) may; the site is the author only if none does."""
+    stages: tuple[tuple[list[str], int], ...] = (
+        (_ld_people(article["author"]) if article and article.get("author") else [], 99),
+        ([value for value in meta_content(tree, xpaths.META_AUTHOR) if not value.startswith("http")], 1),
+        ([element_text(node) for node in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')], 5),
+    )
+    site_named: list[str] = []
+    for candidates, keep in stages:
+        names = clean_authors(candidates)
+        people = [name for name in names if norm_key(name) not in sites]
         if people:
-            return people
-    metas = [value for value in meta_content(tree, xpaths.META_AUTHOR) if not value.startswith("http")]
-    if metas:
-        return metas[:1] if len(set(metas)) > 1 else metas[:1]
-    return [element_text(node) for node in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')][:5]
+            return people[:keep], []
+        site_named = site_named or names[:1]
+    return [], site_named
 
 
 _ITEMPROP = etree.XPath("//*[@itemprop=$name]")  # compiled once; ``tree.xpath(f"...")`` compiled per call
