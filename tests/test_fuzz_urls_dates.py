@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -49,6 +50,19 @@ def test_portal_date_lines_parse_to_the_exact_minute(moment, with_weekday):
         line = f"Print {WEEKDAYS[moment.weekday()]}, {line} Gốc"
     parsed = parse_date(line, ("vi",), "Asia/Ho_Chi_Minh", "DMY")
     assert parsed == moment.strftime("%Y-%m-%dT%H:%M:00+07:00")
+
+
+@FAST
+@given(st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30)))
+def test_dotted_two_digit_year_stamps_with_a_time_parse_to_the_minute(moment):
+    moment = moment.replace(second=0, microsecond=0)
+    line = f"Do {moment:%d.%m.%y} | {moment:%H:%M} Uhr | Von Eva Muster"
+    assert parse_date(line, ("de",), "Europe/Berlin", "DMY") == moment.replace(
+        tzinfo=ZoneInfo("Europe/Berlin")).isoformat(timespec="seconds")
+
+
+def test_a_dotted_number_without_a_time_is_no_date():
+    assert parse_date("Version 1.2.34", ("de",), "UTC", "DMY") is None
 
 
 # --- URLs ---------------------------------------------------------------------------------------

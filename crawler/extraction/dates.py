@@ -17,6 +17,7 @@ import dateparser
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.IGNORECASE)
+_SHORT_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}")  # day.month.yy (German, Norwegian date lines)
 _PM = re.compile(r"\b(pm|chiều|tối|CH)\b", re.IGNORECASE)
 
 
@@ -108,8 +109,8 @@ def _parse_numeric(text: str, zone: ZoneInfo, date_order: str) -> datetime | Non
     a, b, c = (int(g) for g in match.groups())
     if len(match.group(1)) == 4:
         year, month, day = a, b, c
-    elif len(match.group(3)) == 4:
-        year = c
+    elif len(match.group(3)) == 4 or _SHORT_YEAR.fullmatch(match.group(0)):
+        year = c if c >= 100 else 2000 + c  # "25.04.24": a two-digit year only in the dotted form
         day, month = (b, a) if date_order.startswith("M") else (a, b)
         if month > 12 and day <= 12:
             day, month = month, day
@@ -118,6 +119,8 @@ def _parse_numeric(text: str, zone: ZoneInfo, date_order: str) -> datetime | Non
     hour = minute = second = 0
     rest = text[: match.start()] + " " + text[match.end() :]
     time_match = _TIME.search(rest)
+    if c < 100 and time_match is None:
+        return None  # "1.2.34" alone is a version number; "25.04.24 | 14:07" is a time stamp
     if time_match:
         hour, minute = int(time_match.group(1)), int(time_match.group(2))
         second = int(time_match.group(3) or 0)

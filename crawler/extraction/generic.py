@@ -30,6 +30,8 @@ MAX_LINK_DENSITY = 0.5
 MAX_DATE_LINE = 120
 MAX_BYLINE = 150
 _YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20[0-4]\d)(?!\d)")
+# "Do 25.04.24 | 14:07 Uhr": a date line may give the year in two digits (dotted day-first form only).
+_SHORT_YEAR_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
 _STRUCTURE_TAGS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "td", "th",
@@ -711,7 +713,7 @@ def _date_line(root: etree._Element, ctx: Context) -> str | None:
         if not names or not xpaths.DATE_CLASS.search(names):
             continue
         text = element_text(node)
-        if not text or len(text) > MAX_DATE_LINE or not _YEAR.search(text):
+        if not text or len(text) > MAX_DATE_LINE or not (_YEAR.search(text) or _SHORT_YEAR_DATE.search(text)):
             continue
         parsed = _parse(text, ctx)
         tried += 1
