@@ -3,10 +3,12 @@
 A profile's CSS selectors compile to XPath (``crawler.registry.compile_selector``), and libxml2
 evaluates a class test such as ``.share-bar`` by running an XPath predicate on every element of
 the page; with a dozen selectors per page that was most of the profile path's time. Here one walk
-over the page indexes its elements by class and id; a selector whose last part names a class, an
-id or a tag starts from those few candidates and checks its ancestors, as a browser engine does.
-Selectors this matcher does not understand (pseudo-classes, sibling combinators, groups, ``*``
-alone, ``xpath:``) run as XPath, unchanged, so every profile keeps working.
+over the page indexes its elements by class (and ``itemprop``, for the structured layer); a
+selector whose last part names a class, an id or a tag starts from those few candidates and
+checks its ancestors, as a browser engine does, and an ``xpath:`` selector that starts with
+``.//tag[@class='x']/`` starts from the index too. Selectors this matcher does not understand
+(pseudo-classes, sibling combinators, groups, ``*`` alone, other XPath) run as XPath, unchanged,
+so every profile keeps working; tests check every fast match against the XPath's.
 """
 
 from __future__ import annotations
