@@ -371,3 +371,14 @@ def test_a_closing_button_is_no_byline_but_a_linked_author_page_is():
     paragraph = Block(next(tree.iter("p")), "Đoạn văn.")
     assert _split_trailing_byline([paragraph, button])[1] == []
     assert _split_trailing_byline([paragraph, author])[1] == ["Minh Hảo"]
+
+
+def test_a_web_component_that_draws_the_photo_is_an_image_with_its_caption():
+    photo = ('<div class="image-wrap"><photo-viewer><brick-image data-src="/p/9.jpg" data-width="1600"></brick-image>'
+             '</photo-viewer><div class="img-caption">Toàn cảnh hội nghị tập huấn. Ảnh: Minh Hảo</div></div>')
+    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
+                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    found = extract_generic(parse_html(html), VI)
+    image = found["images"][0]
+    assert image.url.endswith("/p/9.jpg") and (image.caption, image.credit) == ("Toàn cảnh hội nghị tập huấn.", "Ảnh: Minh Hảo")
+    assert found["body"] == PARAGRAPHS_VI

@@ -114,14 +114,21 @@ _DECORATIVE_CLASS = re.compile(r"logo|icon|avatar|emoji|badge|sprite|author|prof
 
 
 def media_elements(root: etree._Element) -> list[etree._Element]:
-    """<img>s, plus pictures and lazy holders that carry no <img> yet, in document order."""
+    """<img>s, plus pictures and lazy holders that carry no <img> yet, in document order. A
+    lazy holder is a <div>, <span>, <a> or <figure>, or a custom element (``<brick-image>``: web
+    components name themselves with a hyphen) whose scripts will draw the picture."""
     found = []
-    for node in root.iter("img", "picture", "div", "span", "a", "figure"):
-        if node.tag == "img":
+    for node in root.iter(etree.Element):
+        tag = node.tag
+        if tag == "img":
             found.append(node)
-        elif (node.tag == "picture" or _lazy_holder(node)) and node.find(".//img") is None:
-            found.append(node)
+        elif tag in _HOLDER_TAGS or "-" in tag:
+            if (tag == "picture" or _lazy_holder(node)) and node.find(".//img") is None:
+                found.append(node)
     return found
+
+
+_HOLDER_TAGS = frozenset({"picture", "div", "span", "a", "figure"})
 
 
 def _lazy_holder(node: etree._Element) -> bool:
