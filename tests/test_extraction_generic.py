@@ -382,3 +382,14 @@ def test_a_web_component_that_draws_the_photo_is_an_image_with_its_caption():
     image = found["images"][0]
     assert image.url.endswith("/p/9.jpg") and (image.caption, image.credit) == ("Toàn cảnh hội nghị tập huấn.", "Ảnh: Minh Hảo")
     assert found["body"] == PARAGRAPHS_VI
+
+
+def test_a_credit_line_above_the_photo_and_a_text_line_below_make_a_caption():
+    photo = ('<div class="photo"><span class="small">Ảnh: Minh Hảo</span><img src="/p/7.jpg">'
+             "<div>Đại biểu dự hội nghị tập huấn tại quận Ngô Quyền</div></div>")
+    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
+                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    found = extract_generic(parse_html(html), VI)
+    image = found["images"][0]
+    assert (image.caption, image.credit) == ("Đại biểu dự hội nghị tập huấn tại quận Ngô Quyền", "Ảnh: Minh Hảo")
+    assert found["body"] == PARAGRAPHS_VI

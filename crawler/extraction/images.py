@@ -279,7 +279,23 @@ def _sibling_caption(img: etree._Element) -> list[etree._Element]:
     credit = following.getnext()
     if credit is not None and is_credit_line(credit) and _alone_with(holder, following, credit):
         return [following, credit]
-    return []
+    return _between_credit_lines(holder, following)
+
+
+def _between_credit_lines(holder: etree._Element, following: etree._Element) -> list[etree._Element]:
+    """A wrapper holding the photo, one line of text and nothing else but credit lines (above
+    the photo, as some templates print "Foto: …"): the line is the caption, the rest its credit."""
+    parent = holder.getparent()
+    if parent is None or following.getparent() is not parent:
+        return []
+    others = [child for child in parent if is_element(child) and child is not holder and child is not following
+              and (element_text(child) or child.xpath(".//img"))]
+    if not others or len(others) > 2 or not all(is_credit_line(child) for child in others):
+        return []
+    credits = sum(len(element_text(child)) + 1 for child in others)
+    if len(element_text(parent)) > len(element_text(following)) + credits + 40:
+        return []  # loose text beside them: a paragraph, not a caption
+    return [following, *others]
 
 
 def is_credit_line(element: etree._Element) -> bool:
