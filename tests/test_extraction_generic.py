@@ -393,3 +393,14 @@ def test_a_credit_line_above_the_photo_and_a_text_line_below_make_a_caption():
     image = found["images"][0]
     assert (image.caption, image.credit) == ("Đại biểu dự hội nghị tập huấn tại quận Ngô Quyền", "Ảnh: Minh Hảo")
     assert found["body"] == PARAGRAPHS_VI
+
+
+def test_a_figcaption_just_after_its_figure_and_a_lightbox_link_inside_it():
+    photo = ('<div class="picture"><figure class="image"><a class="pswp-slides" href="/p/big/8.jpg"><picture>'
+             '<source srcset="/p/8-665.jpg 665w"><img src="/p/8.jpg"></picture></a></figure>'
+             "<figcaption>Lãnh đạo quận tại buổi tập huấn</figcaption></div>")
+    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
+                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    found = extract_generic(parse_html(html), VI)
+    assert [image.caption for image in found["images"]] == ["Lãnh đạo quận tại buổi tập huấn"]
+    assert found["body"] == PARAGRAPHS_VI

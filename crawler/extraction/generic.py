@@ -227,7 +227,17 @@ def _is_boilerplate(node: etree._Element) -> bool:
         return False
     if _is_reader_comments(node, names):
         return True
+    if _is_photo_in_figure(node):
+        return False
     return not _holds_article_text(node) and not _is_captioned_photo(node)
+
+
+def _is_photo_in_figure(node: etree._Element) -> bool:
+    """The zoom or lightbox link around a <figure>'s photo ("pswp", "lightbox") is part of the
+    photo: a figure is editorial, whatever its inner wrappers are called."""
+    parent = node.getparent()
+    return (parent is not None and parent.tag == "figure" and not element_text(node)
+            and (node.find(".//img") is not None or node.find(".//picture") is not None))
 
 
 _COMMENT_WORD = re.compile(r"comment|kommentar|commentaire|comentario|binh-?luan|disqus|reacties", re.IGNORECASE)

@@ -226,7 +226,10 @@ def _figure_caption(img: etree._Element) -> list[etree._Element]:
                 return captions[:1]
             classed = [e for e in ancestor.iter() if is_element(e) and e is not img
                        and xpaths.CAPTION_CLASS.search(class_id(e)) and element_text(e)]
-            return classed[:1]
+            if classed:
+                return classed[:1]
+            after = ancestor.getnext()  # <figure>…</figure><figcaption>: the caption set just outside
+            return [after] if after is not None and after.tag == "figcaption" and element_text(after) else []
     return []
 
 
