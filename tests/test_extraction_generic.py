@@ -404,3 +404,10 @@ def test_a_figcaption_just_after_its_figure_and_a_lightbox_link_inside_it():
     found = extract_generic(parse_html(html), VI)
     assert [image.caption for image in found["images"]] == ["Lãnh đạo quận tại buổi tập huấn"]
     assert found["body"] == PARAGRAPHS_VI
+
+
+def test_hidden_on_phones_but_shown_on_wider_screens_is_visible():
+    paragraphs = "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI)
+    for classes in ("hidden md:block", "d-none d-lg-block"):
+        html = page(f'<article><h1>Tiêu đề bài viết đủ dài</h1><div class="{classes}">{paragraphs}</div></article>')
+        assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI, classes

@@ -191,8 +191,16 @@ def _is_hidden(node: etree._Element) -> bool:
     style = (node.get("style") or "").replace(" ", "").lower()
     if node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
         return True
-    classes = node.get("class")
-    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split())
+    classes = (node.get("class") or "").lower().split()
+    if _HIDDEN_CLASSES.isdisjoint(classes):
+        return False
+    return not any(_SHOWN_AT_BREAKPOINT.match(name) for name in classes)
+
+
+# "hidden md:block" (Tailwind), "d-none d-lg-flex" (Bootstrap): hidden on phones, shown on wider
+# screens, which is where the story is read; such an element is visible.
+_SHOWN_AT_BREAKPOINT = re.compile(r"^(?:\w+:(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)|"
+                                  r"d-(?:sm|md|lg|xl|xxl)-(?:block|flex|inline|inline-block|inline-flex|grid|table))$")
 
 
 def _unwrap_noscript_image(node: etree._Element) -> bool:
