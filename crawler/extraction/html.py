@@ -30,7 +30,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         return text
     encoding = sniff_encoding(body, content_type)
     wide = encoding.startswith(("utf-16", "utf-32"))
-    if not wide and (body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8):
+    if not wide and _looks_binary(body):
         raise NotHTML("binary content, not HTML")
     _, bom = read_bom(body)
     text = body[len(bom or b""):].decode(encoding, errors="replace")
@@ -47,13 +47,18 @@ def _plain_utf8(body: bytes, content_type: str | None) -> str | None:
     label = (content_type or "").lower()
     if "utf-16" in label or "utf-32" in label:
         return None
-    if body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8:
+    if _looks_binary(body):
         return None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
     return unicodedata.normalize("NFC", text)
+
+
+def _looks_binary(body: bytes) -> bool:
+    """A known binary signature at the start, or NUL bytes that no single-byte text has."""
+    return body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8
 
 
 # Single-byte codecs tried when no label fits, in order: Vietnamese portals first (the Windows
@@ -188,9 +193,12 @@ def folded(text: str) -> str:
     """Whitespace runs to single spaces, trimmed. Most paragraphs need nothing: ``isprintable``
     is False for every whitespace character but the ASCII space (and for zero-width and format
     characters), so one C-speed scan proves that, where ``split`` builds a list of every word."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
+    return text if is_folded(text) else " ".join(text.split())
+
+
+def is_folded(text: str) -> bool:
+    """No whitespace but single inner ASCII spaces, and no zero-width or format characters."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def raw_text(element: etree._Element) -> str:

@@ -7,7 +7,7 @@ import unicodedata
 
 from lxml import etree
 
-from crawler.extraction.html import raw_text
+from crawler.extraction.html import is_folded, raw_text
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -17,8 +17,8 @@ def fold(text: str | None) -> str:
     """Collapse whitespace (including non-breaking and zero-width spaces) to single spaces."""
     if not text:
         return ""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # nothing to fold (see ``crawler.extraction.html.folded``)
+    if is_folded(text):
+        return text
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
     return _SPACE.sub(" ", text).strip()
 
