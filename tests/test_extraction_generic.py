@@ -30,6 +30,12 @@ def page(body: str, head: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}</body></html>"
 
 
+def story(before: str = "", after: str = "") -> str:
+    """An <article> with a headline and PARAGRAPHS_VI, ``before`` and ``after`` around them."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
+    return page(f"<article><h1>Tiêu đề bài viết đủ dài</h1>{before}{paragraphs}{after}</article>")
+
+
 def vi_article(middle: str = "", end: str = "<p>Minh Hảo</p>") -> str:
     paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
     return page(
@@ -321,15 +327,13 @@ def test_reader_comments_and_hidden_promos_are_no_body_however_long():
                "tổ chức đều đặn, và nhiều người dân vẫn chưa hiểu rõ quy định mới, mong các cơ quan chú ý.")
     comments = "<ul class='comments-list'>" + f"<li><p>{comment}</p></li>" * 4 + "</ul>"
     promo = "<div class='premium hidden'>" + f"<p>{comment}</p>" * 3 + "</div>"
-    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + promo
-                + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI) + comments + "</article>")
+    html = story(promo, comments)
     assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI
 
 
 def test_a_labelled_tag_list_is_no_body_however_long():
     tags = ", ".join(f'<a href="/tag/{n}">chủ đề số {n} của quận Ngô Quyền</a>' for n in range(12))
-    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS_VI)
-                + f"<p><strong>Từ khóa:</strong> {tags}</p></article>")
+    html = story(after=f"<p><strong>Từ khóa:</strong> {tags}</p>")
     assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI
 
 
@@ -376,8 +380,7 @@ def test_a_closing_button_is_no_byline_but_a_linked_author_page_is():
 def test_a_web_component_that_draws_the_photo_is_an_image_with_its_caption():
     photo = ('<div class="image-wrap"><photo-viewer><brick-image data-src="/p/9.jpg" data-width="1600"></brick-image>'
              '</photo-viewer><div class="img-caption">Toàn cảnh hội nghị tập huấn. Ảnh: Minh Hảo</div></div>')
-    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
-                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    html = story(photo)
     found = extract_generic(parse_html(html), VI)
     image = found["images"][0]
     assert image.url.endswith("/p/9.jpg") and (image.caption, image.credit) == ("Toàn cảnh hội nghị tập huấn.", "Ảnh: Minh Hảo")
@@ -387,8 +390,7 @@ def test_a_web_component_that_draws_the_photo_is_an_image_with_its_caption():
 def test_a_credit_line_above_the_photo_and_a_text_line_below_make_a_caption():
     photo = ('<div class="photo"><span class="small">Ảnh: Minh Hảo</span><img src="/p/7.jpg">'
              "<div>Đại biểu dự hội nghị tập huấn tại quận Ngô Quyền</div></div>")
-    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
-                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    html = story(photo)
     found = extract_generic(parse_html(html), VI)
     image = found["images"][0]
     assert (image.caption, image.credit) == ("Đại biểu dự hội nghị tập huấn tại quận Ngô Quyền", "Ảnh: Minh Hảo")
@@ -399,8 +401,7 @@ def test_a_figcaption_just_after_its_figure_and_a_lightbox_link_inside_it():
     photo = ('<div class="picture"><figure class="image"><a class="pswp-slides" href="/p/big/8.jpg"><picture>'
              '<source srcset="/p/8-665.jpg 665w"><img src="/p/8.jpg"></picture></a></figure>'
              "<figcaption>Lãnh đạo quận tại buổi tập huấn</figcaption></div>")
-    html = page("<article><h1>Tiêu đề bài viết đủ dài</h1>" + photo
-                + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")
+    html = story(photo)
     found = extract_generic(parse_html(html), VI)
     assert [image.caption for image in found["images"]] == ["Lãnh đạo quận tại buổi tập huấn"]
     assert found["body"] == PARAGRAPHS_VI
