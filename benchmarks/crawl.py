@@ -216,7 +216,7 @@ def load_child(config: dict) -> None:
 
     from crawler.distributed import WORKERS_KEY, Loader
     from crawler.runner import project_settings
-    from crawler.storage import Storage
+    from crawler.storage.writer import Storage
 
     settings = project_settings()
     storage = Storage(config["db"], settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML"))

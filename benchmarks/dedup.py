@@ -14,10 +14,10 @@ Sections:
    only in dates, numbers, names; some instances syndicated too), and different stories
    that open with the same long boilerplate paragraph. Prints exact-Jaccard ranges per
    pair class and a threshold sweep with and without the fact check: the evidence behind
-   the defaults in ``crawler/similarity.py``.
+   the defaults in ``crawler/dedup/similarity.py``.
 2. **Cost**: a dated article stream (``per_day`` articles a day, copies 0-3 days after their
    original) inserted through ``StoryIndex.assign_fingerprint`` into SQLite files opened with
-   the crawl's connection settings (``crawler.db.configure``), committing every 200 articles
+   the crawl's connection settings (``crawler.storage.db.configure``), committing every 200 articles
    as the store pipeline does. Each fingerprint is computed once (timed on its own) and fed
    side by side to the time-partitioned index (``window_days`` = 30) and to the same index
    with one epoch of a million days, i.e. the unpartitioned layout it replaced. The mean cost
@@ -56,10 +56,10 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import numpy as np  # noqa: E402
 
-from crawler.db import configure  # noqa: E402
+from crawler.storage.db import configure  # noqa: E402
 from crawler.replica import ReplicaServer, build_replica  # noqa: E402
 from crawler.runner import REPLICA_FAMILY, replica_base_urls  # noqa: E402
-from crawler.similarity import (  # noqa: E402
+from crawler.dedup.similarity import (  # noqa: E402
     DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE_SIZE,
     DEFAULT_THRESHOLD,
@@ -427,7 +427,7 @@ def peak_mb() -> float:
 
 
 def open_index(path: str, window_days: int) -> StoryIndex:
-    """A StoryIndex on a connection configured exactly as the crawl's (crawler.db.configure)."""
+    """A StoryIndex on a connection configured exactly as the crawl's (crawler.storage.db.configure)."""
     conn = sqlite3.connect(path)
     configure(conn)
     index = StoryIndex(conn, window_days=window_days)

@@ -20,9 +20,10 @@ from pathlib import Path
 # Run as a script, benchmarks/ is sys.path[0], where benchmarks/incremental.py would shadow the
 # `incremental` package Twisted imports: put the project root there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # the fault-mode harness
 
 from crawler.replica import ReplicaServer, build_replica  # noqa: E402
-from crawler.replica.faults import Decoy, account, crawl_subprocess, every_mode_plan  # noqa: E402
+from harness.faults import Decoy, account, crawl_subprocess, every_mode_plan  # noqa: E402
 from crawler.runner import replica_base_urls  # noqa: E402
 
 RETRY_TIMES = 3

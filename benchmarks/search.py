@@ -15,7 +15,7 @@ The query mix, reported by kind (half of each typed without diacritics):
 
 Timed, on the real schema (migrations m001–m006) and the code analysts use:
 
-- ranked top 20 (``crawler.search.search`` = the ``search`` canned query: bm25 over the newest
+- ranked top 20 (``crawler.storage.search.search`` = the ``search`` canned query: bm25 over the newest
   ``RANK_WINDOW`` matches), and side by side the baseline it replaced: bm25 over every match;
 - Datasette's table search (match count; newest 50), with Datasette's ``escape_fts`` replaced by
   ``match_expression`` as `muninews serve` does;
@@ -23,7 +23,7 @@ Timed, on the real schema (migrations m001–m006) and the code analysts use:
   SQL Datasette runs.
 
 Build: the current schema, FTS triggers dropped for the bulk load, big transactions with
-journal_mode=OFF and synchronous=OFF (build only), then one ``crawler.search.rebuild`` and
+journal_mode=OFF and synchronous=OFF (build only), then one ``crawler.storage.search.rebuild`` and
 ``optimize``; the page cache is warm (a serving Datasette's would be).
 
     python benchmarks/search.py            # 1,000,000 articles
@@ -50,9 +50,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.db import open_db  # noqa: E402
+from crawler.storage.db import open_db  # noqa: E402
 from crawler.replica import vocabulary as V  # noqa: E402
-from crawler.search import RANK_WINDOW, fold, index_suspended, match_expression, optimize, ranked_sql  # noqa: E402
+from crawler.storage.search import RANK_WINDOW, fold, index_suspended, match_expression, optimize, ranked_sql  # noqa: E402
 
 ONSETS = ["b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th",
           "tr", "v", "x", ""]

@@ -175,7 +175,7 @@ def print_summary(db_path: Path, stats: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from crawler.db import open_db
+    from crawler.storage.db import open_db
 
     db = open_db(db_path)
     run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]

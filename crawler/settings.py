@@ -64,7 +64,7 @@ SQLITE_STORE_HTML = True
 EXTRACT_LEARN_TEMPLATES = True
 
 # --- Deduplication ---------------------------------------------------------------------------
-# Near-duplicate stories across portals (MinHash LSH + verification, crawler/similarity.py).
+# Near-duplicate stories across portals (MinHash LSH + verification, crawler/dedup/similarity.py).
 DEDUP_NEAR_ENABLED = True
 # Estimated Jaccard of 4-word shingles for a candidate to be the same story (chosen by
 # measurement in benchmarks/dedup.py), and how much of the shorter text the longer must contain.
@@ -88,7 +88,7 @@ MUNINEWS_INCREMENTAL = True
 # Only articles published (or changed) on or after this date (ISO 8601); None = no bound.
 MUNINEWS_SINCE = None
 
-# --- Distributed mode (crawler/distributed.py; only with `crawl --redis` and `muninews load`) ---
+# --- Distributed mode (crawler/distributed/; only with `crawl --redis` and `muninews load`) ---
 # Seconds a worker may miss heartbeats before the others put its in-flight requests back in the queue.
 DISTRIBUTED_WORKER_TIMEOUT = 10
 # Seconds between heartbeats (each also releases finished leases and recovers dead workers' ones).

@@ -23,7 +23,7 @@ from crawler.extraction import NotHTML, extract_page
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Record
 from crawler.registry import load_registry
-from crawler.urls import canonicalize, resolve_canonical, url_key
+from crawler.dedup.urls import canonicalize, resolve_canonical, url_key
 
 PAGE_URL = "http://127.0.0.1:8765/bai-viet-thu-nghiem.html"
 CRAWL_TIME = "2024-06-22T07:10:00+00:00"
@@ -121,7 +121,7 @@ def target_urls(data: bytes) -> None:
     check_canonical_link(href)
 
 
-# Open bugs found by fuzzing and reported to the owner of crawler/urls.py, with a regression file
+# Open bugs found by fuzzing and reported to the owner of crawler/dedup/urls.py, with a regression file
 # each (replayed as an expected failure until fixed); CI fuzzing skips what they cover so it keeps
 # exploring the rest. Empty this when they are fixed.
 KNOWN_URL_ISSUES: dict = {

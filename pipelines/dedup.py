@@ -1,6 +1,6 @@
 """Dedup pipeline: the same URL, the same text, and the same story across portals.
 
-- The same URL key (crawler.urls.url_key) is one page: never stored twice, across runs; a known
+- The same URL key (crawler.dedup.urls.url_key) is one page: never stored twice, across runs; a known
   page that comes back with other text is an edit (a new version), not a new article.
 - The same normalised text on one portal at two URLs is one article with two URLs.
 - The same story on several portals keeps one article row per portal, sharing a ``story_id``.
@@ -12,9 +12,9 @@ memory, so it holds across runs and restarts.
 from __future__ import annotations
 
 from crawler.items import PageItem
-from crawler.similarity import StoryIndex, content_hash
-from crawler.storage import Storage
-from crawler.urls import canonicalize, url_key
+from crawler.dedup.similarity import StoryIndex, content_hash
+from crawler.storage.writer import Storage
+from crawler.dedup.urls import canonicalize, url_key
 
 
 class DedupPipeline:

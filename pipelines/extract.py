@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.extraction import NotHTML, extract_page
 from crawler.extraction.template import HostTemplates
 from crawler.items import PageItem

@@ -4,7 +4,7 @@ transactions, counting per portal what each page turned out to be."""
 from __future__ import annotations
 
 from crawler.items import FailureItem, PageItem
-from crawler.storage import Storage
+from crawler.storage.writer import Storage
 
 
 class StorePipeline:

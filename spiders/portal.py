@@ -22,11 +22,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.fetchstate import FetchState, Known, is_recent
+from crawler.storage.fetchstate import FetchState, Known, is_recent
 from crawler.items import FailureItem, PageItem
 from crawler.middlewares.reasons import failure_reason
 from crawler.registry import Portal, Registry, registry_from_settings, selector_xpath
-from crawler.urls import canonicalize, url_key
+from crawler.dedup.urls import canonicalize, url_key
 from spiders.sources import Link, feed_links, robots_sitemaps, sitemap_entries, utc_iso, wpjson_links
 
 # Sources that list every article of a portal: after walking one completely, a stored article

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.httpdate import parse_http_date
+from crawler.text.httpdate import parse_http_date
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, rows
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.runner import REPLICA_FAMILY, replica_base_urls
 
 READER = r"""

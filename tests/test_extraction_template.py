@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.extraction import extract_page
 from crawler.extraction.template import HostTemplates
 from crawler.replica import build_replica

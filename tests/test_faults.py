@@ -28,7 +28,8 @@ from crawler.middlewares.redirects import RedirectGuardMiddleware
 from crawler.middlewares.retry import backoff_seconds, retry_after_seconds
 from crawler.registry import load_registry
 from crawler.replica import ReplicaServer, build_replica, templates
-from crawler.replica.faults import ENCODING_CASES, Decoy, account, crawl_subprocess, encoded_article, every_mode_plan
+from crawler.replica.faults import ENCODING_CASES, encoded_article
+from harness.faults import Decoy, account, crawl_subprocess, every_mode_plan
 from crawler.runner import replica_base_urls
 
 RETRY_TIMES = 3

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from crawler.extraction.dates import parse_date
 from crawler.replica import build_replica, templates
-from crawler.urls import canonicalize, url_key
+from crawler.dedup.urls import canonicalize, url_key
 from fuzz.targets import ZONES, check_canonical_link, check_date, check_url, target_extract
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]

@@ -8,8 +8,8 @@ import sqlite3
 
 import sqlite_utils
 
-from crawler.db import MIGRATIONS, SCHEMA_VERSION, migrate, open_db, schema_version
-from crawler.search import integrity_check, search
+from crawler.storage.db import MIGRATIONS, SCHEMA_VERSION, migrate, open_db, schema_version
+from crawler.storage.search import integrity_check, search
 
 
 def build_v1(path) -> None:
@@ -87,13 +87,13 @@ def test_opening_a_current_database_runs_nothing(tmp_path):
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "v1.db"
     build_v1(path)
-    import crawler.db
+    import crawler.storage.db
 
     def broken(db):
         MIGRATIONS[1](db)  # the real m002 runs, then the next step fails
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(crawler.db, "MIGRATIONS", [MIGRATIONS[0], broken, *MIGRATIONS[2:]])
+    monkeypatch.setattr(crawler.storage.db, "MIGRATIONS", [MIGRATIONS[0], broken, *MIGRATIONS[2:]])
     try:
         open_db(path)
     except RuntimeError:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import ROOT, crawl_replica, muninews, rows, stored_records
-from crawler.storage import EXTRACTED_FIELDS
+from crawler.storage.writer import EXTRACTED_FIELDS
 
 BROKEN_PORTALS = {"replica-lechan", "replica-hongbang"}
 GOOD_AUTHOR = "author = \"xpath:.//div[@class='entry-content']/p[contains(@style,'right')][last()]\""

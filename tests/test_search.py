@@ -11,8 +11,8 @@ import pytest
 
 import yaml
 
-from crawler.db import open_db
-from crawler.search import fold, index_suspended, integrity_check, match_expression, ranked_sql, search
+from crawler.storage.db import open_db
+from crawler.storage.search import fold, index_suspended, integrity_check, match_expression, ranked_sql, search
 
 ARTICLES = [
     (1, "Đà Nẵng đón đoàn công tác của quận Ngô Quyền", "Sáng nay đoàn công tác đã làm việc tại thành phố. " * 3),

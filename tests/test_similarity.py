@@ -1,4 +1,4 @@
-"""crawler.similarity: syndicated copies merge, template families stay apart, state persists."""
+"""crawler.dedup.similarity: syndicated copies merge, template families stay apart, state persists."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from crawler.replica import build_replica
-from crawler.similarity import (
+from crawler.dedup.similarity import (
     MinHasher,
     StoryIndex,
     content_hash,

@@ -9,7 +9,7 @@ from itertools import combinations
 import pytest
 
 from conftest import crawl_replica, rows
-from crawler.similarity import score_grouping
+from crawler.dedup.similarity import score_grouping
 
 MOST_PORTALS_THIS_MONTH = """
 SELECT s.id, s.title, s.portal_count, s.article_count, s.portals, s.first_published, s.last_published

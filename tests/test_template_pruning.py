@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.extraction.template import HostTemplates
 
 from test_extraction_template import HOST, NOTICE, bodies, site  # noqa: F401  (site is a fixture)

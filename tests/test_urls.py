@@ -1,4 +1,4 @@
-"""crawler.urls: every rule of the module docstring, case by case, plus properties."""
+"""crawler.dedup.urls: every rule of the module docstring, case by case, plus properties."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.urls import canonicalize, resolve_canonical, url_key, wordpress_post_id
+from crawler.dedup.urls import canonicalize, resolve_canonical, url_key, wordpress_post_id
 
 CANONICAL_CASES = [
     # rule 1: whitespace stripped

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.probe import draft_profile, portal_name_for, probe
+from crawler.onboarding.probe import draft_profile, portal_name_for, probe
 
 
 @click.command("add-portal")

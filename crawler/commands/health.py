@@ -104,7 +104,7 @@ def command(db_path: Path | None, runs: int, as_json: bool, fail_on_drift: bool)
 
     Example: muninews health --db data/muninews.db --runs 5
     """
-    from crawler.db import open_db
+    from crawler.storage.db import open_db
     from crawler.runner import default_db
 
     db = open_db(db_path or default_db())

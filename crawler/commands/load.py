@@ -1,4 +1,4 @@
-"""``muninews load``: the single writer of a distributed crawl (see crawler/distributed.py)."""
+"""``muninews load``: the single writer of a distributed crawl (see crawler/distributed/)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def command(redis_url: str, db_path: Path | None, idle_exit: float | None) -> No
 
     from crawler.distributed import Loader
     from crawler.runner import CrawlLocked, crawl_lock, project_settings
-    from crawler.storage import Storage
+    from crawler.storage.writer import Storage
 
     settings = project_settings()
     db_path = db_path or Path(settings.get("SQLITE_PATH"))

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import click
 
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.items import PageItem
 from crawler.registry import ProfileError, Registry, load_registry
-from crawler.storage import EXTRACTED_FIELDS, Storage, article_row
+from crawler.storage.writer import EXTRACTED_FIELDS, Storage, article_row
 from pipelines.dedup import DedupPipeline
 from pipelines.extract import ExtractPipeline
 

@@ -65,7 +65,7 @@ def command(db_path: Path, host: str, port: int) -> None:
     """
     from datasette.cli import cli as datasette_cli
 
-    from crawler.db import open_db
+    from crawler.storage.db import open_db
 
     open_db(db_path).conn.close()  # bring an older file to the current schema before serving it read-only
     with tempfile.TemporaryDirectory(prefix="muninews-serve-") as tmp:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extraction.textutil import fold
+from crawler.text.fold import fold
 
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?)\s+)?"

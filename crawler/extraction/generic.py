@@ -22,7 +22,7 @@ from crawler.extraction.dates import parse_date
 from crawler.extraction.images import find_images, is_credit_line, media_elements, video_player_of
 from crawler.extraction.record import Context
 from crawler.extraction.structured import first_article, json_ld_objects
-from crawler.extraction.textutil import class_id, element_text, fold, is_element, link_density, link_text_length
+from crawler.text.fold import class_id, element_text, fold, is_element, link_density, link_text_length
 from crawler.extraction.titles import best_title
 
 MIN_PARAGRAPH = 25

@@ -16,7 +16,7 @@ from lxml import etree
 
 from crawler.extraction import xpaths
 from crawler.extraction.record import Image
-from crawler.extraction.textutil import class_id, element_text, fold, is_element
+from crawler.text.fold import class_id, element_text, fold, is_element
 
 MAX_CAPTION_LENGTH = 600
 _SKIP_IMAGE = re.compile(r"logo|icon|avatar|spacer|pixel|blank|placeholder|sprite|emoji|badge|1x1|loading|lazy\.|grey\.gif|transparent", re.IGNORECASE)

@@ -16,7 +16,7 @@ from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Context
-from crawler.extraction.textutil import element_text, fold, norm_key
+from crawler.text.fold import element_text, fold, norm_key
 from crawler.extraction.titles import best_title, meta_content, site_names
 
 _JSON_COMMENT = re.compile(r"^\s*(?://[^\n]*|<!--|-->|/\*.*?\*/)\s*$", re.MULTILINE)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from crawler.extraction.textutil import norm_key
+from crawler.text.fold import norm_key
 
 # A block is template once it has been seen on at least MIN_PAGES pages of the host and on at
 # least MIN_SHARE of the pages observed there. Both guards matter: the first keeps a small

@@ -15,7 +15,7 @@ from lxml import etree
 
 from crawler.extraction import xpaths
 from crawler.extraction.html import raw_text
-from crawler.extraction.textutil import element_text, fold, norm_key
+from crawler.text.fold import element_text, fold, norm_key
 
 _SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")
 _DATE_SEGMENT = re.compile(r"^[\d\s./\-:]+$")

@@ -25,7 +25,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
-from crawler.httpdate import parse_http_date
+from crawler.text.httpdate import parse_http_date
 
 NOT_BEFORE = "muninews_not_before"  # meta: monotonic time before which the retry must not start
 GIVE_UP = "muninews_give_up"  # meta: why a retryable response was not retried (for the failure reason)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import markupsafe
 from datasette import hookimpl
 
-from crawler.search import match_expression
+from crawler.storage.search import match_expression
 
 THUMBNAIL = '<a href="{url}"><img class="muninews-thumb" src="{url}" alt="{alt}" loading="lazy"></a>'
 
@@ -23,7 +23,7 @@ def prepare_connection(conn, database, datasette):
 
     ``PRAGMA query_only``: belt and braces on top of Datasette's ``mode=ro``, no statement may write
     the crawl database. ``escape_fts``: Datasette's search box and the canned queries call
-    ``escape_fts(:q)``; it becomes ``crawler.search.match_expression`` (typed words are one phrase,
+    ``escape_fts(:q)``; it becomes ``crawler.storage.search.match_expression`` (typed words are one phrase,
     đ folded like the index). ``trylast`` so that this replaces Datasette's own definition, which
     is registered by a hook implementation of its own.
     """

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.db import open_db
+from crawler.storage.db import open_db
 from crawler.extraction.dates import to_utc_iso
 from crawler.extraction.record import Record
 

@@ -2,7 +2,7 @@
 
 The schema carries its version in ``PRAGMA user_version``; ``open_db`` upgrades an older file in
 place by running the missing migrations in order, each in its own transaction. Migrations are the
-modules ``crawler/migrations/mNNN_name.py`` (NNN = the version it produces). Never edit or
+modules ``crawler/storage/migrations/mNNN_name.py`` (NNN = the version it produces). Never edit or
 renumber a released migration: add the next number.
 """
 
@@ -21,15 +21,15 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 
 def _load_migrations() -> list[Migration]:
-    """Every ``crawler/migrations/mNNN_*.py``; NNN is the schema version it produces, and the
+    """Every ``crawler/storage/migrations/mNNN_*.py``; NNN is the schema version it produces, and the
     versions must run 1, 2, 3, … without gaps or repeats (checked here, at import)."""
-    from crawler import migrations
+    from crawler.storage import migrations
 
     names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if re.match(r"m\d{3}_", m.name))
     versions = [int(name[1:4]) for name in names]
     if versions != list(range(1, len(names) + 1)):
         raise RuntimeError(f"migrations must be numbered m001, m002, … without gaps: {names}")
-    return [importlib.import_module(f"crawler.migrations.{name}").migrate for name in names]
+    return [importlib.import_module(f"crawler.storage.migrations.{name}").migrate for name in names]
 
 
 MIGRATIONS: list[Migration] = _load_migrations()

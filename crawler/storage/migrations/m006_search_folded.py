@@ -4,13 +4,13 @@ m002 indexed every column twice when it held a đ (as written, and with đ→d),
 or without the đ matched one copy or the other. At 1,000,000 articles that doubled the index and
 every query's work. Now the index holds only the folded text: ``replace()`` turns đ/Đ into d/D
 before tokenizing, and ``unicode61 remove_diacritics 2`` folds case and tone marks as before. The
-query is folded the same way (``crawler.search.fold``; Datasette's ``escape_fts()`` is replaced by
+query is folded the same way (``crawler.storage.search.fold``; Datasette's ``escape_fts()`` is replaced by
 the muninews plugin), so "Đà Nẵng", "Da Nang" and "da nẵng" all search for ``da nang``.
 
 The content view ``articles_search`` shows the text as written: snippets and highlights read it,
 and folding đ→d never moves a token boundary, so they mark the right words in readable text. The
 consequence: FTS5's own ``'rebuild'`` command would index the unfolded view. Rebuild with
-``crawler.search.rebuild()`` (delete-all, then insert the folded rows), never ``'rebuild'``.
+``crawler.storage.search.rebuild()`` (delete-all, then insert the folded rows), never ``'rebuild'``.
 The image-caption triggers of m002 stay as they are.
 
 Also ``idx_articles_id_portal`` (id, portal): counting matches by portal (Datasette's portal facet

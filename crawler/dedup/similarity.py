@@ -82,7 +82,7 @@ fixed in ``dedup_meta`` when the tables are created). Consequences:
   still found at any distance in time.
 * The cost is flat in the size of the database and grows with the *rate* of publication
   (articles per window). Measured by ``python benchmarks/dedup.py`` (200,000 articles at 200
-  a day, the crawl's own connection settings from ``crawler.db.configure``, side by side
+  a day, the crawl's own connection settings from ``crawler.storage.db.configure``, side by side
   with the same fingerprints fed to an unpartitioned index), one more article costs 1.76 ms
   at 10k articles, 1.45 at 100k, 1.43 at 200k (ratio 0.81; 0.8-1.0 ms of it is the
   fingerprint; 6.4 M band rows, peak RSS 97 MB). At 60k articles, side by side in one run:

@@ -1,1 +1,0 @@
-"""Schema migrations, one module each: mNNN_name.py exposing migrate(db). See crawler/db.py."""

@@ -1,0 +1,1 @@
+"""Onboarding a new portal: the probe behind ``muninews add-portal`` drafts a profile."""
