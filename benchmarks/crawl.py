@@ -215,12 +215,12 @@ def load_child(config: dict) -> None:
     import redis
 
     from crawler.distributed import WORKERS_KEY, Loader
+    from crawler.processing import PageProcessor
+    from crawler.processing.stats import StatsCounter
     from crawler.runner import project_settings
-    from crawler.storage.writer import Storage
 
-    settings = project_settings()
-    storage = Storage(config["db"], settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML"))
-    loader = Loader(redis.Redis.from_url(config["redis_url"]), storage, batch_size=settings.getint("SQLITE_BATCH_SIZE"))
+    processor = PageProcessor.from_settings(project_settings(SQLITE_PATH=str(config["db"])), StatsCounter())
+    loader = Loader(redis.Redis.from_url(config["redis_url"]), processor)
     commits: list[float] = []
     load_batch = loader.load_batch
 

@@ -25,6 +25,18 @@ def project_settings(**overrides: Any) -> Settings:
     return settings
 
 
+def setting_overrides(values: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs (``-s`` on the command line, as with ``scrapy crawl -s``) to overrides;
+    Scrapy's typed getters read the strings. ValueError names a malformed pair."""
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"expected NAME=VALUE, got {value!r}")
+        overrides[name.strip()] = setting
+    return overrides
+
+
 def run_crawl(portal: str, **overrides: Any) -> dict[str, Any]:
     """Crawl ``portal`` (a name, a family, ``all`` or a comma list) in this process; return stats.
 

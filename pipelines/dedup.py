@@ -1,97 +1,18 @@
-"""Dedup pipeline: the same URL, the same text, and the same story across portals.
-
-- The same URL key (crawler.dedup.urls.url_key) is one page: never stored twice, across runs; a known
-  page that comes back with other text is an edit (a new version), not a new article.
-- The same normalised text on one portal at two URLs is one article with two URLs.
-- The same story on several portals keeps one article row per portal, sharing a ``story_id``.
-
-State lives in the database (article_urls, content hashes, the story index), never in spider
-memory, so it holds across runs and restarts.
-"""
+"""Dedup pipeline: the chain's dedup step (crawler/processing/dedup.py) as a Scrapy pipeline:
+the same URL, the same text, and the same story across portals."""
 
 from __future__ import annotations
 
-from crawler.items import PageItem
-from crawler.dedup.similarity import StoryIndex, content_hash
-from crawler.storage.writer import Storage
-from crawler.dedup.urls import canonicalize, url_key
+from crawler.processing import PageProcessor
 
 
 class DedupPipeline:
-    def __init__(
-        self, storage: Storage, stats=None, *, near: bool = True, threshold: float = 0.5, min_containment: float = 0.8,
-        window_days: int = 30,
-    ) -> None:
-        self.storage = storage
-        self.stats = stats
-        self.near = near
-        self.threshold = threshold
-        self.min_containment = min_containment
-        self.window_days = window_days
-        self._index: StoryIndex | None = None
+    def __init__(self, processor: PageProcessor) -> None:
+        self.processor = processor
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        return cls(
-            Storage.for_crawler(crawler), crawler.stats, near=settings.getbool("DEDUP_NEAR_ENABLED"),
-            threshold=settings.getfloat("DEDUP_THRESHOLD"), min_containment=settings.getfloat("DEDUP_MIN_CONTAINMENT"),
-            window_days=settings.getint("DEDUP_WINDOW_DAYS"),
-        )
-
-    @property
-    def index(self) -> StoryIndex:
-        """The near-duplicate index on the crawl's own connection (opened by the store pipeline)."""
-        if self._index is None:
-            self._index = StoryIndex(
-                self.storage.db.conn, self.threshold, min_containment=self.min_containment, window_days=self.window_days
-            )
-            self._index.ensure_schema()
-        return self._index
+        return cls(PageProcessor.for_crawler(crawler))
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, PageItem):
-            return item
-        if item.url_key is None or item.canonical_url is None:  # the spider passes them on when it can
-            item.url_key, item.canonical_url = url_key(item.url), canonicalize(item.url)
-        known = self.storage.article_for_url_key(item.url_key)
-        if item.status in (304, 404, 410):
-            item.article_id = known
-            item.change = "unchanged" if item.status == 304 else "removed"
-            return item
-        if item.record is None:
-            return item
-        item.content_hash = content_hash(item.record.body_text)
-        if known is not None:
-            item.article_id = known
-            item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
-            if item.change == "updated" and self.near:
-                self.index.add(known, self.index.story_of(known) or known, item.record.body_text, publication_day(item))
-            return self._count(item)
-        same_page = self.storage.article_for_hash(item.content_hash, portal=item.portal)
-        if same_page is not None:
-            item.duplicate_of, item.change = same_page[0], "duplicate"
-            return self._count(item)
-        item.change = "new"
-        item.article_id = self.storage.next_article_id()
-        item.story_id = self.story_of(item)
-        return item
-
-    def story_of(self, item: PageItem) -> int:
-        """The story this article tells: one already told on another portal (the same text, or
-        near-duplicate text that passes the story index's checks), else a new one."""
-        if self.near:
-            return self.index.assign(item.article_id, item.record.body_text, publication_day(item))
-        same_text = self.storage.article_for_hash(item.content_hash)
-        return same_text[1] if same_text else item.article_id
-
-    def _count(self, item: PageItem) -> PageItem:
-        if self.stats is not None:
-            self.stats.inc_value(f"muninews/dedup/{item.change}")
-        return item
-
-
-def publication_day(item: PageItem) -> str:
-    """When the story went out (the story index looks for copies near that day): the article's
-    own date, else when it was fetched."""
-    return item.record.published or item.crawl_time
+        return self.processor.dedup(item)

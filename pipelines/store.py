@@ -1,70 +1,30 @@
-"""Store pipeline: pages, articles, versions, images and failures into SQLite, in batched
-transactions, counting per portal what each page turned out to be."""
+"""Store pipeline: the chain's store step (crawler/processing/store.py) as a Scrapy pipeline:
+batched writes into SQLite. It opens and closes the chain (close_spider runs in reverse order,
+so it closes after nothing else will write)."""
 
 from __future__ import annotations
 
-from crawler.items import FailureItem, PageItem
-from crawler.storage.writer import Storage
+from crawler.processing import PageProcessor
+from crawler.processing.store import portal_row
 
 
 class StorePipeline:
-    def __init__(self, storage: Storage, stats=None, crawler=None) -> None:
-        self.storage = storage
-        self.stats = stats
+    def __init__(self, processor: PageProcessor, crawler=None) -> None:
+        self.processor = processor
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Storage.for_crawler(crawler), crawler.stats, crawler)
+        return cls(PageProcessor.for_crawler(crawler), crawler)
 
     def open_spider(self, spider=None) -> None:
         spider = spider or getattr(self.crawler, "spider", None)
         portals = getattr(spider, "portals", {}) or {}
-        self.storage.open([portal_row(p) for p in portals.values()])
+        self.processor.open([portal_row(p) for p in portals.values()])
 
     def close_spider(self, spider=None) -> None:
-        self.storage.close(self.stats.get_stats() if self.stats is not None else None)
+        stats = self.processor.stats
+        self.processor.close(stats.get_stats() if stats is not None else None)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, FailureItem):
-            self.storage.add_failure(item.portal, item.url, item.reason, item.status, item.crawl_time)
-        elif isinstance(item, PageItem):
-            self._store_page(item)
-        self.storage.tick()
-        return item
-
-    def _store_page(self, item: PageItem) -> None:
-        if item.error:
-            self.storage.add_failure(item.portal, item.url, item.error, item.status, item.crawl_time)
-            self._count(item.portal, "failures")
-        elif item.change == "duplicate":
-            self.storage.add_alias(item.url_key, item.url, item.duplicate_of, item.crawl_time)
-            self.storage.touch_article(item.duplicate_of, item.crawl_time)
-            self._count(item.portal, "duplicates")
-        elif item.change == "new":
-            item.article_id = self.storage.add_article(item, item.record)
-            self._count(item.portal, "articles_new")
-        elif item.change == "updated":
-            self.storage.update_article(item.article_id, item, item.record)
-            self._count(item.portal, "updated")
-        elif item.change == "unchanged" and item.article_id is not None:
-            self.storage.touch_article(item.article_id, item.crawl_time, duplicate=False)
-            self._count(item.portal, "unchanged")
-        elif item.change == "removed" and item.article_id is not None:
-            self.storage.mark_removed(item.article_id, item.crawl_time)
-            self._count(item.portal, "removed")
-        if item.status == 304 or item.change == "removed":
-            self.storage.refresh_page(item)
-        else:
-            self.storage.add_page(item)
-
-    def _count(self, portal: str, counter: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(f"muninews/portal/{portal}/{counter}")
-
-
-def portal_row(portal) -> dict:
-    return {
-        "name": portal.name, "title": portal.title, "family": portal.family, "base_url": portal.base_url,
-        "languages": ",".join(portal.languages), "timezone": portal.timezone,
-    }
+        return self.processor.write(item)

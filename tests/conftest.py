@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,38 @@ def replica():
     """The default replica family (410 articles on four hosts), served for the whole session."""
     with ReplicaServer(build_replica()) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A throwaway redis-server on a free loopback port, no persistence; stopped at teardown."""
+    redis = pytest.importorskip("redis")
+    from crawler.replica.server import free_port
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
 
 
 def muninews(*args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,41 +15,11 @@ import pytest
 from conftest import ROOT, crawl_replica, rows, stored_records
 from crawler.registry import load_registry
 from crawler.replica import ReplicaServer, build_replica
-from crawler.replica.server import free_port
 from crawler.runner import REPLICA_FAMILY, replica_base_urls
 
 redis = pytest.importorskip("redis")
 
 WORKERS = 3
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """A throwaway redis-server on a free loopback port, no persistence; stopped at teardown."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,11 @@ import click
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis the workers push items to.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="SQLite file to write (default: data/muninews.db).")
+@click.option("-s", "--set", "setting_values", multiple=True, metavar="NAME=VALUE",
+              help="Override a project setting (DEDUP_THRESHOLD=0.6, SQLITE_BATCH_SIZE=500); repeatable.")
 @click.option("--idle-exit", type=float, default=None, metavar="SECONDS",
               help="Exit once no item arrived for SECONDS and no worker is alive (default: run until stopped).")
-def command(redis_url: str, db_path: Path | None, idle_exit: float | None) -> None:
+def command(redis_url: str, db_path: Path | None, setting_values: tuple[str, ...], idle_exit: float | None) -> None:
     """Pop the items crawl workers queued in Redis; dedupe and store them into SQLite.
 
     Run exactly one loader per database, beside any number of `muninews crawl --redis` workers.
@@ -25,18 +27,26 @@ def command(redis_url: str, db_path: Path | None, idle_exit: float | None) -> No
     import redis
 
     from crawler.distributed import Loader
-    from crawler.runner import CrawlLocked, crawl_lock, project_settings
-    from crawler.storage.writer import Storage
+    from crawler.processing import PageProcessor
+    from crawler.processing.stats import StatsCounter
+    from crawler.runner import CrawlLocked, crawl_lock, project_settings, setting_overrides
 
-    settings = project_settings()
-    db_path = db_path or Path(settings.get("SQLITE_PATH"))
-    storage = Storage(db_path, settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML"))
+    try:
+        overrides = setting_overrides(setting_values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from None
+    if db_path:
+        overrides["SQLITE_PATH"] = str(db_path)
+    settings = project_settings(**overrides)
+    db_path = Path(settings.get("SQLITE_PATH"))
+    processor = PageProcessor.from_settings(settings, StatsCounter())
+    storage = processor.storage
     server = redis.Redis.from_url(redis_url)
     server.ping()
     stopping: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda number, frame: stopping.append(number))
-    loader = Loader(server, storage, batch_size=settings.getint("SQLITE_BATCH_SIZE"))
+    loader = Loader(server, processor)
     try:
         with crawl_lock(db_path):  # the only writer: no ordinary crawl or second loader on this file
             loaded = loader.run(idle_exit=idle_exit, should_stop=lambda: bool(stopping))

@@ -70,6 +70,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.processing import PageProcessor
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "muninews"
@@ -433,7 +435,7 @@ class RedisItemPipeline:
 
     def open_spider(self, spider=None) -> None:
         """Publish this worker's portals so the loader can fill the portals table."""
-        from pipelines.store import portal_row
+        from crawler.processing.store import portal_row
 
         spider = spider or getattr(self.crawler, "spider", None)
         rows = {p.name: json.dumps(portal_row(p), ensure_ascii=False) for p in getattr(spider, "portals", {}).values()}
@@ -454,16 +456,6 @@ def decode_item(data: bytes) -> Any:
 
 
 # --- the loader: the database's only writer -----------------------------------------------------
-class StatsCounter(dict):
-    """The slice of Scrapy's stats collector that the pipelines use, for a process with no crawler."""
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self[key] = self.get(key, start) + count
-
-    def get_stats(self) -> dict[str, Any]:
-        return dict(self)
-
-
 class Loader:
     """Pops items from Redis and runs them through dedup and store, committing once per batch.
 
@@ -472,16 +464,12 @@ class Loader:
     duplicates, never into second articles).
     """
 
-    def __init__(self, server: redis.Redis, storage, batch_size: int = 200) -> None:
-        from pipelines.dedup import DedupPipeline
-        from pipelines.store import StorePipeline
-
+    def __init__(self, server: redis.Redis, processor: PageProcessor) -> None:
         self.server = server
-        self.storage = storage
-        self.batch_size = batch_size
-        self.stats = StatsCounter()
-        self.dedup = DedupPipeline(storage, self.stats)
-        self.store = StorePipeline(storage, self.stats)
+        self.processor = processor
+        self.storage = processor.storage
+        self.batch_size = processor.options.batch_size
+        self.stats = processor.stats
         self.take = server.register_script(_TAKE)
         self.known_portals = 0
         self.loaded = 0
@@ -510,8 +498,7 @@ class Loader:
             return
         self.refresh_portals()
         for data in batch:
-            item = decode_item(data)
-            self.store.process_item(self.dedup.process_item(item))
+            self.processor.write(self.processor.dedup(decode_item(data)), settle=False)
         self.storage.commit()
         self.server.delete(LOADING_KEY)
         self.loaded += len(batch)
@@ -522,7 +509,7 @@ class Loader:
             return
         rows = [json.loads(v) for v in self.server.hgetall(PORTALS_KEY).values()]
         if self.storage.db is None:
-            self.storage.open(rows)
+            self.processor.open(rows)
         else:
             self.storage.db["portals"].upsert_all(rows, pk="name")
         self.known_portals = len(rows)
@@ -531,4 +518,4 @@ class Loader:
         return sum(1 for worker in self.server.smembers(WORKERS_KEY) if self.server.exists(alive_key(worker.decode())))
 
     def close(self) -> None:
-        self.storage.close(self.stats.get_stats())
+        self.processor.close(self.stats.get_stats())

@@ -36,16 +36,6 @@ class Storage:
         self._pending = 0
         self.counts: dict[str, int] = {"pages": 0, "articles_new": 0, "duplicates": 0, "failures": 0}
 
-    @classmethod
-    def for_crawler(cls, crawler) -> Storage:
-        """One Storage per crawl, shared by every pipeline that needs the database."""
-        if not hasattr(crawler, "_muninews_storage"):
-            settings = crawler.settings
-            crawler._muninews_storage = cls(
-                settings.get("SQLITE_PATH"), settings.getint("SQLITE_BATCH_SIZE"), settings.getbool("SQLITE_STORE_HTML")
-            )
-        return crawler._muninews_storage
-
     # --- lifecycle -------------------------------------------------------------------------------
     def open(self, portals: list[dict[str, Any]]) -> None:
         if self.db is not None:

@@ -1,0 +1,136 @@
+"""The extract step: raw page -> ``Record`` through the layers in crawler.extraction, then the
+host-template cleaning.
+
+No exception escapes: a page that is no HTML, or no article, keeps ``item.error`` (stored as a
+failure and on the page row) instead of becoming a half-empty article.
+
+Site-template learning: short paragraphs that recur on many pages of one host (a widget title,
+the footer address) are counted per host across runs and removed from bodies that the
+profile-free layers extracted. Bodies a profile's selectors read are neither cleaned (they are
+trusted as they are) nor counted: they hold the article's own paragraphs, selected past the site's
+furniture, so counting them added mostly one-off paragraphs, and the per-host counts (held in
+memory for the whole crawl) grew by about 1.6 KB with every page (benchmarks/crawl.py).
+
+What counts as template changes while a run learns: the first pages of a new host are cleaned
+with what little is known then. So the step remembers, for each page it cleaned this run, which
+short blocks it kept and which it removed; when the run ends, a page whose decisions the final
+knowledge would change is read again from its stored HTML (``pages_to_settle``). That is what
+makes ``muninews reextract`` (which uses the final knowledge and learns nothing) reproduce the
+stored record exactly, and it cleans a new host's first pages as well as its later ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from crawler.extraction import NotHTML, extract_page
+from crawler.extraction.template import MAX_BLOCK, HostTemplates, block_key
+from crawler.items import PageItem
+from crawler.registry import Registry
+from crawler.storage.db import open_db
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The template decisions taken on one page: its short blocks' keys, and which were removed."""
+
+    host: str
+    keys: tuple[str, ...]
+    removed: frozenset[str]
+
+
+class ExtractStep:
+    def __init__(self, registry: Registry, stats=None, *, learn_templates: bool = True) -> None:
+        self.registry = registry
+        self.stats = stats
+        self.templates: HostTemplates | None = HostTemplates() if learn_templates else None
+        self._cleaned: dict[int, Cleaned] = {}  # article id -> decisions, for this run's pages
+
+    # --- learned templates -------------------------------------------------------------------------
+    def load_templates(self, db: sqlite_utils.Database) -> None:
+        if self.templates is not None:
+            self.templates = HostTemplates.from_db(db)
+
+    def load_templates_from(self, db_path: str | None) -> None:
+        if self.templates is None or not db_path:
+            return
+        db = open_db(db_path)
+        try:
+            self.load_templates(db)
+        finally:
+            db.conn.close()
+
+    def save_templates(self, db: sqlite_utils.Database) -> None:
+        if self.templates is not None:
+            self.templates.save(db)
+
+    # --- the step ----------------------------------------------------------------------------------
+    def process(self, item, *, learn: bool = True):
+        if not isinstance(item, PageItem) or item.status != 200:
+            return item  # 304 (unchanged) and 404/410 (removed) carry no page to extract
+        item.record, item.error = self.extract(item)
+        self._count("muninews/extract/" + ("ok" if item.error is None else "rejected"))
+        if item.record is not None:
+            self.apply_templates(item, learn=learn)
+            for field_name, layer in item.record.layers.items():
+                self._count(f"muninews/layer/{layer}/{field_name}")
+        return item
+
+    def extract(self, item: PageItem):
+        """(record, None) for an article, (None, reason) for anything else."""
+        profile = self.registry.portals.get(item.portal)
+        try:
+            record = extract_page(item.body, item.url, profile, crawl_time=item.crawl_time, content_type=item.content_type)
+        except NotHTML as error:
+            return None, f"not HTML: {error}"
+        except Exception as error:  # extraction must never stop the crawl; the reason is stored
+            return None, f"extraction error: {type(error).__name__}: {error}"
+        if not record.is_article():
+            return None, "not an article: no title or no body text"
+        return record, None
+
+    def apply_templates(self, item: PageItem, *, learn: bool = True) -> None:
+        """Drop the host's template blocks from a profile-free body; with ``learn``, count the page."""
+        if self.templates is None or item.record.layers.get("body") == "profile":
+            return
+        host, record = urlsplit(item.url).netloc, item.record
+        short = [block for block in record.body if block and len(block) <= MAX_BLOCK]
+        cleaned = self.templates.clean(host, record.body)
+        if len(cleaned) != len(record.body):
+            self._count("muninews/extract/template_blocks_removed")
+        kept = set(cleaned)
+        keys = tuple(dict.fromkeys(block_key(block) for block in short))
+        removed = frozenset(block_key(block) for block in short if block not in kept)
+        item.extra["template_decisions"] = Cleaned(host, keys, removed)
+        record.body = cleaned
+        if learn:
+            self.templates.observe(host, record.body)
+
+    def track(self, item) -> None:
+        """After the store: remember this run's template decisions for the page's article."""
+        decisions = getattr(item, "extra", {}).get("template_decisions") if isinstance(item, PageItem) else None
+        if decisions is not None and item.article_id is not None and item.change in ("new", "updated"):
+            self._cleaned[item.article_id] = decisions
+
+    def pages_to_settle(self) -> list[int]:
+        """Articles of this run whose template decisions today's knowledge would take otherwise."""
+        if self.templates is None:
+            return []
+        changed = [
+            article_id for article_id, done in self._cleaned.items()
+            if any(self._is_template(done.host, key) != (key in done.removed) for key in done.keys)
+        ]
+        self._cleaned.clear()
+        return changed
+
+    def _is_template(self, host: str, key: str) -> bool:
+        template = self.templates.hosts.get(host)
+        return template is not None and template.pages > 0 and template.is_template(
+            key, self.templates.min_pages, self.templates.min_share)
+
+    def _count(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)

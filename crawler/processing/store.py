@@ -1,0 +1,58 @@
+"""The store step: pages, articles, versions, images and failures into SQLite, in batched
+transactions, counting per portal what each page turned out to be."""
+
+from __future__ import annotations
+
+from crawler.items import FailureItem, PageItem
+from crawler.storage import Storage
+
+
+class StoreStep:
+    def __init__(self, storage: Storage, stats=None) -> None:
+        self.storage = storage
+        self.stats = stats
+
+    def process(self, item):
+        if isinstance(item, FailureItem):
+            self.storage.add_failure(item.portal, item.url, item.reason, item.status, item.crawl_time)
+        elif isinstance(item, PageItem):
+            self._store_page(item)
+        self.storage.tick()
+        return item
+
+    def _store_page(self, item: PageItem) -> None:
+        if item.error:
+            self.storage.add_failure(item.portal, item.url, item.error, item.status, item.crawl_time)
+            self._count(item.portal, "failures")
+        elif item.change == "duplicate":
+            self.storage.add_alias(item.url_key, item.url, item.duplicate_of, item.crawl_time)
+            self.storage.touch_article(item.duplicate_of, item.crawl_time)
+            self._count(item.portal, "duplicates")
+        elif item.change == "new":
+            item.article_id = self.storage.add_article(item, item.record)
+            self._count(item.portal, "articles_new")
+        elif item.change == "updated":
+            self.storage.update_article(item.article_id, item, item.record)
+            self._count(item.portal, "updated")
+        elif item.change == "unchanged" and item.article_id is not None:
+            self.storage.touch_article(item.article_id, item.crawl_time, duplicate=False)
+            self._count(item.portal, "unchanged")
+        elif item.change == "removed" and item.article_id is not None:
+            self.storage.mark_removed(item.article_id, item.crawl_time)
+            self._count(item.portal, "removed")
+        if item.status == 304 or item.change == "removed":
+            self.storage.refresh_page(item)
+        else:
+            self.storage.add_page(item)
+
+    def _count(self, portal: str, counter: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"muninews/portal/{portal}/{counter}")
+
+
+def portal_row(portal) -> dict:
+    """The ``portals`` table's row for a registry ``Portal``."""
+    return {
+        "name": portal.name, "title": portal.title, "family": portal.family, "base_url": portal.base_url,
+        "languages": ",".join(portal.languages), "timezone": portal.timezone,
+    }
