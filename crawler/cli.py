@@ -8,18 +8,34 @@ from pathlib import Path
 
 import click
 
+from crawler import settings_registry
 from crawler.runner import (
     REPLICA_FAMILY, CrawlLocked, crawl_lock, default_db, replica_base_urls, run_crawl, serving_replica,
 )
 
-DEFAULT_PROFILE_DIRS = ("data/profiles",)  # where `muninews add-portal` writes drafts
 EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
+EXIT_BAD_PROFILE = 65  # EX_DATAERR: a profile file is malformed (`muninews profiles check` lists why)
+DB_HELP = f"SQLite file to write (default: {settings_registry.default_db_path()})."
+PROFILES_HELP = ("Extra directory of portal profiles (TOML), beside the shipped ones and "
+                 f"{', '.join(settings_registry.default_profile_dirs())}; repeatable.")
 
 
 def _log_settings(quiet: bool) -> dict:
     """Interactive: a live progress table and warnings only; --quiet: warnings only; piped: INFO logs."""
     interactive = sys.stderr.isatty() and not quiet
     return {"MUNINEWS_PROGRESS": interactive, "LOG_LEVEL": "WARNING" if quiet or interactive else "INFO"}
+
+
+def load_profiles_or_exit(profile_dirs: list[str] | tuple[str, ...], command: str):
+    """The registry of the shipped profiles and ``profile_dirs``; a bad profile ends the command with
+    one line naming the file, the key and what is wrong (no traceback)."""
+    from crawler.registry import ProfileError, load_registry
+
+    try:
+        return load_registry(profile_dirs)
+    except ProfileError as error:
+        click.echo(f"muninews {command}: {error}", err=True)
+        sys.exit(EXIT_BAD_PROFILE)
 
 
 def _locked_run(db_path: Path, portal: str, **overrides) -> dict:
@@ -39,7 +55,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file to write (default: data/muninews.db).")
+              help=DB_HELP)
 @click.option("--seed", default=2022, show_default=True, help="Seed of the generated replica portal.")
 @click.option("--quiet", is_flag=True, help="Less logging.")
 def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
@@ -48,6 +64,7 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
     Example: muninews demo --db data/muninews.db
     """
     db_path = db_path or default_db()
+    load_profiles_or_exit(settings_registry.profile_dirs(), "demo")
     with serving_replica(seed=seed, port=8765) as server:
         click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
         stats = _locked_run(
@@ -61,9 +78,8 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
 @click.argument("portal", required=False)
 @click.option("--all", "all_portals", is_flag=True, help="Crawl every portal in the registry (not the bundled replica).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file to write (default: data/muninews.db).")
-@click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Extra directory of portal profiles (TOML); repeatable.")
+              help=DB_HELP)
+@click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False), help=PROFILES_HELP)
 @click.option("--base-url", "base_urls", multiple=True, metavar="PORTAL=URL",
               help="Serve a portal from another address (a mirror, the replica); repeatable.")
 @click.option("--since", default=None, metavar="DATE",
@@ -85,6 +101,8 @@ def crawl(
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
     db_path = db_path or default_db()
+    dirs = settings_registry.profile_dirs(profile_dirs)
+    load_profiles_or_exit(dirs, "crawl")  # before Scrapy starts: one line, not a traceback in the log
     overrides: dict = {"MUNINEWS_SINCE": since, "MUNINEWS_INCREMENTAL": not full}
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
@@ -93,7 +111,7 @@ def crawl(
 
         overrides.update(worker_settings(redis_url))
     settings = dict(
-        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=[*DEFAULT_PROFILE_DIRS, *profile_dirs],
+        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=dirs,
         MUNINEWS_BASE_URLS=_pairs(base_urls),
         **_log_settings(quiet), **overrides,
     )
@@ -119,17 +137,19 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--portal", default=None, help="Use this portal's profile (default: the portal serving --url, if any).")
 @click.option("--jsonl", is_flag=True, help="Several files: print one JSON line per file.")
 @click.option("--crawl-time", default=None, help="When the page was fetched (ISO 8601), for relative dates.")
-def extract(paths: tuple[Path, ...], url: str | None, portal: str | None, jsonl: bool, crawl_time: str | None) -> None:
+@click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False), help=PROFILES_HELP)
+def extract(paths: tuple[Path, ...], url: str | None, portal: str | None, jsonl: bool, crawl_time: str | None,
+            profile_dirs: tuple[str, ...]) -> None:
     """Extract one saved HTML page and print its record as JSON.
 
     Example: muninews extract page.html --url https://example.gov.vn/a.html --portal replica-city
     """
     from crawler.extraction import NotHTML, extract_page
-    from crawler.registry import ProfileError, load_registry
+    from crawler.registry import ProfileError
 
     if len(paths) > 1 and not jsonl:
         raise click.UsageError("several files need --jsonl")
-    registry = load_registry()
+    registry = load_profiles_or_exit(settings_registry.profile_dirs(profile_dirs), "extract")
     try:
         profile = registry.get(portal) if portal else (registry.for_url(url) if url else None)
     except ProfileError as error:

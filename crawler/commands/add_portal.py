@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from crawler.onboarding.probe import draft_profile, portal_name_for, probe
+from crawler.settings_registry import draft_profile_dir
 
 
 @click.command("add-portal")
 @click.argument("url")
 @click.option("--name", default=None, help="Portal name (default: from the host name).")
-@click.option("--profiles", "profile_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/profiles"),
-              show_default=True, help="Directory to write the draft profile into.")
+@click.option("--profiles", "profile_dir", type=click.Path(file_okay=False, path_type=Path), default=draft_profile_dir(),
+              show_default=True, help="Directory to write the draft profile into (the first of MUNINEWS_PROFILE_DIRS).")
 def command(url: str, name: str | None, profile_dir: Path) -> None:
     """Probe URL (robots.txt, sitemaps, feeds, the WordPress API, listings) and draft a profile.
 

@@ -20,6 +20,8 @@ from typing import IO, Any
 
 import click
 
+from crawler.settings_registry import default_db_path
+
 COLUMNS = ("id", "portal", "url", "canonical_url", "title", "published", "published_utc", "modified", "author",
            "authors", "source", "body", "language", "word_count", "content_hash", "story_id", "first_seen",
            "last_seen", "profile", "parser_version")
@@ -106,7 +108,7 @@ def _text_output(output: Path | None) -> Iterator[IO[str]]:
 @click.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default="data/muninews.db", show_default=True, help="SQLite file to read.")
+              default=default_db_path(), show_default=True, help="SQLite file to read.")
 @click.option("--portal", "portals", multiple=True, help="Only this portal; repeatable.")
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Published on or after this local date.")
 @click.option("--until", default=None, metavar="YYYY-MM-DD", help="Published on or before this local date.")

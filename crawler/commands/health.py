@@ -17,6 +17,8 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from crawler.settings_registry import default_db_path
+
 WATCHED_FIELDS = ("title", "published", "authors", "body", "images")
 NOTHING = "none"
 # A field drifted when the profile won at least BEFORE_SHARE of it in earlier runs and at most
@@ -95,7 +97,7 @@ def _json(text: str | None) -> dict[str, str]:
 
 @click.command("health")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="SQLite file to read (default: data/muninews.db).")
+              help=f"SQLite file to read (default: {default_db_path()}).")
 @click.option("--runs", default=5, show_default=True, help="How many recent crawl runs to look at.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 @click.option("--fail-on-drift", is_flag=True, help="Exit with status 1 when any field drifted (for cron).")

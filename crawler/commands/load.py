@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from crawler.settings_registry import default_db_path
+
 
 @click.command(name="load")
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis the workers push items to.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file to write (default: data/muninews.db).")
+              help=f"SQLite file to write (default: {default_db_path()}).")
 @click.option("-s", "--set", "setting_values", multiple=True, metavar="NAME=VALUE",
               help="Override a project setting (DEDUP_THRESHOLD=0.6, SQLITE_BATCH_SIZE=500); repeatable.")
 @click.option("--idle-exit", type=float, default=None, metavar="SECONDS",

@@ -20,6 +20,7 @@ from crawler.processing import PageProcessor
 from crawler.processing.reextract import ReextractReport, reextract_portals
 from crawler.processing.stats import StatsCounter
 from crawler.registry import ProfileError, Registry, load_registry
+from crawler.settings_registry import default_db_path
 from crawler.storage.db import open_db
 
 
@@ -51,7 +52,7 @@ def _portal_rows(db_path: str | Path, portals: list[str] | None) -> list[dict]:
 @click.argument("portal", required=False)
 @click.option("--all", "all_portals", is_flag=True, help="Re-extract the stored pages of every portal.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default="data/muninews.db", show_default=True, help="SQLite file to update.")
+              default=default_db_path(), show_default=True, help="SQLite file to update.")
 @click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra directory of portal profiles (TOML); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

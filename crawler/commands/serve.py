@@ -17,6 +17,8 @@ from typing import Any
 import click
 import yaml
 
+from crawler.settings_registry import default_db_path
+
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
 # Datasette settings: long bodies truncated in table views (the row page shows them whole).
@@ -55,7 +57,7 @@ def datasette_argv(db_path: Path, metadata_path: Path, host: str, port: int) -> 
 
 @click.command(name="serve")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default="data/muninews.db", show_default=True, help="SQLite file to browse.")
+              default=default_db_path(), show_default=True, help="SQLite file to browse.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on (0: any free port).")
 def command(db_path: Path, host: str, port: int) -> None:
