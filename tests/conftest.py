@@ -26,6 +26,46 @@ def replica():
         yield server
 
 
+@pytest.fixture(scope="session")
+def replica_crawl(replica, tmp_path_factory) -> Path:
+    """The default replica crawled once per test run, by one ordinary `muninews crawl`.
+
+    The master copy: checkpointed into its main file, then mode 0444. Tests take ``crawled`` (their
+    module's own copy) and may write to that."""
+    db = tmp_path_factory.mktemp("replica-crawl") / "muninews.db"
+    crawl_replica(replica, db)
+    checkpoint(db)
+    db.chmod(0o444)
+    return db
+
+
+@pytest.fixture(scope="module")
+def crawled(replica_crawl, tmp_path_factory) -> Path:
+    """This module's own copy of the default replica's crawl (the same URLs as ``replica``).
+
+    To prove what a later step fetched, compare ``replica.log`` from before that step: the log
+    is the session's, and holds the master crawl and every other module's requests."""
+    return copy_db(replica_crawl, tmp_path_factory.mktemp("crawled") / "muninews.db")
+
+
+def checkpoint(db: Path) -> None:
+    """Move everything in the database's write-ahead log into its main file."""
+    conn = sqlite3.connect(db)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert not busy, f"{db} is still in use: cannot checkpoint it"
+    finally:
+        conn.close()
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A writable copy of a checkpointed SQLite database (still in WAL mode: the mode is in its header)."""
+    wal = source.with_name(source.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, f"{source} has pages in its log: checkpoint it first"
+    shutil.copyfile(source, target)
+    return target
+
+
 @pytest.fixture(scope="module")
 def redis_url():
     """A throwaway redis-server on a free loopback port, no persistence; stopped at teardown."""

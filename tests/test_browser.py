@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, crawl_replica, rows
+from conftest import ROOT, rows
 from crawler.storage.search import search
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,10 +55,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(replica, tmp_path_factory):
+def served(request):
     sync_playwright = _require_browser()
-    db = tmp_path_factory.mktemp("browser") / "muninews.db"
-    crawl_replica(replica, db)
+    db = request.getfixturevalue("crawled")  # after the check: a skip need not wait for the crawl
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "crawler", "serve", "--db", str(db), "--port", str(port)],

@@ -7,16 +7,11 @@ import pytest
 
 from conftest import crawl_replica, rows, stored_records
 
+# ``crawled`` (tests/conftest.py): this module's copy of the session's crawl of ``replica``.
+
 
 def normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def crawled(replica, tmp_path_factory):
-    db = tmp_path_factory.mktemp("crawl") / "muninews.db"
-    crawl_replica(replica, db)
-    return db
 
 
 def test_every_article_is_stored_once(replica, crawled):

@@ -6,44 +6,105 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, crawl_replica, rows, stored_records
+import conftest
+from conftest import ROOT, rows, stored_records
+from crawler.distributed import WORKERS_KEY, alive_key, inflight_key
 from crawler.registry import load_registry
-from crawler.replica import ReplicaServer, build_replica
 from crawler.runner import REPLICA_FAMILY, replica_base_urls
 
 redis = pytest.importorskip("redis")
+from scrapy_redis import picklecompat  # the serializer of the shared queue, and so of the leases
+
+redis_url = conftest.redis_url  # the fixture, also here: tests/test_distributed_queue.py imports it from this module
 
 WORKERS = 3
+GATE_TIMEOUT = 120  # seconds an article request waits at a closed gate before it goes through anyway
 
 
-@pytest.fixture(scope="module")
-def server():
-    """Our own replica (its request log is ours alone); the kill test slows its article pages."""
-    delay = {"article": 0.0}
+class ArticleGate:
+    """A gate on the replica's article pages, in its request handler: while it is closed, every
+    article request waits in the server (its worker keeps the lease) until the gate opens.
 
-    def slow_articles(site, handler) -> bool:
-        if handler.path.endswith(".html"):
-            time.sleep(delay["article"])
+    ``close_after(n)`` lets the next n article requests through, then closes, so a test stops a
+    crawl at a point it chose, whatever the machine's speed."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.opened = threading.Event()
+        self.opened.set()
+        self.closed = threading.Event()  # set when close_after's count is used up
+        self._lock = threading.Lock()
+        self._left: int | None = None
+        self._held: Counter = Counter()  # URLs of the requests waiting at the gate
+
+    def close_after(self, count: int) -> None:
+        with self._lock:
+            self._left = count
+            self.closed.clear()
+
+    def open(self) -> None:
+        with self._lock:
+            self._left = None
+            self.opened.set()
+
+    def held(self) -> set[str]:
+        with self._lock:
+            return set(self._held)
+
+    def __call__(self, site: str, handler) -> bool:
+        if not handler.path.endswith(".html"):
+            return False
+        url = self.server.base_urls[site] + handler.path
+        with self._lock:
+            if self._left is not None:
+                if self._left == 0:
+                    self._left = None
+                    self.opened.clear()
+                    self.closed.set()
+                else:
+                    self._left -= 1
+            if self.opened.is_set():
+                return False
+            self._held[url] += 1
+        try:
+            self.opened.wait(GATE_TIMEOUT)
+        finally:
+            with self._lock:
+                self._held[url] -= 1
+                if not self._held[url]:
+                    del self._held[url]
         return False  # then answer as usual
 
-    with ReplicaServer(build_replica()) as replica:
-        replica.interceptors.append(slow_articles)
-        replica.delay = delay
-        yield replica
+
+@pytest.fixture(scope="module")
+def server(replica):
+    """The session's replica. Its request log is shared: tests count the requests after their start."""
+    return replica
 
 
 @pytest.fixture(scope="module")
-def single(server, tmp_path_factory):
-    """The reference: the same replica crawled by one ordinary process."""
-    db = tmp_path_factory.mktemp("single") / "muninews.db"
-    crawl_replica(server, db)
-    return db
+def gate(server):
+    """A gate on the replica's article pages, open unless a test closes it; removed at the end."""
+    gate = ArticleGate(server)
+    server.interceptors.append(gate)
+    try:
+        yield gate
+    finally:
+        gate.open()
+        server.interceptors.remove(gate)
+
+
+@pytest.fixture(scope="module")
+def single(crawled):
+    """The reference: the same replica crawled by one ordinary process (the session's crawl, copied)."""
+    return crawled
 
 
 def start_worker(server, redis_url: str, log: Path) -> subprocess.Popen:
@@ -134,27 +195,60 @@ def test_three_workers_and_a_loader_store_every_article_once(server, single, red
     assert {r["name"] for r in rows(db, "SELECT name FROM portals")} == set(replica_base_urls(server.base_urls))
 
 
-def test_a_killed_worker_loses_nothing(server, single, redis_url, tmp_path):
+def worker_id(client, pid: int) -> str | None:
+    """The id (host:pid:hex) under which the worker process ``pid`` joined the crawl, if it has."""
+    ids = [member.decode() for member in client.smembers(WORKERS_KEY) if member.decode().split(":")[-2] == str(pid)]
+    assert len(ids) <= 1, (pid, ids)
+    return ids[0] if ids else None
+
+
+def leased_and_held(client, worker: str, gate: ArticleGate) -> set[str]:
+    """URLs that ``worker`` holds a lease on and whose request is waiting at the gate: requests
+    certainly in flight in that worker (a lease alone may belong to a request it has finished)."""
+    leased = {picklecompat.loads(data)["url"] for data in client.hvals(inflight_key(worker))}
+    return leased & gate.held()
+
+
+def test_a_killed_worker_loses_nothing(server, gate, single, redis_url, tmp_path):
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
-    server.delay["article"] = 0.03  # a longer crawl, so the kill lands in the middle of it
     db = tmp_path / "distributed.db"
     since = len(server.log)
     logs = [tmp_path / f"worker{i}.log" for i in range(WORKERS + 1)]
-    workers = [start_worker(server, redis_url, logs[i]) for i in range(WORKERS)]
-    wait_for(lambda: client.scard("muninews:workers") == WORKERS, 60, "three workers to join")
-    loader = start_loader(redis_url, db, tmp_path / "loader.log")
     total = len(server.replica.all_articles())
-    wait_for(lambda: sum(p.endswith(".html") for _, p in fetches(server, since)) >= total // 4, 60, "a quarter of the crawl")
-    victim = workers.pop(0)
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(10)
-    assert sum(p.endswith(".html") for _, p in fetches(server, since)) < total, "the crawl ended before the kill"
-    workers.append(start_worker(server, redis_url, logs[WORKERS]))  # a restarted worker joins the running crawl
+    # A quarter of the articles are served; then article requests wait in the server, so the kill
+    # lands in the middle of the crawl, while the victim has requests in flight, on any machine.
+    gate.close_after(total // 4)
+    try:
+        workers = [start_worker(server, redis_url, logs[i]) for i in range(WORKERS)]
+        wait_for(lambda: client.scard(WORKERS_KEY) == WORKERS, 60, "three workers to join")
+        loader = start_loader(redis_url, db, tmp_path / "loader.log")
+        wait_for(gate.closed.is_set, 120, "a quarter of the crawl")
+        victim = workers.pop(0)
+        victim_id = worker_id(client, victim.pid)
+        assert victim_id is not None
+        wait_for(lambda: leased_and_held(client, victim_id, gate), 60, "the victim to have an article request in flight")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
+        assert client.hlen(inflight_key(victim_id)) > 0, "the victim died holding no lease"
+        assert sum(p.endswith(".html") for _, p in fetches(server, since)) < total, "the crawl ended before the kill"
+    finally:
+        gate.open()
+
+    # A restarted worker joins the running crawl. Until it has joined, the test keeps the dead
+    # worker's heartbeat from timing out (as a quick restart would find it): otherwise, on a slow
+    # machine, the survivors could recover, finish and leave first, and it would start a new crawl.
+    workers.append(start_worker(server, redis_url, logs[WORKERS]))
+
+    def restarted_worker_joined() -> bool:
+        if 0 <= client.pttl(alive_key(victim_id)) < 2000:  # about to time out (-2: gone, -1: no expiry)
+            client.pexpire(alive_key(victim_id), 2000)
+        return worker_id(client, workers[-1].pid) is not None
+
+    wait_for(restarted_worker_joined, 120, "the restarted worker to join")
     for worker, log in zip(workers, logs[1:]):
         finish(worker, log)
     finish(loader, tmp_path / "loader.log")
-    server.delay["article"] = 0.0
 
     lines = [line for log in logs[1:] for line in log.read_text().splitlines()]
     recovered = sum(int(line.split("re-queued ", 1)[1].split()[0]) for line in lines if "re-queued " in line)

@@ -7,14 +7,13 @@ import json
 
 import pytest
 
-from conftest import crawl_replica, muninews, rows
+from conftest import muninews, rows
 
 
 @pytest.fixture(scope="module")
-def db(replica, tmp_path_factory):
-    path = tmp_path_factory.mktemp("export") / "muninews.db"
-    crawl_replica(replica, path)
-    return path
+def db(crawled):
+    """The default replica, crawled (this module's copy of the session's crawl)."""
+    return crawled
 
 
 def stored(db, where: str = "1", params: tuple = ()) -> dict[int, dict]:

@@ -46,13 +46,13 @@ def extracted(db) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def crawls(replica, tmp_path_factory):
-    """The same replica crawled twice: with the broken profile, and with the shipped (fixed) one."""
+def crawls(replica, crawled, tmp_path_factory):
+    """The same replica crawled twice: with the broken profile, and with the shipped (fixed) one
+    (the session's crawl, copied)."""
     tmp = tmp_path_factory.mktemp("reextract")
-    broken, fixed = tmp / "broken.db", tmp / "fixed.db"
+    broken = tmp / "broken.db"
     crawl_replica(replica, broken, f"--profiles={broken_profile_dir(tmp)}")
-    crawl_replica(replica, fixed)
-    return broken, fixed
+    return broken, crawled
 
 
 def test_reextract_fixes_exactly_the_affected_rows_without_fetching(replica, crawls):
