@@ -1,4 +1,5 @@
-"""What spiders yield: raw pages (extraction happens in pipelines) and fetch failures."""
+"""What spiders yield: raw pages (extraction happens in pipelines) and fetch failures; and the
+article links discovery sources find."""
 
 from __future__ import annotations
 
@@ -39,3 +40,12 @@ class FailureItem:
     reason: str
     status: int | None = None
     crawl_time: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article URL a discovery source lists, with the dates it tells."""
+
+    url: str
+    lastmod: str | None = None  # ISO 8601 UTC: when the source says the page last changed
+    published: str | None = None  # ISO 8601 UTC, when known

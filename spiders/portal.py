@@ -25,14 +25,13 @@ from twisted.python.failure import Failure
 from crawler.storage.fetchstate import FetchState, Known, is_recent
 from crawler.items import FailureItem, PageItem
 from crawler.middlewares.reasons import failure_reason
-from crawler.registry import Portal, Registry, registry_from_settings, selector_xpath
 from crawler.dedup.urls import canonicalize, url_key
-from spiders.sources import Link, feed_links, robots_sitemaps, sitemap_entries, utc_iso, wpjson_links
+from crawler.items import Link
+from crawler.registry import Portal, Registry, registry_from_settings
+from spiders import sources
+from spiders.sources import Context, Step
+from spiders.sources.parsers import utc_iso
 
-# Sources that list every article of a portal: after walking one completely, a stored article
-# missing from it is checked for removal.
-COMPLETE_SOURCES = frozenset({"wpjson", "sitemap"})
-WPJSON_PAGE_SIZE = 100
 ARTICLE_STATUSES = [304, 404, 410]
 
 
@@ -88,69 +87,32 @@ class PortalSpider(scrapy.Spider):
             yield from self._source_requests(portal, source)
 
     def _source_requests(self, portal: Portal, source: str) -> Iterator[scrapy.Request]:
-        d, base = portal.discovery, portal.base_url
-        if source == "wpjson":
-            yield self._discovery(portal, source, f"{base}{d.wpjson_path}?per_page={WPJSON_PAGE_SIZE}&page=1", self.parse_wpjson)
-        elif source == "sitemap":
-            yield self._discovery(portal, source, f"{base}/robots.txt", self.parse_robots)
-        elif source == "feed":
-            for path in d.feed_paths:
-                yield self._discovery(portal, source, base + path, self.parse_feed)
-        elif source == "listing":
-            for path in d.start_paths:
-                yield self._discovery(portal, source, base + path, self.parse_listing)
-        else:
+        found = sources.get(source)
+        if found is None:
             self.logger.error("portal %s: unknown discovery source %r", portal.name, source)
+            return
+        for step in found.start(portal):
+            yield self._discovery(portal, source, step)
 
-    def _discovery(self, portal: Portal, source: str, url: str, callback, **kwargs) -> scrapy.Request:
+    def _discovery(self, portal: Portal, source: str, step: Step) -> scrapy.Request:
         self.runs[portal.name].pending += 1
         return scrapy.Request(
-            url, callback=callback, errback=self.discovery_failed, dont_filter=source != "listing",
-            cb_kwargs={"portal": portal.name, "source": source, **kwargs}, meta={"muninews_source": source},
+            step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=source != "listing",
+            cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
+            meta={"muninews_source": source},
         )
 
-    def parse_wpjson(self, response: Response, portal: str, source: str) -> Iterator:
-        links = wpjson_links(response.body)
-        yield from self._articles(portal, links)
-        if response.url.endswith("&page=1"):
-            total = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
-            base = response.url[: -len("1")]
-            for page in range(2, total + 1):
-                yield self._discovery(self.portals[portal], source, f"{base}{page}", self.parse_wpjson)
-        yield from self._source_step_done(portal, source)
-
-    def parse_robots(self, response: Response, portal: str, source: str) -> Iterator:
+    def parse_discovery(self, response: Response, portal: str, source: str, step: str, **kwargs) -> Iterator:
+        """Any discovery response: the source reads it; new article links are fetched, and what
+        the source says to fetch next is followed."""
         profile = self.portals[portal]
-        urls = robots_sitemaps(response.body, profile.base_url) if response.status == 200 else []
-        urls += [profile.base_url + path for path in profile.discovery.sitemap_paths]
-        for url in dict.fromkeys(urls):
-            yield self._discovery(profile, source, url, self.parse_sitemap)
-        yield from self._source_step_done(portal, source)
-
-    def parse_sitemap(self, response: Response, portal: str, source: str) -> Iterator:
-        children, links = sitemap_entries(response.body)
-        for child in children:
-            yield self._discovery(self.portals[portal], source, response.urljoin(child), self.parse_sitemap)
-        yield from self._articles(portal, links)
-        yield from self._source_step_done(portal, source)
-
-    def parse_feed(self, response: Response, portal: str, source: str, page: int = 1) -> Iterator:
-        links = feed_links(response.body, response.url)
-        yield from self._articles(portal, links)
-        if links and not self._all_old(links):
-            url = response.url.split("?")[0] + f"?paged={page + 1}"
-            yield self._discovery(self.portals[portal], source, url, self.parse_feed, page=page + 1)
-        yield from self._source_step_done(portal, source)
-
-    def parse_listing(self, response: Response, portal: str, source: str) -> Iterator:
-        profile = self.portals[portal]
-        hrefs = response.xpath(selector_xpath(profile.discovery.article_links)).xpath("@href").getall()
-        links = [Link(response.urljoin(href)) for href in hrefs]
-        wanted = list(self._articles(portal, links))
+        context = Context(since=self.since, completed_before=self.state.completed_before(portal))
+        found = sources.get(source).parse(response, profile, step, context, **kwargs)
+        wanted = list(self._articles(portal, found.links))
         yield from wanted
-        if profile.discovery.next_page and (wanted or not self._may_stop_listing(portal, links)):
-            for href in response.xpath(selector_xpath(profile.discovery.next_page)).xpath("@href").getall()[:1]:
-                yield self._discovery(profile, source, response.urljoin(href), self.parse_listing)
+        if wanted or not found.steps_only_if_new:
+            for next_step in found.steps:
+                yield self._discovery(profile, source, next_step)
         yield from self._source_step_done(portal, source)
 
     def discovery_failed(self, failure: Failure) -> Iterator:
@@ -158,7 +120,7 @@ class PortalSpider(scrapy.Spider):
         listing that fails is recorded as a failure."""
         request = failure.request
         portal, source = request.cb_kwargs["portal"], request.cb_kwargs["source"]
-        if source == "listing":
+        if sources.get(source).records_failures:
             yield from self.failed(failure)
         else:
             self.logger.debug("portal %s: %s unavailable at %s (%s)", portal, source, request.url, failure.getErrorMessage())
@@ -172,7 +134,7 @@ class PortalSpider(scrapy.Spider):
             return
         run.sources_done.add(source)
         profile = self.portals[portal]
-        if run.found and source in COMPLETE_SOURCES and not self.since:
+        if run.found and source in sources.complete_sources() and not self.since:
             yield from self._removal_checks(profile)
         if profile.discovery.mode != "all" and not run.found and run.source_index + 1 < len(profile.discovery.sources):
             run.source_index += 1
@@ -242,15 +204,6 @@ class PortalSpider(scrapy.Spider):
                 run.seen.add(key)
                 self._count(profile.name, "removal_checks")
                 yield self._fetch_article(profile.name, url, self.state.lookup(key))
-
-    def _all_old(self, links: list[Link]) -> bool:
-        """Every link of a feed page is older than --since: no need for the next page."""
-        return bool(self.since) and all((l.published or l.lastmod or self.since) < self.since for l in links)
-
-    def _may_stop_listing(self, portal: str, links: list[Link]) -> bool:
-        """A listing page with nothing new, after a completed earlier run: older pages hold only
-        what is stored already."""
-        return bool(links) and self.state.completed_before(portal)
 
     def parse_article(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
         if response.status in (404, 410) and not response.meta.get("muninews_known"):

@@ -22,14 +22,13 @@ import lxml.html
 
 from crawler import __version__
 from crawler.extraction import DEFAULT_ZONE_BY_LANGUAGE
-from spiders.sources import feed_links, robots_sitemaps, sitemap_entries, wpjson_links
+from crawler.families import generic, wordpress
+from spiders.sources.parsers import feed_links, robots_sitemaps, sitemap_entries, wpjson_links
 
 USER_AGENT = f"muninews/{__version__} (add-portal probe)"
 # A link that names a "next page" in any common markup; used by drafted profiles.
-GENERIC_NEXT_PAGE = (
-    "xpath://*[self::a or self::link][@rel='next' or contains(concat(' ', normalize-space(@class), ' '), ' next ')]"
-)
-SITEMAP_GUESSES = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
+GENERIC_NEXT_PAGE = generic.NEXT_PAGE
+SITEMAP_GUESSES = tuple(dict.fromkeys(("/sitemap.xml", *wordpress.DISCOVERY["sitemap_paths"])))
 FEED_GUESSES = ("/feed/", "/rss", "/feed")
 MAX_LISTING_CANDIDATES = 25
 
@@ -79,7 +78,7 @@ def probe(base_url: str) -> ProbeReport:
 
 
 def _probe_wpjson(report: ProbeReport, home: bytes) -> None:
-    path = "/wp-json/wp/v2/posts"
+    path = wordpress.REST_POSTS
     status, headers, body = fetch(f"{report.base_url}{path}?per_page=5")
     posts = wpjson_links(body) if status == 200 else []
     if posts:

@@ -1,0 +1,47 @@
+"""CMS families: what one content-management system does the same way on every site that runs it.
+
+One module per CMS (``wordpress``, ...; ``generic`` for a site whose CMS nobody named): its
+discovery defaults (which sources to try, at which paths), how its feeds and listings page, and
+what its APIs say. A profile's ``[family] cms = "wordpress"`` selects the module; discovery
+sources ask it (``crawler.families.of(portal)``) instead of knowing any CMS themselves.
+
+A family module defines ``NAME`` and may define any of:
+
+- ``DISCOVERY``: defaults for the profile's ``[discovery]`` table (the profile wins);
+- ``feed_page_url(feed_url, page)``: the URL of a feed's ``page``-th page, or None when its
+  feeds do not page;
+- ``NEXT_PAGE``: a selector for the "next page" link of its listings.
+
+Adding a CMS is one module here, registered in ``FAMILY_MODULES`` below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+FAMILY_MODULES = ("generic", "wordpress")
+GENERIC = "generic"
+
+
+def names() -> tuple[str, ...]:
+    return FAMILY_MODULES
+
+
+def get(name: str | None) -> ModuleType:
+    """The family module called ``name`` (None: generic); ValueError for an unknown one."""
+    name = name or GENERIC
+    if name not in FAMILY_MODULES:
+        raise ValueError(f"unknown cms {name!r}; known: {', '.join(FAMILY_MODULES)}")
+    return importlib.import_module(f"crawler.families.{name}")
+
+
+def of(portal: Any) -> ModuleType:
+    """The family module of a registry ``Portal``."""
+    return get(getattr(portal, "cms", None))
+
+
+def feed_page_url(portal: Any, feed_url: str, page: int) -> str | None:
+    paging = getattr(of(portal), "feed_page_url", None)
+    return paging(feed_url, page) if paging else None

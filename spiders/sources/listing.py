@@ -1,0 +1,29 @@
+"""Listing pages (a category, the news index) with their "next page" links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.items import Link
+from crawler.registry import selector_xpath
+from spiders.sources import Context, Found, Source, Step, register
+
+
+@register
+class Listings(Source):
+    name = "listing"
+    records_failures = True  # a listing the profile names should answer
+
+    def start(self, portal: Any) -> list[Step]:
+        return [Step(portal.base_url + path) for path in portal.discovery.start_paths]
+
+    def parse(self, response: Any, portal: Any, step: str, context: Context,
+              **kwargs: Any) -> Found:
+        page = response
+        hrefs = page.xpath(selector_xpath(portal.discovery.article_links)).xpath("@href").getall()
+        links = [Link(page.urljoin(href)) for href in hrefs]
+        found = Found(links=links, steps_only_if_new=bool(links) and context.completed_before)
+        if portal.discovery.next_page:
+            nexts = page.xpath(selector_xpath(portal.discovery.next_page)).xpath("@href").getall()[:1]
+            found.steps = [Step(page.urljoin(href)) for href in nexts]
+        return found
