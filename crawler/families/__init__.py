@@ -12,16 +12,17 @@ A family module defines ``NAME`` and may define any of:
   feeds do not page;
 - ``NEXT_PAGE``: a selector for the "next page" link of its listings.
 
-Adding a CMS is one module here, registered in ``FAMILY_MODULES`` below.
+Adding a CMS is one module here: every module of this package is a family, named by its file.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from types import ModuleType
 from typing import Any
 
-FAMILY_MODULES = ("generic", "wordpress")
+FAMILY_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
 GENERIC = "generic"
 
 
@@ -39,7 +40,7 @@ def get(name: str | None) -> ModuleType:
 
 def of(portal: Any) -> ModuleType:
     """The family module of a registry ``Portal``."""
-    return get(getattr(portal, "cms", None))
+    return get(portal.cms)
 
 
 def feed_page_url(portal: Any, feed_url: str, page: int) -> str | None:
