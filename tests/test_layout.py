@@ -32,3 +32,14 @@ def test_client_layout_exists():
     for path in ("crawler/settings.py", "crawler/items.py", "crawler/cli.py", "spiders", "pipelines", "data",
                  "tests", "scrapy.cfg", "pyproject.toml"):
         assert (ROOT / path).exists(), path
+
+
+def test_the_readme_layout_names_every_package():
+    """The README's Layout section has a line for every package of the product."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = {line.split()[0].rstrip("/") for line in layout.splitlines() if line.strip() and not line.startswith("```")}
+    packages = sorted({init.parent.name for top in ("crawler", "spiders", "pipelines")
+                       for init in (ROOT / top).rglob("__init__.py")})
+    assert len(packages) >= 10
+    assert [name for name in packages if name not in named] == []
