@@ -169,3 +169,37 @@ def test_template_cleaning_is_the_same_at_crawl_time_and_on_reextract(tmp_path):
     report = json.loads(muninews("reextract", "--all", "--db", str(db), "--json").stdout)
     assert report["pages"] == 12 and report["changed"] == 0
     assert snapshot(db) == before
+
+
+def test_a_page_declaring_a_stored_canonical_url_is_that_article(tmp_path):
+    """rel=canonical is trusted on the same site: an alias page (another spelling, a print view
+    with other furniture) joins the article of its canonical URL, in either order of arrival."""
+    from crawler.items import PageItem
+    from crawler.processing import PageProcessor
+    from crawler.processing.stats import StatsCounter
+    from crawler.runner import project_settings
+
+    def page(index: int, canonical: str, extra: str = "") -> bytes:
+        body = furnished_page(index).replace(b"<head>", f'<head><link href="{canonical}" rel="canonical">'.encode())
+        return body.replace(b"</div>", f"<p>{extra}</p></div>".encode()) if extra else body
+
+    for order in ((0, 1), (1, 0)):
+        db = tmp_path / f"canonical-{order[0]}.db"
+        processor = PageProcessor.from_settings(project_settings(SQLITE_PATH=str(db)), StatsCounter())
+        processor.open([{"name": "site", "title": "site", "family": "none", "base_url": "http://site.test",
+                         "languages": "vi", "timezone": "UTC"}])
+        canonical = "http://site.test/tin-7.html"
+        pages = [PageItem(url=canonical, portal="site", status=200, body=page(7, canonical), crawl_time="2024-06-01"),
+                 PageItem(url="http://site.test/in/tin-7", portal="site", status=200, crawl_time="2024-06-01",
+                          body=page(7, canonical, "Bản in: bấm Ctrl+P để in trang này cho đẹp hơn nhé bạn đọc."))]
+        outsider = PageItem(url="http://site.test/tin-8.html", portal="site", status=200, crawl_time="2024-06-01",
+                            body=page(8, "http://elsewhere.test/tin-7.html"))
+        for index in order:
+            processor.process(pages[index])
+        processor.process(outsider)
+        processor.close({})
+        stored = rows(db, "SELECT url, canonical_url FROM articles ORDER BY id")
+        assert len(stored) == 2, order  # the two spellings are one article; the outsider is its own
+        assert stored[0]["canonical_url"] == canonical
+        assert stored[1]["canonical_url"] == "http://site.test/tin-8.html"  # another site's canonical: ignored
+        assert len(rows(db, "SELECT * FROM article_urls")) == 3

@@ -11,11 +11,12 @@ memory, so it holds across runs and restarts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from crawler.dedup.similarity import StoryIndex, content_hash
-from crawler.dedup.urls import canonicalize, url_key
+from crawler.dedup.urls import canonicalize, resolve_canonical, url_key
 from crawler.items import PageItem
 from crawler.storage import Storage
 
@@ -74,6 +75,12 @@ class DedupStep:
             if item.change == "updated" and self.options.near:
                 self.index.add(known, self.index.story_of(known) or known, item.record.body_text, publication_day(item))
             return self._count(item)
+        item.canonical_url = declared_canonical(item)
+        canonical_key = url_key(item.canonical_url)
+        same_url = self.storage.article_for_url_key(canonical_key) if canonical_key != item.url_key else None
+        if same_url is not None:  # the page says it is an article stored under its canonical URL
+            item.duplicate_of, item.change = same_url, "duplicate"
+            return self._count(item)
         same_page = self.storage.article_for_hash(item.content_hash, portal=item.portal)
         if same_page is not None:
             item.duplicate_of, item.change = same_page[0], "duplicate"
@@ -95,6 +102,26 @@ class DedupStep:
         if self.stats is not None:
             self.stats.inc_value(f"muninews/dedup/{item.change}")
         return item
+
+
+# <link rel="canonical" href="…"> in either attribute order, in the page's head.
+_CANONICAL = re.compile(
+    rb"<link\b(?=[^>]*\brel\s*=\s*[\"']?canonical[\"'\s>])[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+HEAD_BYTES = 65536
+
+
+def declared_canonical(item: PageItem) -> str:
+    """The page's ``rel=canonical`` when it is trustworthy (same site, not the home page; see
+    ``resolve_canonical``), else the page's own canonical URL. Read with a pattern over the
+    page's first bytes: the head, where the link must be, without a second parse."""
+    found = _CANONICAL.search(item.body[:HEAD_BYTES]) if item.body else None
+    if found is None:
+        return item.canonical_url or canonicalize(item.url)
+    href = found.group(1).decode("latin-1").replace("&amp;", "&")
+    try:
+        return resolve_canonical(item.url, href)
+    except ValueError:
+        return item.canonical_url or canonicalize(item.url)
 
 
 def publication_day(item: PageItem) -> str:

@@ -3,6 +3,7 @@ transactions, counting per portal what each page turned out to be."""
 
 from __future__ import annotations
 
+from crawler.dedup.urls import url_key
 from crawler.items import FailureItem, PageItem
 from crawler.storage import Storage
 
@@ -30,6 +31,7 @@ class StoreStep:
             self._count(item.portal, "duplicates")
         elif item.change == "new":
             item.article_id = self.storage.add_article(item, item.record)
+            self._claim_canonical(item)
             self._count(item.portal, "articles_new")
         elif item.change == "updated":
             self.storage.update_article(item.article_id, item, item.record)
@@ -44,6 +46,12 @@ class StoreStep:
             self.storage.refresh_page(item)
         else:
             self.storage.add_page(item)
+
+    def _claim_canonical(self, item: PageItem) -> None:
+        """An article first met at an alias URL also owns the canonical URL it declares, so the
+        canonical page, fetched later, is the same article (not a second one)."""
+        if item.canonical_url and url_key(item.canonical_url) != item.url_key:
+            self.storage.add_alias(url_key(item.canonical_url), item.canonical_url, item.article_id, item.crawl_time)
 
     def _count(self, portal: str, counter: str) -> None:
         if self.stats is not None:
