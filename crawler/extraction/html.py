@@ -184,27 +184,3 @@ def close_paragraphs_before_blocks(tree: etree._Element) -> None:
                 break
 
 
-def text_of(element: etree._Element) -> str:
-    """Visible text of an element with whitespace folded."""
-    return folded(raw_text(element))
-
-
-def folded(text: str) -> str:
-    """Whitespace runs to single spaces, trimmed. Most paragraphs need nothing: ``isprintable``
-    is False for every whitespace character but the ASCII space (and for zero-width and format
-    characters), so one C-speed scan proves that, where ``split`` builds a list of every word."""
-    return text if is_folded(text) else " ".join(text.split())
-
-
-def is_folded(text: str) -> bool:
-    """No whitespace but single inner ASCII spaces, and no zero-width or format characters."""
-    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
-
-
-def raw_text(element: etree._Element) -> str:
-    """All text inside an element, unfolded. libxml2's text serialiser does in C what
-    ``"".join(element.itertext())`` does with a Python generator (the same text on every
-    element of the evaluation corpus), and this runs for every paragraph of every page."""
-    if not len(element):  # a plain paragraph: its text is all there is
-        return element.text or ""
-    return etree.tostring(element, method="text", encoding=str, with_tail=False)

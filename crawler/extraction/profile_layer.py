@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extraction.dates import parse_date
-from crawler.extraction.html import text_of
+from crawler.text.fold import element_text as text_of
 from crawler.extraction.record import Context, Image
 from crawler.extraction.selectors import PageIndex, compile_profile_selector
 from crawler.registry import ParserVersion

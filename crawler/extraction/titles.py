@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction import xpaths
-from crawler.extraction.html import raw_text
+from crawler.text.fold import raw_text
 from crawler.text.fold import element_text, fold, norm_key
 
 _SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")

@@ -1,4 +1,5 @@
-"""Small text helpers shared by the profile-free layers."""
+"""The text toolkit every extraction layer uses: visible text of an element (a `<br>` is a word
+break), whitespace folding, word keys."""
 
 from __future__ import annotations
 
@@ -7,10 +8,23 @@ import unicodedata
 
 from lxml import etree
 
-from crawler.extraction.html import is_folded, raw_text
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+
+
+def is_folded(text: str) -> bool:
+    """No whitespace but single inner ASCII spaces, and no zero-width or format characters."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def raw_text(element: etree._Element) -> str:
+    """All text inside an element, unfolded. libxml2's text serialiser does in C what
+    ``"".join(element.itertext())`` does with a Python generator (the same text on every
+    element of the evaluation corpus), and this runs for every paragraph of every page."""
+    if not len(element):  # a plain paragraph: its text is all there is
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def fold(text: str | None) -> str:
