@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from crawler import settings_registry
 from crawler.processing import PageProcessor
 from crawler.processing.reextract import ReextractReport, reextract_portals
 from crawler.processing.stats import StatsCounter
@@ -63,7 +64,7 @@ def command(portal: str | None, all_portals: bool, db_path: Path, profile_dirs: 
     """
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
-    registry = load_registry(["data/profiles", *profile_dirs])
+    registry = load_registry(settings_registry.profile_dirs(profile_dirs))
     try:
         names = None if all_portals else [p.name for p in (registry.family(portal) or [registry.get(portal)])]
     except ProfileError as error:
