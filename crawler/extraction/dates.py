@@ -9,11 +9,14 @@ Relative dates count from ``relative_base`` (the crawl time stored with the page
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import dateparser
+
+from crawler.text.fold import fold
+from crawler.text.utc import to_utc
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.IGNORECASE)
@@ -26,14 +29,9 @@ def to_iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def to_utc_iso(iso: str | None) -> str | None:
-    """The same instant in UTC, for sorting across portals in different time zones."""
-    if not iso:
-        return None
-    moment = datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+# The same instant in UTC, for sorting across portals in different time zones: the toolkit's one
+# "to UTC" under the name the storage writer imports (a stored date always carries its offset).
+to_utc_iso = to_utc
 
 
 def parse_date(
@@ -46,7 +44,7 @@ def parse_date(
     """Parse the date in a short date line; return ISO 8601 in the portal's time zone, or None."""
     if not text:
         return None
-    text = " ".join(text.split())[:200]
+    text = fold(text)[:200]
     if not text:
         return None
     numeric = _parse_numbers(text, tz, date_order)

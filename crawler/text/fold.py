@@ -8,7 +8,6 @@ import unicodedata
 
 from lxml import etree
 
-
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
