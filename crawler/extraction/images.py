@@ -51,15 +51,30 @@ def image_url(media: etree._Element, base: str) -> str | None:
         if "srcset" in attribute or "," in value and " " in value:
             value = largest_in_srcset(value) or ""
         if value and _looks_like_image_path(value):
-            return urljoin(base, value)
+            return absolute(base, value)
     picture = media if media.tag == "picture" else next(_ancestors(media, 1), None)
     if picture is not None and picture.tag == "picture":
         for source in picture.iter("source"):
             for attribute in _source_attributes(source):
                 value = largest_in_srcset(source.get(attribute) or "")
                 if value and _looks_like_image_path(value):
-                    return urljoin(base, value)
+                    return absolute(base, value)
     return None
+
+
+def absolute(base: str, link: str) -> str:
+    """urljoin, with a fast path for the common site-relative "/wp-content/…" link (on a base
+    whose path starts after its host: "http://h?q" or "http://h#f" go the slow way)."""
+    if link.startswith("/") and not link.startswith("//") and "/." not in link:
+        scheme_end = base.find("://")
+        if scheme_end != -1:
+            rest = base[scheme_end + 3:]
+            cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i != -1), default=-1)
+            if cut == -1:
+                return base + link
+            if rest[cut] == "/":
+                return base[:scheme_end + 3 + cut] + link
+    return urljoin(base, link)
 
 
 def _source_attributes(element: etree._Element) -> list[str]:

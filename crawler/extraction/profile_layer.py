@@ -8,18 +8,15 @@ byline never count as body paragraphs.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from crawler.extraction.dates import parse_date
-from crawler.text.fold import element_text as text_of
+from crawler.extraction.images import image_url
 from crawler.extraction.record import Context, Image
 from crawler.extraction.selectors import PageIndex, compile_profile_selector
 from crawler.registry import ParserVersion
-
-LAZY_SOURCE_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "src")
-PLACEHOLDER_HINTS = ("data:", "lazy", "placeholder", "blank.gif", "spacer")
+from crawler.text.fold import element_text
 
 
 def extract_with_profile(tree: etree._Element, parser: ParserVersion, ctx: Context) -> dict[str, Any]:
@@ -59,13 +56,13 @@ def _first(index: PageIndex, selector: str | None) -> etree._Element | None:
 def _text(element: etree._Element | None) -> str | None:
     if element is None:
         return None
-    return text_of(element) or None
+    return element_text(element) or None
 
 
 def _date(element: etree._Element | None, ctx: Context) -> str | None:
     if element is None:
         return None
-    raw = element.get("datetime") or element.get("content") or text_of(element)
+    raw = element.get("datetime") or element.get("content") or element_text(element)
     return parse_date(raw, ctx.languages, ctx.timezone, ctx.date_order, ctx.crawl_time)
 
 
@@ -81,7 +78,7 @@ def _captions_by_image(
             caption_nodes = compile_profile_selector(rule.caption)(container)
             if not caption_nodes:
                 continue
-            caption = text_of(caption_nodes[0])
+            caption = element_text(caption_nodes[0])
             for image in container.iter("img"):
                 if caption and image not in found:
                     found[image] = (caption, _paragraph_of(caption_nodes[0], container))
@@ -91,7 +88,7 @@ def _captions_by_image(
 def _paragraph_of(node: etree._Element, container: etree._Element) -> etree._Element:
     """The block that carries a caption outside its container (the <p> around an <em>) is not body."""
     parent = node.getparent()
-    if parent is not None and parent.tag == "p" and parent is not container and len(text_of(parent)) == len(text_of(node)):
+    if parent is not None and parent.tag == "p" and parent is not container and len(element_text(parent)) == len(element_text(node)):
         return parent
     return node
 
@@ -103,32 +100,11 @@ def _images(
         return []
     images = []
     for element in _select(index, parser.images):
-        source = image_source(element)
-        if source:
+        url = image_url(element, ctx.url)
+        if url:
             caption = captions.get(element, (None, None))[0]
-            images.append(Image(url=absolute(ctx.url, source), caption=caption))
+            images.append(Image(url=url, caption=caption))
     return images
-
-
-def absolute(base: str, link: str) -> str:
-    """urljoin, with a fast path for the common site-relative "/wp-content/…" link."""
-    if link.startswith("/") and not link.startswith("//") and "/../" not in link and "/./" not in link:
-        scheme_end = base.find("://")
-        path_start = base.find("/", scheme_end + 3) if scheme_end != -1 else -1
-        if path_start != -1:
-            return base[:path_start] + link
-        if scheme_end != -1:
-            return base + link
-    return urljoin(base, link)
-
-
-def image_source(element: etree._Element) -> str | None:
-    """The real image URL, looking past lazy-loading placeholders."""
-    for attribute in LAZY_SOURCE_ATTRIBUTES:
-        value = (element.get(attribute) or "").strip()
-        if value and not any(hint in value.lower() for hint in PLACEHOLDER_HINTS):
-            return value
-    return None
 
 
 def _body(index: PageIndex, parser: ParserVersion, skip: set[etree._Element | None]) -> list[str]:
@@ -144,7 +120,7 @@ def _body(index: PageIndex, parser: ParserVersion, skip: set[etree._Element | No
             continue
         if next(element.iter("img"), None) is not None and any(node in skip for node in element.iterdescendants()):
             continue  # a photo block that holds a caption
-        text = text_of(element)
+        text = element_text(element)
         if text:
             paragraphs.append(text)
     return paragraphs
