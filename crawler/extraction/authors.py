@@ -8,34 +8,13 @@ from __future__ import annotations
 
 import re
 
+from crawler.text import vocabulary
 from crawler.text.fold import fold
 
-_PREFIX = re.compile(
-    r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?)\s+)?"
-    r"(?:by|von|par|por|di|da|door|av|af|от|автор|text|texto|tekst|bài(?: và ảnh)?|ảnh|"
-    r"bài, ảnh|thực hiện|nhóm pv|pv|ctv|btv|phóng viên|tác giả|author|autor|autorin|reporter)"
-    r"\s*[:.\-–]?\s+",
-    re.IGNORECASE,
-)
-_SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|fonte|via)\s*[:.\-–]?\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPLIT = re.compile(r"\s*(?:,|;|&|\||/|·|•|\n)\s*")
-_CONJUNCTION = re.compile(r"\s+(?:and|und|y|et|e|og|och|và|и)\s+", re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-ZĐÀ-Ỹ]{2,}$")
-_ROLE = re.compile(
-    r"^(?:staff|senior|chief|contributing|special|foreign|political|business|sports?|deputy|"
-    r"associate|executive|managing|news|national|correspondent|editor|writer|reporter|"
-    r"journalist|columnist|redakteur\w*|korrespondent\w*|redaktion|editors?|ctv|pv|btv|"
-    r"photographer|published|updated|min read|\d+ min)\b",
-    re.IGNORECASE,
-)
-_NOT_NAME = re.compile(r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b", re.IGNORECASE)
-_AGENCY = re.compile(
-    r"^(?:ttxvn|vna|vov|vtv|ttx|afp|ap|dpa|reuters|kna|epd|apa|sda|ansa|efe|tass|xinhua|"
-    r"báo .+|tạp chí .+|cổng .+|đài .+|trang .+|sở .+|ban .+|ubnd .+|cổng thông tin .+)$",
-    re.IGNORECASE,
-)
 MAX_NAME_LENGTH = 60
 MAX_NAME_WORDS = 5
 MAX_SIGNATURE_WORDS = 8
@@ -62,7 +41,7 @@ def clean_authors(values: list[str] | str | None, max_words: int = MAX_NAME_WORD
 def split_names(value: str, max_words: int = 5) -> list[str]:
     text = _URL.sub(" ", _EMAIL.sub(" ", fold(value)))
     text = re.sub(r"\(.*?\)", " ", text)
-    text = _PREFIX.sub("", fold(text))
+    text = vocabulary.BYLINE_PREFIX.sub("", fold(text))
     names = []
     for piece in _SPLIT.split(text):
         for part in _people_in(piece):
@@ -75,15 +54,15 @@ def split_names(value: str, max_words: int = 5) -> list[str]:
 def _people_in(piece: str) -> list[str]:
     """ "Anna Berg und Jan Holm" is two people; "Văn phòng HĐND và UBND" (an office named with an
     acronym) is one: a conjunction splits only when no part is a bare acronym."""
-    parts = _CONJUNCTION.split(piece)
+    parts = vocabulary.NAME_CONJUNCTION.split(piece)
     if len(parts) > 1 and any(_ACRONYM.match(part.strip()) for part in parts):
         return [piece]
     return parts
 
 
 def clean_name(part: str, max_words: int = 5) -> str | None:
-    name = fold(_PREFIX.sub("", fold(part))).strip(" .,:;-–—|*")
-    if not name or _ROLE.match(name) or _NOT_NAME.search(name) or len(name) > MAX_NAME_LENGTH:
+    name = fold(vocabulary.BYLINE_PREFIX.sub("", fold(part))).strip(" .,:;-–—|*")
+    if not name or vocabulary.BYLINE_ROLE.match(name) or vocabulary.NOT_A_NAME.search(name) or len(name) > MAX_NAME_LENGTH:
         return None
     if len(name.split()) > max_words or not any(char.isalpha() for char in name):
         return None
@@ -93,7 +72,7 @@ def clean_name(part: str, max_words: int = 5) -> str | None:
 def source_of(text: str) -> str | None:
     """The agency in "Theo TTXVN", "Nguồn: Báo Hải Phòng", "(dpa)"; None when it is not one."""
     text = fold(text).strip(" .()")
-    match = _SOURCE_PREFIX.match(text)
+    match = vocabulary.SOURCE_PREFIX.match(text)
     if not match:
         return None
     agency = text[match.end():].strip(" .:")
@@ -103,7 +82,7 @@ def source_of(text: str) -> str | None:
 
 
 def is_agency(name: str) -> bool:
-    return bool(_AGENCY.match(fold(name)))
+    return bool(vocabulary.AGENCY.match(fold(name)))
 
 
 _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’\-]*$")

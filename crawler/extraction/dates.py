@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from crawler.text import vocabulary
 from crawler.text.fold import fold
 from crawler.text.utc import to_utc
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.IGNORECASE)
 _SHORT_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}")  # day.month.yy (German, Norwegian date lines)
-_PM = re.compile(r"\b(pm|chiều|tối|CH)\b", re.IGNORECASE)
 
 
 def to_iso(moment: datetime) -> str:
@@ -122,7 +122,7 @@ def _parse_numeric(text: str, zone: ZoneInfo, date_order: str) -> datetime | Non
     if time_match:
         hour, minute = int(time_match.group(1)), int(time_match.group(2))
         second = int(time_match.group(3) or 0)
-        if hour < 12 and _PM.search(rest):
+        if hour < 12 and vocabulary.PM_WORDS.search(rest):
             hour += 12
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=zone)
@@ -161,8 +161,6 @@ def _parse_words(
 # process, for a date line that is optional anyway).
 UNKNOWN_PAGE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "vi")
 
-_RELATIVE_WORDS = re.compile(r"trước|ago|vor|hôm qua|yesterday|today|hôm nay", re.IGNORECASE)
-
 
 def _looks_relative(text: str) -> bool:
-    return bool(_RELATIVE_WORDS.search(text))
+    return bool(vocabulary.RELATIVE_DATE_WORDS.search(text))

@@ -17,13 +17,33 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extraction import xpaths
-from crawler.extraction.authors import MAX_SIGNATURE_WORDS, clean_authors, looks_like_person, source_of
+from crawler.extraction.authors import (
+    MAX_SIGNATURE_WORDS,
+    clean_authors,
+    looks_like_person,
+    source_of,
+)
 from crawler.extraction.dates import parse_date
-from crawler.extraction.images import find_images, is_credit_line, media_elements, video_player_of
+from crawler.extraction.images import (
+    find_images,
+    is_credit_line,
+    media_elements,
+    video_player_of,
+)
 from crawler.extraction.record import Context
 from crawler.extraction.structured import first_article, json_ld_objects
-from crawler.text.fold import class_id, element_text, fold, is_element, link_density, link_text_length
 from crawler.extraction.titles import best_title
+from crawler.families import haiphong_vocabulary as haiphong
+from crawler.text import vocabulary
+from crawler.text.counters import has_slide_counter
+from crawler.text.fold import (
+    class_id,
+    element_text,
+    fold,
+    is_element,
+    link_density,
+    link_text_length,
+)
 
 MIN_PARAGRAPH = 25
 MAX_LINK_DENSITY = 0.5
@@ -183,24 +203,14 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-# Utility classes that mean display:none in every CSS framework (Bootstrap, Tailwind, Bulma).
-_HIDDEN_CLASSES = frozenset({"hidden", "d-none", "is-hidden", "hide"})
-
-
 def _is_hidden(node: etree._Element) -> bool:
     style = (node.get("style") or "").replace(" ", "").lower()
     if node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
         return True
     classes = (node.get("class") or "").lower().split()
-    if _HIDDEN_CLASSES.isdisjoint(classes):
+    if vocabulary.HIDDEN_CLASSES.isdisjoint(classes):
         return False
-    return not any(_SHOWN_AT_BREAKPOINT.match(name) for name in classes)
-
-
-# "hidden md:block" (Tailwind), "d-none d-lg-flex" (Bootstrap): hidden on phones, shown on wider
-# screens, which is where the story is read; such an element is visible.
-_SHOWN_AT_BREAKPOINT = re.compile(r"^(?:\w+:(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)|"
-                                  r"d-(?:sm|md|lg|xl|xxl)-(?:block|flex|inline|inline-block|inline-flex|grid|table))$")
+    return not any(vocabulary.SHOWN_AT_BREAKPOINT.match(name) for name in classes)
 
 
 def _unwrap_noscript_image(node: etree._Element) -> bool:
@@ -227,11 +237,11 @@ def _is_boilerplate(node: etree._Element) -> bool:
     if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture", "figcaption"):
         return False
     names = class_id(node)
-    if not names or not xpaths.BOILERPLATE.search(names):
+    if not names or not vocabulary.BOILERPLATE.search(names):
         return False
     if _is_text_expander(node, names):
         return False
-    if xpaths.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
+    if vocabulary.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
         return False
     if _is_reader_comments(node, names):
         return True
@@ -248,20 +258,17 @@ def _is_photo_in_figure(node: etree._Element) -> bool:
             and (node.find(".//img") is not None or node.find(".//picture") is not None))
 
 
-_COMMENT_WORD = re.compile(r"comment|kommentar|commentaire|comentario|binh-?luan|disqus|reacties", re.IGNORECASE)
-
-
 def _is_reader_comments(node: etree._Element, names: str) -> bool:
     """Readers' comments are long, unlinked paragraphs, exactly what protects a misnamed layout
     column; a box named only for comments, without the headline, is comments all the same."""
-    matched = [m.group(0) for m in xpaths.BOILERPLATE.finditer(names)]
-    return bool(matched) and all(_COMMENT_WORD.search(word) for word in matched) and node.find(".//h1") is None
+    matched = [m.group(0) for m in vocabulary.BOILERPLATE.finditer(names)]
+    return bool(matched) and all(vocabulary.COMMENT_CLASS.search(word) for word in matched) and node.find(".//h1") is None
 
 
 def _is_text_expander(node: etree._Element, names: str) -> bool:
     """A "read more" box that links nowhere is a collapsed caption or paragraph with an expand
     button, not a teaser: only the read-more word matched, and it holds no link."""
-    matched = {m.group(0).strip("-_ ").lower() for m in xpaths.BOILERPLATE.finditer(names)}
+    matched = {m.group(0).strip("-_ ").lower() for m in vocabulary.BOILERPLATE.finditer(names)}
     return matched <= {"readmore", "read-more", "read_more"} and node.find(".//a") is None
 
 
@@ -271,7 +278,7 @@ def _is_captioned_photo(node: etree._Element) -> bool:
     if len(photos) != 1 or len(element_text(node)) > 600:
         return False
     return bool(node.xpath(".//figcaption")) or any(
-        xpaths.CAPTION_CLASS.search(class_id(e)) or is_credit_line(e) for e in node.iter() if is_element(e) and e is not node)
+        vocabulary.CAPTION_CLASS.search(class_id(e)) or is_credit_line(e) for e in node.iter() if is_element(e) and e is not node)
 
 
 LAYOUT_FORM_SHARE = 0.5
@@ -603,19 +610,13 @@ def _add_lines(node: etree._Element, text: str, blocks: list[Block]) -> None:
 
 def _keep(block: Block) -> bool:
     text = block.text
-    if xpaths.BOILERPLATE_LINE.match(text) or _SLIDE_COUNTER.search(text):
+    if vocabulary.BOILERPLATE_LINE.match(text) or has_slide_counter(text):
         return False
-    if (len(text) < 200 or _TAG_LINE.match(text)) and _block_link_density(block) > MAX_LINK_DENSITY:
+    if (len(text) < 200 or vocabulary.TAG_LINE.match(text)) and _block_link_density(block) > MAX_LINK_DENSITY:
         return False  # a link strip; a labelled tag list ("Tags …", "Từ khóa: …") however long
     if len(text) < MAX_DATE_LINE and _YEAR.search(text) and _is_date_like(text):
         return False
     return True
-
-
-_TAG_LINE = re.compile(r"^(?:tags?|từ kh(?:óa|oá)|schlagw(?:ö|oe)rter|themen|etiquetas|mots[- ]cl[ée]s|keywords|"
-                       r"emneord|stikkord|tagit|tagi|argomenti|temas?)\b\s*:?", re.IGNORECASE)
-# A gallery slide's text holds its counter ("Title 1 of 12 | …"): gallery furniture, not body.
-_SLIDE_COUNTER = re.compile(r"(?:^|\s)\d{1,3}\s*(?:of|/|von|de|sur|di|av|trên)\s*\d{1,3}\s*\|", re.IGNORECASE)
 
 
 def _block_link_density(block: Block) -> float:
@@ -651,19 +652,16 @@ def _split_trailing_byline(blocks: list[Block]) -> tuple[list[Block], list[str],
 
 
 def _closing_names(block: Block) -> list[str]:
-    """The names a closing line signs with: a person's name, or a set-apart signature (which may
-    be an office with a longer name); [] when the line is neither."""
+    """The names a closing line signs with: a person's name, or the Hai Phong portal family's
+    signature line (right-aligned, bold; it may name an office: see
+    crawler/families/haiphong_vocabulary.py); [] when the line is neither."""
     if _is_button_link(block):
         return []
     if looks_like_person(block.text):
         return clean_authors([block.text])
-    if _is_signature(block):
+    if haiphong.is_signature(block.element, block.text):
         return clean_authors([block.text], max_words=MAX_SIGNATURE_WORDS)
     return []
-
-
-# Where a linked byline points: the author's page, under any of these path words.
-_AUTHOR_PAGE = re.compile(r"autor|author|tac-?gia|/people/|/profile|/staff|/journalist|/redaksjon|/by/", re.IGNORECASE)
 
 
 def _is_button_link(block: Block) -> bool:
@@ -671,23 +669,8 @@ def _is_button_link(block: Block) -> bool:
     Startseite", "Back to top") is a button, however much it looks like a name."""
     for link in (*block.element.iterancestors("a"), *block.element.iter("a")):
         if element_text(link) == block.text:
-            return not _AUTHOR_PAGE.search(link.get("href") or "")
+            return not vocabulary.AUTHOR_PAGE_PATH.search(link.get("href") or "")
     return False
-
-
-def _is_signature(block: Block) -> bool:
-    """A short closing line set apart as a signature: right-aligned and bold ("Văn phòng HĐND và
-    UBND", an office rather than a person, still signs the article)."""
-    text = block.text
-    if len(text) > MAX_SIGNATURE or text.endswith((".", "!", "?", ":")) or re.search(r"\d", text):
-        return False
-    element = block.element
-    style = " ".join((node.get("style") or "") for node in (element, *element.iterancestors()) if is_element(node))
-    bold = "".join(element_text(e) for e in element.iter("strong", "b"))
-    return "text-align:right" in style.replace(" ", "").lower() and len(bold) >= 0.8 * len(text)
-
-
-MAX_SIGNATURE = 60
 
 
 # --- metadata from the page's own furniture -----------------------------------------------------
@@ -697,7 +680,7 @@ def _is_byline_element(node: etree._Element) -> bool:
     if node.tag in ("body", "article", "main") or node.get("rel") == "author":
         return node.get("rel") == "author"
     names = class_id(node)
-    if not (names and xpaths.BYLINE_CLASS.search(names)) and node.get("itemprop") != "author":
+    if not (names and vocabulary.BYLINE_CLASS.search(names)) and node.get("itemprop") != "author":
         return False
     return len(element_text(node)) <= MAX_BYLINE
 
@@ -728,7 +711,7 @@ def _date_line(root: etree._Element, ctx: Context) -> str | None:
         if not is_element(node) or node.tag in ("p", "script", "style", "a"):
             continue
         names = class_id(node)
-        if not names or not xpaths.DATE_CLASS.search(names):
+        if not names or not vocabulary.DATE_CLASS.search(names):
             continue
         text = element_text(node)
         if not text or len(text) > MAX_DATE_LINE or not (_YEAR.search(text) or _SHORT_YEAR_DATE.search(text)):

@@ -16,10 +16,11 @@ from lxml import etree
 
 from crawler.extraction import xpaths
 from crawler.extraction.record import Image
+from crawler.text import vocabulary
+from crawler.text.counters import strip_slide_counter
 from crawler.text.fold import class_id, element_text, fold, is_element
 
 MAX_CAPTION_LENGTH = 600
-_SKIP_IMAGE = re.compile(r"logo|icon|avatar|spacer|pixel|blank|placeholder|sprite|emoji|badge|1x1|loading|lazy\.|grey\.gif|transparent", re.IGNORECASE)
 _ITALIC_TAGS = frozenset({"em", "i", "small", "cite"})
 _SMALL_SIZE = 60
 
@@ -87,7 +88,7 @@ def _source_attributes(element: etree._Element) -> list[str]:
 
 def _looks_like_image_path(value: str) -> bool:
     name = value.split("?", 1)[0].rsplit("/", 1)[-1]
-    return not _SKIP_IMAGE.search(name) and (value.startswith(("http", "/", "./", "../")) or "." in name or "/" in value)
+    return not vocabulary.IMAGE_FILE_SKIP.search(name) and (value.startswith(("http", "/", "./", "../")) or "." in name or "/" in value)
 
 
 def largest_in_srcset(srcset: str) -> str | None:
@@ -117,15 +118,13 @@ def _descriptor_size(descriptor: str) -> float:
 def is_decorative(img: etree._Element) -> bool:
     """Icons, logos, avatars and tracking pixels. Size attributes count only outside a <figure>:
     some templates write the aspect ratio ("16" × "9") where the size should be."""
-    if _DECORATIVE_CLASS.search(class_id(img)):
+    if vocabulary.DECORATIVE_CLASS.search(class_id(img)):
         return True
     if any(a.tag == "figure" for a in _ancestors(img, 5)):
         return False
     sizes = [int(v) for v in ((img.get(a) or "").strip().removesuffix("px") for a in ("width", "height")) if v.isdigit()]
     return bool(sizes) and max(sizes) < _SMALL_SIZE
 
-
-_DECORATIVE_CLASS = re.compile(r"logo|icon|avatar|emoji|badge|sprite|author|profile|byline", re.IGNORECASE)
 
 
 def media_elements(root: etree._Element) -> list[etree._Element]:
@@ -168,7 +167,7 @@ def find_images(root: etree._Element, base: str) -> list[FoundImage]:
         seen.add(url)
         caption_elements = caption_elements_of(media)
         caption, credit = caption_and_credit(caption_elements)
-        if caption and _BYLINE_CAPTION.match(caption):
+        if caption and vocabulary.BYLINE_CAPTION.match(caption):
             caption, credit, caption_elements = None, None, []
         image = Image(url=url, caption=caption, credit=credit)
         found.append(FoundImage(media, image, caption_elements, tuple(media.iterancestors())))
@@ -204,11 +203,8 @@ def video_player_of(media: etree._Element) -> etree._Element | None:
     return None
 
 
-_BYLINE_CAPTION = re.compile(r"^(?:von|by|bởi|par|por|av|af|door)\s+\S+.*\d", re.IGNORECASE)
-
-
 def _is_byline(node: etree._Element) -> bool:
-    return bool(xpaths.BYLINE_CLASS.search(class_id(node)))
+    return bool(vocabulary.BYLINE_CLASS.search(class_id(node)))
 
 
 # --- where the caption is -----------------------------------------------------------------------
@@ -240,7 +236,7 @@ def _figure_caption(img: etree._Element) -> list[etree._Element]:
             if captions:
                 return captions[:1]
             classed = [e for e in ancestor.iter() if is_element(e) and e is not img
-                       and xpaths.CAPTION_CLASS.search(class_id(e)) and element_text(e)]
+                       and vocabulary.CAPTION_CLASS.search(class_id(e)) and element_text(e)]
             if classed:
                 return classed[:1]
             after = ancestor.getnext()  # <figure>…</figure><figcaption>: the caption set just outside
@@ -252,9 +248,9 @@ def _wp_caption(img: etree._Element) -> list[etree._Element]:
     """A caption-classed wrapper around one photo (WordPress ``wp-caption``, ``p.caption``): its
     caption-classed child, else its text children that hold no image."""
     for ancestor in _ancestors(img, 4):
-        if xpaths.CAPTION_CLASS.search(class_id(ancestor)) and len(ancestor.xpath(".//img")) == 1:
+        if vocabulary.CAPTION_CLASS.search(class_id(ancestor)) and len(ancestor.xpath(".//img")) == 1:
             texts = [e for e in ancestor.iter() if is_element(e) and e is not ancestor
-                     and xpaths.CAPTION_CLASS.search(class_id(e)) and not e.xpath(".//img")
+                     and vocabulary.CAPTION_CLASS.search(class_id(e)) and not e.xpath(".//img")
                      and element_text(e)]
             if not texts and len(element_text(ancestor)) <= MAX_CAPTION_LENGTH:
                 texts = [e for e in ancestor if is_element(e) and not e.xpath("self::img or .//img") and element_text(e)]
@@ -286,13 +282,13 @@ def _sibling_caption(img: etree._Element) -> list[etree._Element]:
     text = element_text(following)
     if not text or len(text) > MAX_CAPTION_LENGTH:
         return []
-    if xpaths.CAPTION_CLASS.search(class_id(following)) or _is_italic_line(following):
+    if vocabulary.CAPTION_CLASS.search(class_id(following)) or _is_italic_line(following):
         return [following]
     inner = [e for e in following.iter() if is_element(e) and e is not following
-             and xpaths.SIBLING_CAPTION_CLASS.search(class_id(e)) and len(element_text(e)) >= 0.5 * len(text)]
+             and vocabulary.SIBLING_CAPTION_CLASS.search(class_id(e)) and len(element_text(e)) >= 0.5 * len(text)]
     if inner:
         return [following]
-    if xpaths.SIBLING_CAPTION_CLASS.search(class_id(following)) and _alone_with(holder, following):
+    if vocabulary.SIBLING_CAPTION_CLASS.search(class_id(following)) and _alone_with(holder, following):
         return [following]
     credit = following.getnext()
     if credit is not None and is_credit_line(credit) and _alone_with(holder, following, credit):
@@ -321,7 +317,7 @@ def is_credit_line(element: etree._Element) -> bool:
     text = element_text(element)
     if not text or len(text) > 80 or element.xpath(".//img"):
         return False
-    match = xpaths.CREDIT_TEXT.match(text)
+    match = vocabulary.CREDIT_TEXT.match(text)
     return bool(match) and match.end() == len(text)
 
 
@@ -379,23 +375,21 @@ def caption_and_credit(elements: list[etree._Element]) -> tuple[str | None, str 
             credits.append(credit)
         if text:
             parts.append(text)
-    caption = _COUNTER.sub("", _TRAILING_STAMP.sub("", fold(" ".join(parts))))[:MAX_CAPTION_LENGTH].strip() or None
+    caption = strip_slide_counter(_TRAILING_STAMP.sub("", fold(" ".join(parts))))[:MAX_CAPTION_LENGTH].strip() or None
     credit = fold(" ".join(credits)) or None
     if caption and not _is_caption_text(caption):
-        return None, credit or (caption if caption.startswith("(") or xpaths.CREDIT_ONLY.match(caption) else None)
+        return None, credit or (caption if caption.startswith("(") or vocabulary.CREDIT_ONLY.match(caption) else None)
     return caption, credit
 
 
 # A video teaser's date and running time glued to its caption ("…Nachahmer.05.09.2024 | 2:03 min").
 _TRAILING_STAMP = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*(?:\|\s*\d+:\d{2}\s*min\.?)?\s*$")
-# A gallery's slide counter before the caption ("2 of 12 |", "3/12").
-_COUNTER = re.compile(r"^\s*\d{1,3}\s*(?:of|/|von|de|sur|trên)\s*\d{1,3}\s*[|:·–-]?\s*", re.IGNORECASE)
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def _is_caption_text(text: str) -> bool:
     """Words, not a date stamp, a counter or a parenthesised credit like "(The Independent)"."""
-    if text.startswith("(") and text.endswith(")") or xpaths.CREDIT_ONLY.match(text):
+    if text.startswith("(") and text.endswith(")") or vocabulary.CREDIT_ONLY.match(text):
         return False
     return len(_LETTER_WORD.findall(text)) >= 1 and sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
 
@@ -404,12 +398,12 @@ def _split_credit(element: etree._Element) -> tuple[str, str | None]:
     """Caption text without its credit, and the credit (from a credit element, a short trailing
     element, or trailing text such as "Foto: dpa", "| Getty Images", "/ LRT nuotr.")."""
     credit_nodes = [e for e in element.iter() if is_element(e) and e is not element
-                    and xpaths.CREDIT_CLASS.search(class_id(e))]
+                    and vocabulary.CREDIT_CLASS.search(class_id(e))]
     if not credit_nodes:
         credit_nodes = _trailing_credit_element(element)
     credit = " ".join(element_text(e) for e in credit_nodes) or None
-    text = _COUNTER.sub("", _text_without(element, credit_nodes))
-    match = xpaths.CREDIT_TEXT.search(text) or xpaths.CREDIT_TAIL.search(text) or xpaths.CREDIT_WORD_TAIL.search(text)
+    text = strip_slide_counter(_text_without(element, credit_nodes))
+    match = vocabulary.CREDIT_TEXT.search(text) or vocabulary.CREDIT_TAIL.search(text) or vocabulary.CREDIT_WORD_TAIL.search(text)
     if match and match.start() > 0:
         credit = credit or fold(match.group(0)).strip("()|/＝= ")
         text = text[: match.start()]

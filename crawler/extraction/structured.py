@@ -16,8 +16,8 @@ from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Context
-from crawler.text.fold import element_text, fold, norm_key
 from crawler.extraction.titles import best_title, meta_content, site_names
+from crawler.text.fold import element_text, fold, norm_key
 
 _JSON_COMMENT = re.compile(r"^\s*(?://[^\n]*|<!--|-->|/\*.*?\*/)\s*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction import xpaths
-from crawler.text.fold import raw_text
-from crawler.text.fold import element_text, fold, norm_key
+from crawler.text.fold import element_text, fold, norm_key, raw_text
 
 _SEPARATOR = re.compile(r"\s+(?:[|·•»«:~/]|::|[-–—]{1,2})\s+")
 _DATE_SEGMENT = re.compile(r"^[\d\s./\-:]+$")
