@@ -4,7 +4,6 @@ seen, with no hand-written selectors, finding at least 95% of its articles."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import muninews, rows
 
 
@@ -12,7 +11,8 @@ from conftest import muninews, rows
 def test_drafted_profile_crawls_the_host(replica, tmp_path, site):
     profiles = tmp_path / "profiles"
     name = f"probe-{site}"
-    probe = muninews("add-portal", replica.base_urls[site], "--name", name, "--profiles", str(profiles))
+    probe = muninews("add-portal", replica.base_urls[site], "--name", name, "--profiles", str(profiles),
+                     "--allow-private")
     assert "found" in probe.stdout
     text = (profiles / f"{name}.toml").read_text(encoding="utf-8")
     assert "[parsers" not in text, "a draft holds no hand-written selectors"
@@ -26,7 +26,7 @@ def test_drafted_profile_crawls_the_host(replica, tmp_path, site):
 
 
 def test_listings_only_host_is_reported_as_such(replica, tmp_path):
-    result = muninews("add-portal", replica.base_urls["hongbang"], "--profiles", str(tmp_path))
+    result = muninews("add-portal", replica.base_urls["hongbang"], "--profiles", str(tmp_path), "--allow-private")
     assert "missing  WordPress REST API" in result.stdout
     assert "missing  XML sitemap" in result.stdout
     assert "paginated listing pages" in result.stdout

@@ -1,174 +1,336 @@
 """Zero-config onboarding: probe a site for what it offers and draft a profile that crawls it.
 
 The probe asks, politely and once each, for robots.txt, sitemaps, the WordPress REST API, feeds,
-and the home page; it infers the shape of article URLs from the links it sees and finds listing
-pages with pagination. The draft holds no field selectors: the structured and generic extraction
-layers read articles of an unknown layout, and a human may add selectors later.
+the home page, one article and the likely listing pages; it infers the shape of article URLs from
+the links it sees, finds listing pages with pagination, and reads the site's language, timezone
+and date order. Every request goes through ``ProbeClient`` (the crawl's host rule, host and port;
+no redirect off the site; size caps; one deadline). The draft holds no field selectors: the
+structured and generic extraction layers read articles of an unknown layout.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
-from urllib.request import Request, urlopen
 
 import lxml.html
+from lxml import etree
 
-from crawler import __version__
-from crawler.extraction import DEFAULT_ZONE_BY_LANGUAGE
-from crawler.families import generic, wordpress
-from spiders.sources.parsers import feed_links, robots_sitemaps, sitemap_entries, wpjson_links
+from crawler import __version__, families
+from crawler.families import wordpress
+from crawler.onboarding import site_facts
+from crawler.onboarding.client import Answer, ProbeClient
+from spiders.sources.parsers import (
+    feed_links,
+    robots_sitemaps,
+    sitemap_entries,
+    wpjson_links,
+)
 
 USER_AGENT = f"muninews/{__version__} (add-portal probe)"
-# A link that names a "next page" in any common markup; used by drafted profiles.
-GENERIC_NEXT_PAGE = generic.NEXT_PAGE
-SITEMAP_GUESSES = tuple(dict.fromkeys(("/sitemap.xml", *wordpress.DISCOVERY["sitemap_paths"])))
-FEED_GUESSES = ("/feed/", "/rss", "/feed")
+SITEMAP_GUESSES = tuple(dict.fromkeys(("/sitemap.xml", *wordpress.DISCOVERY["sitemap_paths"], "/sitemap.xml.gz")))
+FEED_GUESSES = ("/feed/", "/feed", "/rss", "/RSS", "/rss.xml", "/atom.xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 MAX_LISTING_CANDIDATES = 25
+MAX_SITEMAPS = 8
+MIN_LISTING_ARTICLES = 3
+# A "next page" link on the link itself or on its list item (``<li class="next"><a>``), plus what
+# each CMS family names as its next link: the selector the draft gives the crawl's listings.
+LIST_ITEM_NEXT = "//li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[@href][1]"
+
+
+def next_page_selector() -> str:
+    """One XPath selector: every family's NEXT_PAGE and the list-item rule, as a union."""
+    paths = []
+    for name in families.names():
+        selector = getattr(families.get(name), "NEXT_PAGE", None)
+        if isinstance(selector, str) and selector.startswith("xpath:"):
+            paths.append(selector[len("xpath:"):])
+    return "xpath:" + " | ".join(dict.fromkeys([*paths, LIST_ITEM_NEXT]))
 
 
 @dataclass
 class ProbeReport:
     base_url: str
     sources: list[str] = field(default_factory=list)
+    cms: str | None = None
     wpjson_path: str | None = None
     sitemap_paths: list[str] = field(default_factory=list)
     feed_paths: list[str] = field(default_factory=list)
     listing_paths: list[str] = field(default_factory=list)
     article_url_pattern: str | None = None
     language: str | None = None
+    timezone: str | None = None
+    date_order: str | None = None
     private_address: bool = False
+    advertised_feeds: int = 0
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Article-looking URLs per source, most trusted first, to learn the URL shape from.
+    samples: dict[str, list[str]] = field(default_factory=dict)
 
 
-def fetch(url: str, timeout: float = 15) -> tuple[int, dict[str, str], bytes]:
-    request = Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers.items()), response.read(5_000_000)
-    except HTTPError as error:
-        return error.code, dict(error.headers.items()), b""
-    except (URLError, OSError, ValueError):
-        return 0, {}, b""
+class Probe:
+    """One site's probe; ``run()`` returns the report. Network failures become "missing" lines."""
 
+    def __init__(self, client: ProbeClient, base_url: str) -> None:
+        self.client = client
+        self.report = ProbeReport(base_url.rstrip("/"))
+        self.texts: list[bytes] = []  # pages and feeds whose dates tell the site's UTC offset
+        self.wp_settings: dict | None = None
 
-def probe(base_url: str) -> ProbeReport:
-    base_url = base_url.rstrip("/")
-    report = ProbeReport(base_url, private_address=is_private_host(urlsplit(base_url).hostname or ""))
-    status, _, home = fetch(base_url + "/")
-    links: list[str] = []
-    if status == 200 and home:
-        tree = lxml.html.document_fromstring(home)
-        report.language = (tree.get("lang") or "").split("-")[0].lower() or None
-        links = [urljoin(base_url + "/", href) for href in tree.xpath("//a/@href")]
-    else:
-        report.missing.append(f"home page (HTTP {status})")
-    _probe_wpjson(report, home)
-    _probe_sitemaps(report)
-    _probe_feeds(report, home)
-    _probe_listings(report, links)
-    return report
+    @property
+    def base(self) -> str:
+        return self.report.base_url
 
+    def fetch(self, url: str) -> Answer:
+        return self.client.fetch(url)
 
-def _probe_wpjson(report: ProbeReport, home: bytes) -> None:
-    path = wordpress.REST_POSTS
-    status, headers, body = fetch(f"{report.base_url}{path}?per_page=5")
-    posts = wpjson_links(body) if status == 200 else []
-    if posts:
-        total = headers.get("X-WP-Total", "?")
-        report.sources.append("wpjson")
-        report.wpjson_path = path
-        report.found.append(f"WordPress REST API at {path} ({total} posts)")
-        _learn_pattern(report, [p.url for p in posts])
-    else:
-        advertised = b"api.w.org" in home
-        report.missing.append("WordPress REST API" + (" (advertised but not answering)" if advertised else ""))
+    def _relative(self, url: str) -> str | None:
+        """``url`` as a profile path: relative to the base URL's path (the crawl prepends the base
+        URL), with its query; None for a URL outside the base path."""
+        full, prefix = _path_and_query(url), urlsplit(self.base).path.rstrip("/")
+        if not prefix:
+            return full
+        if full == prefix or full.startswith(prefix + "?"):
+            return "/" + full[len(prefix):]
+        return full[len(prefix):] if full.startswith(prefix + "/") else None
 
+    def run(self, home: Answer) -> ProbeReport:
+        report = self.report
+        report.private_address = self.client.is_private
+        tree = _html(home.body)
+        links = [urljoin(home.url, h) for h in tree.xpath("//a/@href")] if tree is not None else []
+        self.texts.append(home.body)
+        self._wpjson(home.body)
+        self._sitemaps()
+        self._feeds(tree)
+        self._learn_pattern()
+        self._listings(home, links)
+        self._article_page(links)
+        self._facts(tree)
+        report.cms = self._cms(home.body)
+        return report
 
-def _probe_sitemaps(report: ProbeReport) -> None:
-    status, _, robots = fetch(report.base_url + "/robots.txt")
-    candidates = robots_sitemaps(robots, report.base_url) if status == 200 else []
-    candidates += [report.base_url + path for path in SITEMAP_GUESSES]
-    for url in dict.fromkeys(candidates):
-        count = _count_sitemap_links(url)
-        if count:
-            report.sitemap_paths.append(urlsplit(url).path)
-            report.found.append(f"sitemap {urlsplit(url).path} ({count} URLs)")
-            break
-    if report.sitemap_paths:
-        report.sources.append("sitemap")
-    else:
-        report.missing.append("XML sitemap")
+    # --- the WordPress REST API ---------------------------------------------------------------
+    def _wpjson(self, home: bytes) -> None:
+        path = wordpress.REST_POSTS
+        answer = self.fetch(f"{self.base}{path}?per_page=5")
+        posts = wpjson_links(answer.body) if answer.ok else []
+        if posts:
+            self.report.sources.append("wpjson")
+            self.report.wpjson_path = path
+            self.report.found.append(f"WordPress REST API at {path} ({answer.headers.get('x-wp-total', '?')} posts)")
+            self.report.samples["wpjson"] = [p.url for p in posts]
+            self.wp_settings = site_facts.wp_settings(self.fetch(self.base + "/wp-json/").body)
+        else:
+            advertised = b"api.w.org" in home
+            self.report.missing.append("WordPress REST API" + (" (advertised but not answering)" if advertised else ""))
 
+    # --- sitemaps -----------------------------------------------------------------------------
+    def _sitemaps(self) -> None:
+        robots = self.fetch(self.base + "/robots.txt")
+        candidates = robots_sitemaps(robots.body, self.base + "/") if robots.ok else []
+        candidates += [self.base + path for path in SITEMAP_GUESSES]
+        visited: set[str] = set()
+        for url in dict.fromkeys(candidates):
+            if not self.client.allows(url):
+                self.report.missing.append(f"sitemap {url} (another host: not asked)")
+                continue
+            links = self._sitemap_links(url, visited)
+            path = self._relative(url)
+            if links and path is not None:
+                self.report.sitemap_paths.append(path)
+                self.report.sources.append("sitemap")
+                self.report.found.append(f"sitemap {path} ({len(links)} URLs in the first sitemaps read)")
+                self.report.samples["sitemap"] = links
+                return
+        self.report.missing.append("XML sitemap")
 
-def _count_sitemap_links(url: str, depth: int = 0) -> int:
-    status, _, body = fetch(url)
-    if status != 200:
-        return 0
-    children, links = sitemap_entries(body)
-    if links:
-        return len(links)
-    return sum(_count_sitemap_links(child, depth + 1) for child in children[:3]) if depth < 2 else 0
+    def _sitemap_links(self, url: str, visited: set[str], depth: int = 0) -> list[str]:
+        """Article URLs of a sitemap or the first children of an index (each sitemap asked once)."""
+        if url in visited or len(visited) >= MAX_SITEMAPS or self.client.remaining() <= 0:
+            return []
+        visited.add(url)
+        answer = self.fetch(url)
+        if not answer.ok:
+            return []
+        try:
+            children, links = sitemap_entries(answer.body)
+        except Exception:  # noqa: BLE001 -- a sitemap reader's crash is "not a sitemap" to the probe
+            return []
+        found = [link.url for link in links if self.client.allows(link.url)]
+        for child in children[:3] if depth < 2 else []:
+            found += self._sitemap_links(urljoin(url, child), visited, depth + 1) if self.client.allows(
+                urljoin(url, child)) else []
+        return found
 
+    # --- feeds --------------------------------------------------------------------------------
+    def _feeds(self, tree: lxml.html.HtmlElement | None) -> None:
+        advertised = advertised_feeds(tree, self.base + "/")
+        self.report.advertised_feeds = len(advertised)
+        candidates = advertised + [self.base + path for path in FEED_GUESSES]
+        for url in dict.fromkeys(candidates):
+            if not self.client.allows(url):
+                self.report.missing.append(f"feed {url} (another host: not asked)")
+                continue
+            answer = self.fetch(url)
+            items = feed_item_urls(answer.body, answer.url) if answer.ok else []
+            items = [u for u in items if self.client.allows(u)]
+            if items:
+                path = self._relative(answer.url if self.client.allows(answer.url) else url)
+                if path is None:
+                    continue
+                self.report.feed_paths.append(path)
+                self.report.sources.append("feed")
+                self.report.found.append(f"feed {path} ({len(items)} items on its first page)")
+                self.report.samples["feed"] = items
+                self.texts.append(answer.body)
+                return
+        self.report.missing.append("RSS/Atom feed" + (f" ({len(advertised)} advertised, none readable)"
+                                                       if advertised else ""))
 
-def _probe_feeds(report: ProbeReport, home: bytes) -> None:
-    advertised = re.findall(rb'<link[^>]+type="application/(?:rss|atom)\+xml"[^>]*href="([^"]+)"', home)
-    candidates = [urljoin(report.base_url + "/", href.decode()) for href in advertised]
-    candidates += [report.base_url + path for path in FEED_GUESSES]
-    for url in dict.fromkeys(candidates):
-        status, _, body = fetch(url)
-        items = feed_links(body, url) if status == 200 else []
-        if items:
-            report.feed_paths.append(urlsplit(url).path)
-            report.sources.append("feed")
-            report.found.append(f"feed {urlsplit(url).path} ({len(items)} items on its first page)")
-            _learn_pattern(report, [i.url for i in items])
+    # --- URL shape and listings ---------------------------------------------------------------
+    def _learn_pattern(self, extra: list[str] = ()) -> None:
+        """The shapes of article paths, from the most trusted source that shows some."""
+        if self.report.article_url_pattern is not None:
             return
-    report.missing.append("RSS/Atom feed")
+        trusted = [*self.report.samples.get("wpjson", []), *self.report.samples.get("feed", [])]
+        self.report.article_url_pattern = (url_pattern(trusted, min_count=1) if trusted else None) or url_pattern(
+            [*self.report.samples.get("sitemap", []), *extra], min_count=3)
+
+    def _listings(self, home: Answer, home_links: list[str]) -> None:
+        """Pages with a next link and article links: the home page and the pages it links to."""
+        selector = next_page_selector()[len("xpath:"):]
+        same_site = [u for u in dict.fromkeys(home_links) if self.client.allows(u) and not _is_asset(u)]
+        self._learn_pattern(same_site)
+        pattern = re.compile(self.report.article_url_pattern) if self.report.article_url_pattern else None
+        candidates = [u for u in same_site if pattern is None or not pattern.search(urlsplit(u).path)]
+        pages = [(home.url, home.body)]
+        for url in candidates[:MAX_LISTING_CANDIDATES]:
+            if _path_and_query(url) == _path_and_query(home.url) or self.client.remaining() <= 0:
+                continue
+            answer = self.fetch(url)
+            if answer.ok and answer.body:
+                pages.append((answer.url, answer.body))
+        paged = []
+        for url, body in pages:
+            tree = _html(body)
+            if tree is not None and tree.xpath(selector) and self.client.allows(url):
+                paged.append((url, [urljoin(url, h) for h in tree.xpath("//a/@href")]))
+        if pattern is None and paged:
+            self._learn_pattern([u for _, links in paged for u in links if self.client.allows(u)])
+            pattern = re.compile(self.report.article_url_pattern) if self.report.article_url_pattern else None
+        for url, links in paged:
+            articles = {u for u in links if pattern is not None and pattern.search(urlsplit(u).path)}
+            path = self._relative(url)
+            if len(articles) >= MIN_LISTING_ARTICLES and path is not None:
+                self.report.listing_paths.append(path)
+        self.report.listing_paths = list(dict.fromkeys(self.report.listing_paths))
+        if self.report.listing_paths:
+            self.report.sources.append("listing")
+            self.report.found.append(f"{len(self.report.listing_paths)} paginated listing pages: "
+                                     + ", ".join(self.report.listing_paths))
+        else:
+            self.report.missing.append("paginated listing pages")
+        if self.report.article_url_pattern is None:
+            self.report.missing.append("article URL shape (no repeated pattern among links)")
+
+    # --- what the site is ---------------------------------------------------------------------
+    def _article_page(self, links: list[str]) -> None:
+        """One article, for the dates with offsets its head and body carry."""
+        pattern = self.report.article_url_pattern
+        pool = [*self.report.samples.get("wpjson", []), *self.report.samples.get("feed", []), *links,
+                *self.report.samples.get("sitemap", [])]
+        for url in pool:
+            if self.client.allows(url) and pattern and re.search(pattern, urlsplit(url).path):
+                answer = self.fetch(url)
+                if answer.ok:
+                    self.texts.append(answer.body)
+                return
+
+    def _facts(self, tree: lxml.html.HtmlElement | None) -> None:
+        facts = site_facts.infer(tree, self.texts, self.wp_settings)
+        self.report.language, self.report.timezone, self.report.date_order = facts.language, facts.timezone, facts.date_order
+        self.report.found.append(f"site language {facts.language}, timezone {facts.timezone}, "
+                                 f"date order {facts.date_order} ({facts.basis})")
+
+    def _cms(self, home: bytes) -> str | None:
+        """The CMS family when the site says which (an answering REST API, or its generator tag)."""
+        known = families.names()
+        if self.report.wpjson_path and "wordpress" in known:
+            return "wordpress"
+        generator = site_facts.generator(home).lower()
+        return next((name for name in known if name != families.GENERIC and name in generator), None)
 
 
-def _probe_listings(report: ProbeReport, home_links: list[str]) -> None:
-    host = urlsplit(report.base_url).netloc
-    same_host = [u for u in dict.fromkeys(home_links) if urlsplit(u).netloc == host]
-    if report.article_url_pattern is None:
-        _learn_pattern(report, same_host)
-    if report.article_url_pattern is None:
-        report.missing.append("article URL shape (no repeated pattern among links)")
-        return
-    pattern = re.compile(report.article_url_pattern)
-    candidates = [u for u in same_host if not pattern.search(urlsplit(u).path) and urlsplit(u).path not in ("", "/")]
-    for url in candidates[:MAX_LISTING_CANDIDATES]:
-        status, _, body = fetch(url)
-        if status != 200 or not body:
-            continue
-        tree = lxml.html.document_fromstring(body)
-        articles = [h for h in tree.xpath("//a/@href") if pattern.search(urlsplit(urljoin(url, h)).path)]
-        paged = bool(tree.xpath(GENERIC_NEXT_PAGE[len("xpath:"):]))
-        if len(set(articles)) >= 5 and paged:
-            report.listing_paths.append(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else ""))
-    if report.listing_paths:
-        report.sources.append("listing")
-        report.found.append(f"{len(report.listing_paths)} paginated listing pages: {', '.join(report.listing_paths)}")
-    else:
-        report.missing.append("paginated listing pages")
+def probe(base_url: str, client: ProbeClient, home: Answer) -> ProbeReport:
+    """Probe the site whose home page ``home`` the client has already fetched."""
+    return Probe(client, base_url).run(home)
 
 
-def _learn_pattern(report: ProbeReport, urls: list[str]) -> None:
-    """The most common shape of article-looking paths, as a regular expression."""
-    if report.article_url_pattern is not None:
-        return
-    shapes = Counter(shape for shape in map(path_shape, (urlsplit(u).path for u in urls)) if shape)
-    if shapes:
-        shape, count = shapes.most_common(1)[0]
-        if count >= 3:
-            report.article_url_pattern = shape
+# --- pure helpers ---------------------------------------------------------------------------
+def advertised_feeds(tree: lxml.html.HtmlElement | None, base: str) -> list[str]:
+    """Feeds named in the page head, whatever the attribute order; comment feeds last."""
+    if tree is None:
+        return []
+    urls = []
+    for link in tree.xpath("//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        if "alternate" in rel and (link.get("type") or "").lower().strip() in FEED_TYPES:
+            urls.append(urljoin(base, link.get("href").strip()))
+    return sorted(dict.fromkeys(urls), key=lambda u: "comment" in u.lower())
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+
+
+def feed_item_urls(body: bytes, base: str) -> list[str]:
+    """Item URLs of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, items with only a permalink guid
+    included: the shared reader first, this one where it finds nothing."""
+    urls = [link.url for link in feed_links(body, base)]
+    if urls:
+        return urls
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                                                           huge_tree=False))
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    if root is None:
+        return []
+    for item in root.iter("item", f"{RSS1}item", f"{ATOM}entry"):
+        url = (_text(item, "link") or _text(item, f"{RSS1}link") or item.get(RDF_ABOUT) or _permalink_guid(item))
+        if url:
+            urls.append(urljoin(base, url))
+    return urls
+
+
+def _text(element: etree._Element, tag: str) -> str | None:
+    child = element.find(tag)
+    return child.text.strip() if child is not None and child.text and child.text.strip() else None
+
+
+def _permalink_guid(item: etree._Element) -> str | None:
+    guid = item.find("guid")
+    if guid is None or not guid.text or guid.get("isPermaLink", "true").lower() == "false":
+        return None
+    return guid.text.strip() if guid.text.strip().startswith(("http://", "https://", "/")) else None
+
+
+def url_pattern(urls: list[str], min_count: int = 3, max_shapes: int = 6) -> str | None:
+    """A regex for article paths: the shapes seen at least ``min_count`` times (an alternation
+    when articles live in several folders), or None when no shape repeats."""
+    shapes = Counter(shape for shape in map(path_shape, (urlsplit(u).path for u in dict.fromkeys(urls))) if shape)
+    common = [shape for shape, count in shapes.most_common(max_shapes) if count >= min_count]
+    if not common:
+        return None
+    if len(common) == 1:
+        return common[0]
+    return "^(?:" + "|".join(shape[1:-1] for shape in sorted(common)) + ")$"
 
 
 def path_shape(path: str) -> str | None:
@@ -187,53 +349,25 @@ def path_shape(path: str) -> str | None:
     return f"^{prefix}/[^/]+{ending}$"
 
 
-def is_private_host(host: str) -> bool:
+def _html(body: bytes) -> lxml.html.HtmlElement | None:
+    if not body or not body.strip():
+        return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return False
-    return any(ipaddress.ip_address(a.split("%")[0]).is_private or ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+        return lxml.html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return None
 
 
-def draft_profile(name: str, report: ProbeReport) -> str:
-    """TOML text of a profile that crawls what the probe found, with the generic extraction layers."""
-    language = report.language or "vi"
-    zone = DEFAULT_ZONE_BY_LANGUAGE.get(language, "UTC")
-    q = json.dumps
-    lines = [
-        f"# Draft profile written by `muninews add-portal {report.base_url}`.",
-        "# No field selectors: articles are read by the structured and generic extraction layers.",
-        "# Found: " + ("; ".join(report.found) or "nothing"),
-        "# Not found: " + ("; ".join(report.missing) or "-"),
-        "",
-        "[family]",
-        f"name = {q(name)}",
-        f"languages = [{q(language)}]",
-        f"timezone = {q(zone)}",
-        f"date_order = {q('MDY' if language == 'en' else 'DMY')}",
-        "",
-        "[discovery]",
-        f"sources = {q(report.sources or ['listing'])}",
-        'mode = "first"',
-    ]
-    if report.wpjson_path:
-        lines.append(f"wpjson_path = {q(report.wpjson_path)}")
-    if report.sitemap_paths:
-        lines.append(f"sitemap_paths = {q(report.sitemap_paths)}")
-    if report.feed_paths:
-        lines.append(f"feed_paths = {q(report.feed_paths)}")
-    lines.append(f"start_paths = {q(report.listing_paths or ['/'])}")
-    lines.append('article_links = "a"')
-    lines.append(f"next_page = {q(GENERIC_NEXT_PAGE)}")
-    if report.article_url_pattern:
-        lines.append(f"article_url_pattern = '{report.article_url_pattern}'")
-    lines += ["", "[[portals]]", f"name = {q(name)}", f"title = {q(name)}", f"base_url = {q(report.base_url)}"]
-    if report.private_address:
-        lines.append("# The host is on a private or loopback address; crawling it was allowed explicitly.")
-        lines.append("allow_private_addresses = true")
-    return "\n".join(lines) + "\n"
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _is_asset(url: str) -> bool:
+    return bool(re.search(r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|css|js)$", urlsplit(url).path, re.IGNORECASE))
 
 
 def portal_name_for(base_url: str) -> str:
+    """A slug from the host name (and port, so two loopback sites get two names)."""
     host = urlsplit(base_url).netloc.lower()
-    return re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")[:63] or "portal"
