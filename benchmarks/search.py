@@ -13,7 +13,7 @@ The query mix, reported by kind (half of each typed without diacritics):
 - ``broad``: one common syllable ("phường", "công"), matching 10–60% of the corpus: reported
   apart, never mixed into the headline numbers, and always printed.
 
-Timed, on the real schema (migrations m001–m006) and the code analysts use:
+Timed, on the real schema (migrations m001–m007) and the code analysts use:
 
 - ranked top 20 (``crawler.storage.search.search`` = the ``search`` canned query: bm25 over the newest
   ``RANK_WINDOW`` matches), and side by side the baseline it replaced: bm25 over every match;

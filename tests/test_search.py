@@ -8,11 +8,18 @@ import sqlite3
 import unicodedata
 
 import pytest
-
 import yaml
 
 from crawler.storage.db import open_db
-from crawler.storage.search import fold, index_suspended, integrity_check, match_expression, ranked_sql, search
+from crawler.storage.search import (
+    NOTHING,
+    fold,
+    index_suspended,
+    integrity_check,
+    match_expression,
+    ranked_sql,
+    search,
+)
 
 ARTICLES = [
     (1, "Đà Nẵng đón đoàn công tác của quận Ngô Quyền", "Sáng nay đoàn công tác đã làm việc tại thành phố. " * 3),
@@ -82,14 +89,30 @@ def test_typed_words_are_a_phrase_and_commas_separate_phrases(db):
     assert ids(db, "cong tac") == {1, 2}
 
 
-def test_the_index_holds_only_folded_text_and_snippets_show_it_as_written(db):
+def test_the_index_holds_folded_text_plus_the_d_words_and_snippets_show_it_as_written(db):
     columns = [r[1] for r in db.execute("PRAGMA table_info(articles_fts)")]
-    assert columns == ["title", "body", "captions"]
-    db.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, row)")
-    terms = {r[0] for r in db.execute("SELECT term FROM temp.v")}
-    assert {"da", "nang", "dang", "uy", "quyen"} <= terms and not any("đ" in t for t in terms)
+    assert columns == ["title", "body", "captions", "d_words"]
+    db.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, instance)")
+    by_column = {}
+    for term, column in db.execute("SELECT term, col FROM temp.v"):
+        by_column.setdefault(column, set()).add(term)
+    folded = by_column["title"] | by_column["body"] | by_column["captions"]
+    assert {"da", "nang", "dang", "uy", "quyen"} <= folded and not any("đ" in t for t in folded)
+    assert by_column["d_words"] == {"đa", "đon", "đoan", "đang", "đong", "đuong"}  # words with a đ, unfolded
     [row] = search(db.conn, "Da Nang")
     assert "[Đà Nẵng]" in row["snippet"]
+
+
+def test_plain_datasette_and_sqlite_utils_detect_and_search_the_index(db):
+    """The ecosystem's own tools, without the muninews plugin: tone marks fold, and a typed đ too."""
+    from datasette.utils import detect_fts, escape_fts
+
+    assert detect_fts(db.conn, "articles") == "articles_fts" == db["articles"].detect_fts()
+    plain = "SELECT rowid FROM articles WHERE rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+    for query, expected in (("Ngô Quyền", {1, 2}), ("ngo quyen", {1, 2}), ("Đà Nẵng", {1}), ("Da Nang", {1}),
+                            ("Đảng ủy", {2, 3, 4}), ("dang uy", {2, 3, 4})):
+        assert {r[0] for r in db.execute(plain, [escape_fts(query)])} == expected, query  # datasette ?_search=
+        assert {r["id"] for r in db["articles"].search(query)} == expected, query  # sqlite-utils search
 
 
 def test_ranking_title_hits_first_then_newest_and_only_in_the_window(db):
@@ -121,6 +144,10 @@ def test_datasette_search_box_and_canned_query_use_the_same_semantics(db):
             ours = db.execute(ranked_sql().replace(":q", "escape_fts(:q)"),
                               {"q": query, "limit": 100, "window": 2000}).fetchall()
             assert [r[0] for r in rows] == [r[0] for r in ours] == [r["id"] for r in search(db.conn, query, limit=100)]
+        for punctuation in ('"', "*", "'"):
+            assert db.execute(canned["search"]["sql"], {"q": punctuation}).fetchall() == []
+        newest = db.execute(canned["search"]["sql"], {"q": ""}).fetchall()  # empty: no filter, newest first
+        assert [r[0] for r in newest] == [4, 3, 2, 1] and newest[0][4].endswith("…")
     finally:
         db.execute("PRAGMA query_only = 0")
 
@@ -165,6 +192,10 @@ def test_user_input_never_breaks_the_query(db):
     assert {r["id"] for r in search(db.conn, 'NEAR(ngo) AND * OR title:')} == set()
     assert search(db.conn, "   ") == []
     assert fold("Đà Nẵng đẹp") == "Dà Nẵng dẹp"
+    for typed in ('"', "*", "'", '"*"', "()", " , ; "):
+        assert match_expression(typed) == NOTHING
+        assert db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [NOTHING]).fetchone()[0] == 0
+    assert {r["id"] for r in search(db.conn, "Ngô Quyền'*")} == {1, 2}
 
 
 def test_integrity_check_notices_an_index_out_of_step(db):

@@ -1,7 +1,10 @@
 """``muninews serve``: browse the database in Datasette, read-only, on loopback by default.
 
-Datasette opens the file with ``?mode=ro`` (safe while a crawl writes: WAL readers never block the
-writer and see committed data only) and the muninews plugin adds ``PRAGMA query_only``. The
+Nothing here writes the file: it is checked with ``crawler.storage.db.open_readonly`` (SQLite, this
+schema version — never migrated, its journal mode never switched), then Datasette opens it with
+``?mode=ro`` (safe while a crawl writes: WAL readers never block the writer and see committed data
+only), or immutable (``-i``) when this process cannot write it at all (a read-only file system: a
+WAL file cannot be opened ``mode=ro`` there), and the muninews plugin adds ``PRAGMA query_only``. The
 metadata (crawler/datasette/metadata.yaml) gives every table and column a description, facets,
 full-text search, sorting, canned queries and a chart dashboard (datasette-dashboards).
 """
@@ -42,11 +45,12 @@ def build_metadata(db_path: Path) -> dict[str, Any]:
     return yaml.safe_load(template.safe_substitute(database=database_name(db_path)))
 
 
-def datasette_argv(db_path: Path, metadata_path: Path, host: str, port: int) -> list[str]:
-    """Arguments for ``datasette serve`` (mutable file: read with mode=ro, never immutable, so a
-    running crawl's new rows show up)."""
+def datasette_argv(db_path: Path, metadata_path: Path, host: str, port: int, *, immutable: bool = False) -> list[str]:
+    """Arguments for ``datasette serve``: a file we could write is read with mode=ro, not
+    immutable, so a running crawl's new rows show up; one nobody here can write is immutable."""
+    files = ["-i", str(db_path)] if immutable else [str(db_path)]
     argv = [
-        "serve", str(db_path), "--host", host, "--port", str(port), "--metadata", str(metadata_path),
+        "serve", *files, "--host", host, "--port", str(port), "--metadata", str(metadata_path),
         "--plugins-dir", str(DATASETTE_DIR / "plugins"),
         "--static", f"muninews-static:{DATASETTE_DIR / 'static'}",
     ]
@@ -67,12 +71,17 @@ def command(db_path: Path, host: str, port: int) -> None:
     """
     from datasette.cli import cli as datasette_cli
 
-    from crawler.storage.db import open_db
+    from crawler.commands.usage import OneLineUsageError
+    from crawler.storage.db import UnreadableDatabase, is_writable, open_readonly
 
-    open_db(db_path).conn.close()  # bring an older file to the current schema before serving it read-only
+    try:
+        open_readonly(db_path).close()
+    except UnreadableDatabase as error:
+        raise OneLineUsageError("serve", "--db", str(error)) from None
+    immutable = not is_writable(db_path.resolve())
     with tempfile.TemporaryDirectory(prefix="muninews-serve-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(build_metadata(db_path), ensure_ascii=False), encoding="utf-8")
         click.echo(f"muninews: serving {db_path} read-only at http://{host}:{port}/", err=True)
-        datasette_cli.main(args=datasette_argv(db_path, metadata_path, host, port), prog_name="datasette",
+        datasette_cli.main(args=datasette_argv(db_path, metadata_path, host, port, immutable=immutable), prog_name="datasette",
                            standalone_mode=True)

@@ -1,16 +1,23 @@
 """Full-text search over articles, with or without Vietnamese diacritics.
 
-The index (``articles_fts``, migration m006) holds title, body and captions with đ→d folded by
-``replace()``; the tokenizer (``unicode61 remove_diacritics 2``) folds case and tone marks. A query
-is folded the same way (``fold``), so "Ngo Quyen", "ngô quyền", "NGÔ QUYỀN" find "Ngô Quyền" and
-"Da Nang", "Đà Nẵng" find "Đà Nẵng".
+The index (``articles_fts``, migration m007) is declared ``content="articles"``, the way Datasette
+and sqlite-utils detect a table's full-text index, so plain ``datasette FILE`` (``?_search=``) and
+``sqlite-utils search FILE articles QUERY`` search it. It holds title, body and captions with đ→d
+folded by ``replace()``; the tokenizer (``unicode61 remove_diacritics 2``) folds case and tone
+marks. A muninews query is folded the same way (``fold``), so "Ngo Quyen", "ngô quyền", "NGÔ QUYỀN"
+find "Ngô Quyền" and "Da Nang", "Đà Nẵng" find "Đà Nẵng". The plain tools do not fold a typed đ,
+so a fourth indexed column, ``d_words``, holds the article's words that contain a đ as written
+(``d_words``; a few per cent of the tokens): their ``"Đà" "Nẵng"`` (words ANDed) then matches "đa"
+there and "nang" in the folded text. Its ``articles.d_words`` is a generated NULL column: the
+text lives only in the index.
 
 What a query means (``match_expression``): Vietnamese writes every syllable apart, so the words of
 one name or term ("Ngô Quyền", "phòng cháy chữa cháy") are separate tokens. Typed words are
 therefore one **phrase**: they must occur together, in order. An all-words AND would find any
 article with "phòng" somewhere and "cháy" somewhere else — most of a municipal corpus. Several
 phrases are separated by commas or semicolons, or quoted, and all must match:
-``Ngô Quyền, phòng cháy`` or ``"Ngô Quyền" "phòng cháy"``. Operators typed by a user are words.
+``Ngô Quyền, phòng cháy`` or ``"Ngô Quyền" "phòng cháy"``. Operators and punctuation typed by a
+user are literal: a query of punctuation only matches nothing (``NOTHING``), never an error.
 
 Ranking (``search``, the ``search`` canned query): articles naming the phrase in the title first,
 then in a photo caption, then in the body only; newest (highest id: most recently stored) first
@@ -37,10 +44,13 @@ from contextlib import contextmanager
 from typing import Any
 
 FTS_TABLE = "articles_fts"
-INDEXED = ("title", "body", "captions")
-TOKENIZER = "unicode61 remove_diacritics 2"  # as declared by migration m006
+INDEXED = ("title", "body", "captions")  # folded; then d_words (see module docstring)
+TOKENIZER = "unicode61 remove_diacritics 2"  # as declared by migration m007
+D_WORDS_FUNCTION = "muninews_d_words"
+NOTHING = '""'  # an empty phrase: valid FTS5 that matches no row (an empty MATCH is a syntax error)
 RANK_WINDOW = 2000  # rank the newest this many matches (see module docstring; the canned query says 2000 too)
 _SEGMENT = re.compile(r'"([^"]*)"|([^",;]+)')
+_D_WORD = re.compile(r"[\w\u0300-\u036f]*[đĐ][\w\u0300-\u036f]*")
 
 
 def fold(text: str) -> str:
@@ -53,16 +63,46 @@ def fold_sql(expression: str) -> str:
     return f"replace(replace({expression}, 'đ', 'd'), 'Đ', 'D')"
 
 
+def d_words(*texts: str | None) -> str | None:
+    """The distinct words holding a đ/Đ, as written, in order of first use (what ``d_words``
+    indexes, so that the plain tools' unfolded ``đ`` matches)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in _D_WORD.findall(text or ""):
+            seen.setdefault(word, None)
+    return " ".join(seen) or None
+
+
+def d_words_sql(row: str) -> str:
+    """``d_words`` over one row's indexed columns, as SQL (``row`` is ``new``, ``old`` or a table)."""
+    return f"{D_WORDS_FUNCTION}({', '.join(f'{row}.{c}' for c in INDEXED)})"
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the index triggers call; every muninews connection registers them
+    (``crawler.storage.db``), so a writer keeps the index right."""
+    conn.create_function(D_WORDS_FUNCTION, len(INDEXED), d_words, deterministic=True)
+
+
+def indexed_values(row: str) -> str:
+    """The values the index holds for one row, in ``INDEX_COLUMNS`` order, as SQL."""
+    return ", ".join([*(fold_sql(f"{row}.{c}") for c in INDEXED), d_words_sql(row)])
+
+
+INDEX_COLUMNS = (*INDEXED, "d_words")
+
+
 def match_expression(query: str) -> str:
     """A user's query as a safe, folded FTS5 expression: each comma/semicolon-separated or quoted
     part is one phrase, and every phrase must match. Nothing a user types is an operator or can
-    cause a syntax error; parts with no letter or digit are dropped."""
+    cause a syntax error; parts with no letter or digit are dropped, and a query without any
+    is ``NOTHING`` (empty input is "no filter" to the callers, who do not search at all)."""
     phrases = []
     for quoted, bare in _SEGMENT.findall(query):
         words = " ".join((quoted or bare).split())
         if any(ch.isalnum() for ch in words):
             phrases.append(f'"{fold(words)}"')
-    return " ".join(phrases)
+    return " ".join(phrases) or NOTHING
 
 
 def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
@@ -106,7 +146,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Articles matching ``query``, best first, with a snippet of where they matched."""
     expression = match_expression(query)
-    if not expression:
+    if expression == NOTHING:
         return []
     params = {"q": expression, "portal": portal, "limit": limit, "window": window}
     cursor = conn.execute(ranked_sql(portal=portal is not None), params)
@@ -117,11 +157,11 @@ def search(
 def rebuild(conn: sqlite3.Connection) -> None:
     """Rebuild the whole index from the articles, folded (after a bulk load with triggers off).
 
-    Not FTS5's ``'rebuild'``: that would read the unfolded content view (see migration m006)."""
-    columns = ", ".join(INDEXED)
-    folded = ", ".join(fold_sql(c) for c in INDEXED)
+    Not FTS5's ``'rebuild'``: that would index the unfolded articles (see migration m007)."""
+    register_functions(conn)
+    columns = ", ".join(INDEX_COLUMNS)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-    conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, {columns}) SELECT id, {folded} FROM articles")
+    conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, {columns}) SELECT id, {indexed_values('articles')} FROM articles")
 
 
 def optimize(conn: sqlite3.Connection) -> None:
@@ -153,16 +193,17 @@ def index_suspended(conn: sqlite3.Connection) -> Iterator[None]:
 def integrity_check(conn: sqlite3.Connection) -> None:
     """Raise sqlite3.DatabaseError if the index is damaged or disagrees with the articles.
 
-    FTS5's check against the content view cannot be used (the view is unfolded), so the index's
+    FTS5's check against the content table cannot be used (it is unfolded), so the index's
     every token instance is compared with a fresh index of the folded rows built in memory.
     Reads the whole table: for tests and repairs, not for every open."""
+    register_functions(conn)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 0)")
-    columns = ", ".join(INDEXED)
+    columns = ", ".join(INDEX_COLUMNS)
     conn.execute("DROP TABLE IF EXISTS temp.fts_check")
     conn.execute(f"CREATE VIRTUAL TABLE temp.fts_check USING fts5({columns}, tokenize='{TOKENIZER}')")
     try:
-        conn.execute(f"INSERT INTO temp.fts_check(rowid, {columns}) SELECT id, "
-                     f"{', '.join(fold_sql(c) for c in INDEXED)} FROM articles")
+        conn.execute(f"INSERT INTO temp.fts_check(rowid, {columns}) SELECT id, {indexed_values('articles')} "
+                     "FROM articles")
         conn.execute("CREATE VIRTUAL TABLE temp.fts_check_v USING fts5vocab(temp, fts_check, instance)")
         conn.execute(f"CREATE VIRTUAL TABLE temp.fts_live_v USING fts5vocab(main, {FTS_TABLE}, instance)")
         differ = sum(
