@@ -48,6 +48,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     error: str | None = None
+    raw: bytes | None = None  # a gzipped file's bytes as sent (``body`` is inflated), else None
 
     @property
     def ok(self) -> bool:
@@ -145,10 +146,12 @@ class ProbeClient:
                                                      "Host": parts.netloc})
             response = connection.getresponse()
             headers = {k.lower(): v for k, v in response.getheaders()}
-            body = _read_capped(response, self.max_bytes)
-            if headers.get("content-encoding", "").lower() == "gzip" or body[:2] == b"\x1f\x8b":
-                body = inflate(body, self.max_bytes)
-            return Answer(url, response.status, headers, body)
+            sent = _read_capped(response, self.max_bytes)
+            if headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"):
+                sent = inflate(sent, self.max_bytes)  # transport encoding: a crawl decodes it too
+            if sent[:2] == b"\x1f\x8b":  # a gzipped file (sitemap.xml.gz), whatever its type says
+                return Answer(url, response.status, headers, inflate(sent, self.max_bytes), raw=sent)
+            return Answer(url, response.status, headers, sent)
         except (OSError, http.client.HTTPException, ValueError, zlib.error) as error:
             if self.remaining() <= 0:
                 return Answer(url, None, error="stopped: the probe's deadline passed during the request")

@@ -39,7 +39,7 @@ def profile_data(name: str, report: ProbeReport, *, allow_private: bool) -> dict
                     "date_order": report.date_order or "DMY"}
     if report.cms:
         family["cms"] = report.cms
-    discovery: dict = {"sources": list(dict.fromkeys(report.sources or ["listing"])), "mode": "first"}
+    discovery: dict = {"sources": draft_sources(report), "mode": draft_mode(report)}
     if report.wpjson_path:
         discovery["wpjson_path"] = report.wpjson_path
     if report.sitemap_paths:
@@ -55,6 +55,23 @@ def profile_data(name: str, report: ProbeReport, *, allow_private: bool) -> dict
     if report.private_address and allow_private:
         portal["allow_private_addresses"] = True
     return {"family": family, "discovery": discovery, "portals": [portal]}
+
+
+# Complete indexes first (every article, with dates); then paged listings; a feed last (its first
+# page is often all it has: recent items only).
+SOURCE_ORDER = ("wpjson", "sitemap", "listing", "feed")
+COMPLETE = frozenset({"wpjson", "sitemap"})
+
+
+def draft_sources(report: ProbeReport) -> list[str]:
+    found = list(dict.fromkeys(report.sources or ["listing"]))
+    return sorted(found, key=lambda s: SOURCE_ORDER.index(s) if s in SOURCE_ORDER else len(SOURCE_ORDER))
+
+
+def draft_mode(report: ProbeReport) -> str:
+    """"first" (the next source only when one finds nothing) when a complete index answers;
+    otherwise "all": listings and a feed each see part of the site, together more of it."""
+    return "first" if COMPLETE & set(report.sources) or len(set(report.sources)) < 2 else "all"
 
 
 def profile_text(data: dict, report: ProbeReport, command: str) -> str:

@@ -78,7 +78,8 @@ class Probe:
     def __init__(self, client: ProbeClient, base_url: str) -> None:
         self.client = client
         self.report = ProbeReport(base_url.rstrip("/"))
-        self.texts: list[bytes] = []  # pages and feeds whose dates tell the site's UTC offset
+        # Pages (and feeds, machine-written: often UTC whatever the site's zone) whose dates tell its offset.
+        self.texts: list[tuple[str, bytes]] = []
         self.wp_settings: dict | None = None
 
     @property
@@ -103,7 +104,7 @@ class Probe:
         report.private_address = self.client.is_private
         tree = _html(home.body)
         links = [urljoin(home.url, h) for h in tree.xpath("//a/@href")] if tree is not None else []
-        self.texts.append(home.body)
+        self.texts.append(("page", home.body))
         self._wpjson(home.body)
         self._sitemaps()
         self._feeds(tree)
@@ -130,48 +131,56 @@ class Probe:
             self.report.missing.append("WordPress REST API" + (" (advertised but not answering)" if advertised else ""))
 
     # --- sitemaps -----------------------------------------------------------------------------
+    # A source goes into the draft only when the crawl's own reader (spiders.sources.parsers) reads
+    # what the site sends; one only the probe can read is reported, and left out of the draft.
     def _sitemaps(self) -> None:
         robots = self.fetch(self.base + "/robots.txt")
         candidates = robots_sitemaps(robots.body, self.base + "/") if robots.ok else []
         candidates += [self.base + path for path in SITEMAP_GUESSES]
         visited: set[str] = set()
+        unreadable = None
         for url in dict.fromkeys(candidates):
             if not self.client.allows(url):
                 self.report.missing.append(f"sitemap {url} (another host: not asked)")
                 continue
-            links = self._sitemap_links(url, visited)
+            links, crawl_reads = self._sitemap_links(url, visited)
             path = self._relative(url)
-            if links and path is not None:
-                self.report.sitemap_paths.append(path)
-                self.report.sources.append("sitemap")
-                self.report.found.append(f"sitemap {path} ({len(links)} URLs in the first sitemaps read)")
-                self.report.samples["sitemap"] = links
-                return
-        self.report.missing.append("XML sitemap")
+            if not links or path is None:
+                continue
+            if not crawl_reads:
+                unreadable = unreadable or f"sitemap {path} ({len(links)} URLs; the crawl's sitemap reader cannot read it)"
+                continue
+            self.report.sitemap_paths.append(path)
+            self.report.sources.append("sitemap")
+            self.report.found.append(f"sitemap {path} ({len(links)} URLs in the first sitemaps read)")
+            self.report.samples["sitemap"] = links
+            return
+        self.report.missing.append(unreadable or "XML sitemap")
 
-    def _sitemap_links(self, url: str, visited: set[str], depth: int = 0) -> list[str]:
-        """Article URLs of a sitemap or the first children of an index (each sitemap asked once)."""
+    def _sitemap_links(self, url: str, visited: set[str], depth: int = 0) -> tuple[list[str], bool]:
+        """Article URLs of a sitemap or the first children of an index (each sitemap asked once),
+        and whether the crawl's reader reads every one of them as sent."""
         if url in visited or len(visited) >= MAX_SITEMAPS or self.client.remaining() <= 0:
-            return []
+            return [], True
         visited.add(url)
         answer = self.fetch(url)
         if not answer.ok:
-            return []
-        try:
-            children, links = sitemap_entries(answer.body)
-        except Exception:  # noqa: BLE001 -- a sitemap reader's crash is "not a sitemap" to the probe
-            return []
-        found = [link.url for link in links if self.client.allows(link.url)]
-        for child in children[:3] if depth < 2 else []:
-            found += self._sitemap_links(urljoin(url, child), visited, depth + 1) if self.client.allows(
-                urljoin(url, child)) else []
-        return found
+            return [], True
+        children, links = read_sitemap(answer.body)
+        crawl_reads = answer.raw is None or read_sitemap(answer.raw) != ([], [])
+        found = [link for link in links if self.client.allows(link)]
+        for child in (urljoin(url, c) for c in children[:3] if depth < 2):
+            if self.client.allows(child):
+                more, reads = self._sitemap_links(child, visited, depth + 1)
+                found, crawl_reads = found + more, crawl_reads and reads
+        return found, crawl_reads
 
     # --- feeds --------------------------------------------------------------------------------
     def _feeds(self, tree: lxml.html.HtmlElement | None) -> None:
         advertised = advertised_feeds(tree, self.base + "/")
         self.report.advertised_feeds = len(advertised)
         candidates = advertised + [self.base + path for path in FEED_GUESSES]
+        unreadable = None
         for url in dict.fromkeys(candidates):
             if not self.client.allows(url):
                 self.report.missing.append(f"feed {url} (another host: not asked)")
@@ -179,6 +188,9 @@ class Probe:
             answer = self.fetch(url)
             items = feed_item_urls(answer.body, answer.url) if answer.ok else []
             items = [u for u in items if self.client.allows(u)]
+            if items and not feed_links(answer.body, answer.url):
+                unreadable = unreadable or f"feed {urlsplit(url).path} ({len(items)} items; the crawl's feed reader cannot read it)"
+                continue
             if items:
                 path = self._relative(answer.url if self.client.allows(answer.url) else url)
                 if path is None:
@@ -187,10 +199,10 @@ class Probe:
                 self.report.sources.append("feed")
                 self.report.found.append(f"feed {path} ({len(items)} items on its first page)")
                 self.report.samples["feed"] = items
-                self.texts.append(answer.body)
+                self.texts.append(("feed", answer.body))
                 return
-        self.report.missing.append("RSS/Atom feed" + (f" ({len(advertised)} advertised, none readable)"
-                                                       if advertised else ""))
+        self.report.missing.append(unreadable or "RSS/Atom feed" + (
+            f" ({len(advertised)} advertised, none readable)" if advertised else ""))
 
     # --- URL shape and listings ---------------------------------------------------------------
     def _learn_pattern(self, extra: list[str] = ()) -> None:
@@ -248,7 +260,7 @@ class Probe:
             if self.client.allows(url) and pattern and re.search(pattern, urlsplit(url).path):
                 answer = self.fetch(url)
                 if answer.ok:
-                    self.texts.append(answer.body)
+                    self.texts.append(("feed", answer.body))
                 return
 
     def _facts(self, tree: lxml.html.HtmlElement | None) -> None:
@@ -287,6 +299,15 @@ def advertised_feeds(tree: lxml.html.HtmlElement | None, base: str) -> list[str]
 ATOM = "{http://www.w3.org/2005/Atom}"
 RSS1 = "{http://purl.org/rss/1.0/}"
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+
+
+def read_sitemap(body: bytes) -> tuple[list[str], list[str]]:
+    """(child sitemaps, URLs) by the crawl's reader; ([], []) where it fails or crashes."""
+    try:
+        children, links = sitemap_entries(body)
+    except Exception:  # noqa: BLE001 -- a reader's crash on a body is "cannot read it" to the probe
+        return [], []
+    return children, [link.url for link in links]
 
 
 def feed_item_urls(body: bytes, base: str) -> list[str]:

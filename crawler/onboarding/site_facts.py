@@ -46,7 +46,7 @@ def wp_settings(body: bytes) -> dict | None:
     return {k: index.get(k) for k in ("timezone_string", "gmt_offset", "language")}
 
 
-def infer(tree: lxml.html.HtmlElement | None, texts: list[bytes], wp: dict | None) -> SiteFacts:
+def infer(tree: lxml.html.HtmlElement | None, texts: list[tuple[str, bytes]], wp: dict | None) -> SiteFacts:
     language, language_basis = page_language(tree)
     language = (wp or {}).get("language") or language
     zone, zone_basis = _zone_from_wp(wp) if wp else (None, "")
@@ -96,14 +96,15 @@ def _zone_from_wp(wp: dict) -> tuple[str | None, str]:
     return zone_for_offset(timedelta(hours=hours), None), "/wp-json/ gmt_offset"
 
 
-def zone_from_offsets(texts: list[bytes], language: str) -> tuple[str, str]:
-    """The zone of the UTC offset most dates on the pages carry (ties: a non-zero one)."""
+def zone_from_offsets(texts: list[tuple[str, bytes]], language: str) -> tuple[str, str]:
+    """The zone of the UTC offset most dates carry (ties: a non-zero one). A feed or sitemap is
+    written by machine, often in UTC whatever the site's zone: there only a non-zero offset counts."""
     offsets: Counter = Counter()
-    for text in texts:
-        for match in OFFSET.finditer(text or b""):
-            offsets[_offset(match.group(1).decode())] += 1
-        for match in RFC822_OFFSET.finditer(text or b""):
-            offsets[_offset(match.group(1).decode())] += 1
+    for kind, text in texts:
+        found = [m.group(1) for pattern in (OFFSET, RFC822_OFFSET) for m in pattern.finditer(text or b"")]
+        for offset in map(_offset, (f.decode() for f in found)):
+            if kind == "page" or offset != timedelta(0):
+                offsets[offset] += 1
     if offsets:
         best = max(offsets.items(), key=lambda item: (item[1], item[0] != timedelta(0)))[0]
         return zone_for_offset(best, language), f"the offset {_show(best)} of {offsets[best]} dates on its pages"

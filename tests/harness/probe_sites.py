@@ -111,3 +111,12 @@ def gzip_bomb(megabytes: int = 200) -> tuple[int, dict, bytes]:
     """A sitemap-looking .gz of ``megabytes`` of zeros after an urlset opening."""
     opening = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     return 200, {"Content-Type": "application/octet-stream"}, gzip.compress(opening + b"\0" * (megabytes << 20), 1)
+
+
+def gzipped(text: str, content_type: str = "application/octet-stream") -> Handler:
+    """``text`` gzipped, ``{base}`` replaced by the site's address first (as plain routes are)."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        host, port = handler.server.server_address[:2]
+        body = gzip.compress(text.replace("{base}", f"http://{host}:{port}").encode())
+        answer(handler, 200, {"Content-Type": content_type}, body)
+    return handle
