@@ -159,3 +159,16 @@ def test_extract_reads_the_drafted_profile_folder(tmp_path):
     without = json.loads(muninews("extract", str(page), "--url", url).stdout)
     assert with_profile["published"] == "2025-06-12T09:30:00+02:00", with_profile["published"]
     assert without["published"] != with_profile["published"]
+
+
+def test_an_advertised_feed_alone_still_gives_a_draft(tmp_path):
+    """No listing, no sitemap, only Plone's RSS 1.0 feed in the head: never "found no way"."""
+    routes = plone_like_routes()
+    for path in ("/rss.xml", "/sitemap.xml.gz", "/tin-tuc"):
+        del routes[path]
+    routes["/"] = html("<p>Trang chủ</p>", '<link href="{base}/RSS" rel="alternate" type="application/rss+xml">')
+    with ProbeSite(routes=routes) as site:
+        draft, output = draft_of(site, tmp_path)
+    assert "found no way" not in output
+    assert draft["discovery"]["sources"] == ["feed"] and draft["discovery"]["feed_paths"] == ["/RSS"]
+    assert draft["discovery"]["article_url_pattern"] == r"^/tin\-tuc/[^/]+/?$"

@@ -200,3 +200,23 @@ def test_bad_addresses_are_one_clear_line(tmp_path, url, code, needle):
     assert result.returncode == code, result.stderr
     assert_one_clean_line(result, needle)
     assert not list(tmp_path.iterdir())
+
+
+def test_probe_against_every_fault_mode_stays_on_its_host(tmp_path):
+    """The replica with every fault mode on (redirects and links to a decoy, private and
+    link-local addresses, localhost, another portal host): each probe asks only its own host and
+    port, ends, and writes a profile that loads."""
+    from harness.faults import every_mode_plan
+
+    from crawler.replica import ReplicaServer, build_replica
+
+    replica = build_replica(city_articles=40, district_articles=20, syndicated=8, schedules_per_site=2)
+    with ReplicaServer(replica) as server, Decoy("127.0.0.9", server.port) as decoy:
+        every_mode_plan(replica, decoy_host="127.0.0.9", slow_seconds=2.5).install(server)
+        for site, url in server.base_urls.items():
+            before = len(server.log)
+            result = add_portal(url, tmp_path, "--allow-private", "--name", f"fault-{site}")
+            assert result.returncode == 0, result.stderr
+            assert {entry.site for entry in server.log[before:]} == {site}, "a request reached another host"
+            assert load_profile(tmp_path / f"fault-{site}.toml")[0].base_url == url
+    assert decoy.requests == []

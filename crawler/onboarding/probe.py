@@ -81,6 +81,8 @@ class Probe:
         # Pages (and feeds, machine-written: often UTC whatever the site's zone) whose dates tell its offset.
         self.texts: list[tuple[str, bytes]] = []
         self.wp_settings: dict | None = None
+        # Sources only the probe's readers read: (source, profile path, URLs), the draft's last resort.
+        self.unreadable: list[tuple[str, str, list[str]]] = []
 
     @property
     def base(self) -> str:
@@ -110,6 +112,7 @@ class Probe:
         self._feeds(tree)
         self._learn_pattern()
         self._listings(home, links)
+        self._last_resort()
         self._article_page(links)
         self._facts(tree)
         report.cms = self._cms(home.body)
@@ -148,6 +151,7 @@ class Probe:
             if not links or path is None:
                 continue
             if not crawl_reads:
+                self.unreadable.append(("sitemap", path, links))
                 unreadable = unreadable or f"sitemap {path} ({len(links)} URLs; the crawl's sitemap reader cannot read it)"
                 continue
             self.report.sitemap_paths.append(path)
@@ -188,7 +192,8 @@ class Probe:
             answer = self.fetch(url)
             items = feed_item_urls(answer.body, answer.url) if answer.ok else []
             items = [u for u in items if self.client.allows(u)]
-            if items and not feed_links(answer.body, answer.url):
+            if items and not feed_links(answer.body, answer.url) and self._relative(url):
+                self.unreadable.append(("feed", self._relative(url), items))
                 unreadable = unreadable or f"feed {urlsplit(url).path} ({len(items)} items; the crawl's feed reader cannot read it)"
                 continue
             if items:
@@ -249,6 +254,19 @@ class Probe:
             self.report.missing.append("paginated listing pages")
         if self.report.article_url_pattern is None:
             self.report.missing.append("article URL shape (no repeated pattern among links)")
+
+    def _last_resort(self) -> None:
+        """Nothing the crawl reads today: draft what the site advertises all the same (a newer
+        reader may read it) rather than no profile."""
+        if self.report.sources or not self.unreadable:
+            return
+        source, path, urls = self.unreadable[0]
+        (self.report.sitemap_paths if source == "sitemap" else self.report.feed_paths).append(path)
+        self.report.sources.append(source)
+        self.report.found.append(f"{source} {path} drafted although the crawl's reader may not read it: "
+                                 "nothing else was found")
+        if self.report.article_url_pattern is None:
+            self.report.article_url_pattern = url_pattern(urls, min_count=1)
 
     # --- what the site is ---------------------------------------------------------------------
     def _article_page(self, links: list[str]) -> None:
