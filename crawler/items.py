@@ -19,6 +19,7 @@ class PageItem:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    listed_modified: str | None = None  # ISO UTC: when the discovery source said the article changed
     record: Any = field(default=None, repr=False)  # crawler.extraction.Record, set by ExtractPipeline
     error: str | None = None  # why this page yields no article (set by a pipeline)
     url_key: str | None = None

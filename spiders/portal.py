@@ -166,7 +166,7 @@ class PortalSpider(scrapy.Spider):
         if known is not None and not self._should_revisit(profile, link, known):
             self._count(portal, "skipped")
             return None
-        return self._fetch_article(portal, url, known, identity=(url, key))
+        return self._fetch_article(portal, url, known, identity=(url, key), lastmod=link.lastmod)
 
     def _is_article_url(self, profile: Portal, url: str) -> bool:
         if urlsplit(url).hostname not in profile.hosts:
@@ -182,9 +182,11 @@ class PortalSpider(scrapy.Spider):
         return is_recent(known.published_utc, profile.discovery.revisit_days)
 
     def _fetch_article(
-        self, portal: str, url: str, known: Known | None, identity: tuple[str, str] | None = None
+        self, portal: str, url: str, known: Known | None, identity: tuple[str, str] | None = None,
+        lastmod: str | None = None,
     ) -> scrapy.Request:
-        """``identity``: (canonical URL, URL key) of ``url``, already computed for discovery."""
+        """``identity``: (canonical URL, URL key) of ``url``, already computed for discovery;
+        ``lastmod``: when the source says it changed (the record's ``modified`` if the page says none)."""
         headers = {}
         if known is not None and known.etag:
             headers["If-None-Match"] = known.etag
@@ -193,7 +195,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url, headers=headers, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal},
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None,
-                  "muninews_identity": identity},
+                  "muninews_identity": identity, "muninews_lastmod": lastmod},
         )
 
     def _removal_checks(self, profile: Portal) -> Iterator[scrapy.Request]:
@@ -216,7 +218,7 @@ class PortalSpider(scrapy.Spider):
             url_key=key, canonical_url=canonical_url,
             url=response.url, portal=portal, status=response.status, body=response.body, crawl_time=_now(),
             content_type=_header(response, b"Content-Type"), etag=_header(response, b"ETag"),
-            last_modified=_header(response, b"Last-Modified"),
+            last_modified=_header(response, b"Last-Modified"), listed_modified=response.meta.get("muninews_lastmod"),
         )
 
     def failed(self, failure: Failure) -> Iterator[FailureItem]:

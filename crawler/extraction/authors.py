@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from crawler.text import vocabulary
-from crawler.text.fold import fold
+from crawler.text.fold import class_id, fold
 
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -97,3 +99,55 @@ def looks_like_person(text: str) -> bool:
     if not 2 <= len(tokens) <= 5:
         return False
     return all(_NAME_WORD.match(t) and (t[0].isupper() or t.isupper()) for t in tokens)
+
+
+# --- where names are not bylines ----------------------------------------------------------------
+
+# class/id words of the boxes where readers, not the newsroom, write names: the reply box under a
+# story (WordPress ``#respond``, ``.comment-respond``, ``.comment-reply-title``), share and login
+# widgets. The comment thread itself is ``vocabulary.COMMENT_CLASS`` (``.comment-author``,
+# ``.comment-form-author``, ``.comments-area``, Disqus).
+READER_BOX = re.compile(r"(?:^|[-_ ])(?:respond|reply|share|sharing|social|login|log-?in|sign-?in|signup)(?:$|[-_ ])",
+                        re.IGNORECASE)
+# Elements a reader fills in: the comment form's "Name *" label (``label[for=author]``) and fields.
+FORM_TAGS = frozenset({"form", "label", "input", "textarea", "select", "button"})
+# The page's outer containers: a class there ("comments-open" on <body>) says nothing of one box.
+OUTER_TAGS = frozenset({"html", "body"})
+
+
+def in_reader_box(node: etree._Element) -> bool:
+    """``node`` is (inside) a form, the comment thread, a reply box, a share or login widget: a
+    byline-classed element there ("comment-author", the form's "Name" label) names a reader or
+    asks for one, never the story's author. Comment-form markup is the same on every WordPress
+    theme and on many other CMSs."""
+    for element in (node, *node.iterancestors()):
+        if not isinstance(element.tag, str) or element.tag in OUTER_TAGS:
+            continue
+        if element.tag in FORM_TAGS:
+            return True
+        names = class_id(element)
+        if names and any(vocabulary.COMMENT_CLASS.search(word) or READER_BOX.search(word) for word in names.split()):
+            return True
+    return False
+
+
+# An account that files stories for a newsroom, not a person: "Ban Biên tập", "Tòa soạn", "admin",
+# "Editorial Team", "Redaktion", "Newsdesk".
+EDITORIAL_ACCOUNT = re.compile(
+    r"^(?:ban biên tập|biên tập|tòa soạn|toà soạn|quản trị\w*|admin\w*|webmaster|editorial\b.*|redaktion|"
+    r"news ?desk|newsroom|staff|team)$|\b(?:team|desk|staff)$",
+    re.IGNORECASE,
+)
+
+
+def is_account(name: str) -> bool:
+    """A byline that names an account or an office rather than a person."""
+    return bool(EDITORIAL_ACCOUNT.search(fold(name))) or not looks_like_person(name)
+
+
+def byline_or_closing(header: list[str], closing: list[str]) -> list[str]:
+    """The byline's names; but when they name only accounts ("Ban Biên tập") and the story closes
+    with a person's name ("Trần Thu Hà"), the person wrote it: the account only filed it."""
+    if header and closing and all(is_account(name) for name in header) and any(looks_like_person(n) for n in closing):
+        return closing
+    return header or closing

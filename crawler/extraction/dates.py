@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -164,3 +165,26 @@ UNKNOWN_PAGE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "vi")
 
 def _looks_relative(text: str) -> bool:
     return bool(vocabulary.RELATIVE_DATE_WORDS.search(text))
+
+
+# A source's "changed" date this close to the publication is the publication itself (WordPress
+# gives ``modified_gmt`` equal to ``date_gmt`` for a post never edited).
+MIN_EDIT_SECONDS = 60
+
+
+def listed_modified(record: Any, lastmod: str | None, tz: str) -> None:
+    """``record.modified`` from what discovery said (the REST API's ``modified_gmt``, a sitemap's
+    ``lastmod``, ISO UTC), in the portal's zone, when the page itself says nothing and the date
+    is later than the publication: stock WordPress themes print no modification date at all."""
+    if not lastmod or not record.published:
+        return
+    try:
+        changed = datetime.fromisoformat(lastmod.replace("Z", "+00:00"))
+        published = datetime.fromisoformat(record.published)
+    except ValueError:
+        return
+    if changed.tzinfo is None or published.tzinfo is None:
+        return
+    if (changed - published).total_seconds() >= MIN_EDIT_SECONDS:
+        record.modified = to_iso(changed.astimezone(ZoneInfo(tz)))
+        record.layers["modified"] = "discovery"

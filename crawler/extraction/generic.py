@@ -19,7 +19,9 @@ from lxml import etree
 from crawler.extraction import xpaths
 from crawler.extraction.authors import (
     MAX_SIGNATURE_WORDS,
+    byline_or_closing,
     clean_authors,
+    in_reader_box,
     looks_like_person,
     source_of,
 )
@@ -94,7 +96,7 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     fields: dict[str, Any] = {
         "title": _title(tree, ctx) if "title" in want else None,
         "published": date_line or (_url_date(ctx) if "published" in want else None),
-        "authors": clean_authors(bylines) or tail_authors,
+        "authors": byline_or_closing(clean_authors(bylines), tail_authors),
         "source": source,
         "body": body,
         "images": images,
@@ -691,6 +693,8 @@ def _byline_texts(root: etree._Element) -> list[str]:
         if not is_element(node) or not _is_byline_element(node):
             continue
         if any(_is_byline_element(a) for a in node.iterancestors()):
+            continue
+        if in_reader_box(node):
             continue
         names = [element_text(n) for n in node.xpath('.//*[@itemprop="name"]|.//a[@rel="author"]')]
         texts.extend(names or [element_text(node)])

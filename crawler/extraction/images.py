@@ -155,23 +155,35 @@ def _lazy_holder(node: etree._Element) -> bool:
 def find_images(root: etree._Element, base: str) -> list[FoundImage]:
     """All content images under ``root`` with their captions, in document order."""
     found: list[FoundImage] = []
-    seen: set[str] = set()
+    seen: dict[str, FoundImage] = {}
     for media in media_elements(root):
         if media.tag == "img" and is_decorative(media):
             continue
         if any(_is_byline(a) for a in _ancestors(media, 4)) or in_teaser_link(media):
             continue
         url = image_url(media, base)
-        if not url or url in seen:
+        if not url or (url in seen and seen[url].image.caption):
             continue
-        seen.add(url)
         caption_elements = caption_elements_of(media)
         caption, credit = caption_and_credit(caption_elements)
         if caption and vocabulary.BYLINE_CAPTION.match(caption):
             caption, credit, caption_elements = None, None, []
+        if url in seen:
+            _caption_shown_again(seen[url], caption, credit, caption_elements)
+            continue
         image = Image(url=url, caption=caption, credit=credit)
-        found.append(FoundImage(media, image, caption_elements, tuple(media.iterancestors())))
+        seen[url] = FoundImage(media, image, caption_elements, tuple(media.iterancestors()))
+        found.append(seen[url])
     return found
+
+
+def _caption_shown_again(first: FoundImage, caption: str | None, credit: str | None,
+                         caption_elements: list[etree._Element]) -> None:
+    """A photo shown twice is one photo: a lead (a CMS's featured image) shown first without its
+    caption and again, captioned, in the story keeps its first place and takes that caption."""
+    if caption:
+        first.image.caption, first.image.credit = caption, credit
+        first.caption_elements = caption_elements
 
 
 # Text a link needs, beside its picture, to be a teaser card rather than a photo's zoom link.

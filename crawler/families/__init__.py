@@ -10,7 +10,11 @@ A family module defines ``NAME`` and may define any of:
 - ``DISCOVERY``: defaults for the profile's ``[discovery]`` table (the profile wins);
 - ``feed_page_url(feed_url, page)``: the URL of a feed's ``page``-th page, or None when its
   feeds do not page;
-- ``NEXT_PAGE``: a selector for the "next page" link of its listings.
+- ``NEXT_PAGE``: a selector for the "next page" link of its listings;
+- ``ARTICLE_LINKS``: a selector for the article links of its listings;
+- ``CATEGORY_LINKS``: a selector for links to further listings (category archives);
+- ``not_an_article(body)``: why a fetched page that yields no article is none (a password form),
+  or None.
 
 Adding a CMS is one module here: every module of this package is a family, named by its file.
 """
@@ -46,3 +50,31 @@ def of(portal: Any) -> ModuleType:
 def feed_page_url(portal: Any, feed_url: str, page: int) -> str | None:
     paging = getattr(of(portal), "feed_page_url", None)
     return paging(feed_url, page) if paging else None
+
+
+def not_an_article(portal: Any, body: bytes) -> str | None:
+    """The CMS's own reason why ``body`` holds no article; for a portal whose CMS nobody named,
+    any family that recognises its markup says (a draft profile need not name its CMS)."""
+    modules = [of(portal)] if portal is not None and portal.cms else [get(name) for name in FAMILY_MODULES]
+    data = body.encode("utf-8", "replace") if isinstance(body, str) else body
+    for module in modules:
+        reason = getattr(module, "not_an_article", None)
+        if reason is not None and (found := reason(data)):
+            return found
+    return None
+
+
+# What a profile's [discovery] says when it says nothing of a listing's links (registry.Discovery).
+ANY_LINK = "a"
+
+
+def listing_selectors(portal: Any) -> tuple[str, str | None, str | None]:
+    """(article links, next page, further listings) of a portal's listings: the profile's where it
+    names them, else its CMS family's (a WordPress site's titles, pagination and categories)."""
+    family = of(portal)
+    discovery = portal.discovery
+    links = discovery.article_links
+    if links == ANY_LINK:
+        links = getattr(family, "ARTICLE_LINKS", None) or links
+    next_page = discovery.next_page or getattr(family, "NEXT_PAGE", None)
+    return links, next_page, getattr(family, "CATEGORY_LINKS", None)

@@ -26,7 +26,9 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from crawler import families
 from crawler.extraction import NotHTML, extract_page
+from crawler.extraction.dates import listed_modified
 from crawler.extraction.template import MAX_BLOCK, HostTemplates, block_key
 from crawler.items import PageItem
 from crawler.registry import Registry
@@ -89,7 +91,9 @@ class ExtractStep:
         except Exception as error:  # extraction must never stop the crawl; the reason is stored
             return None, f"extraction error: {type(error).__name__}: {error}"
         if not record.is_article():
-            return None, "not an article: no title or no body text"
+            return None, families.not_an_article(profile, item.body) or "not an article: no title or no body text"
+        if not record.modified and profile is not None:
+            listed_modified(record, item.listed_modified, profile.timezone)
         return record, None
 
     def apply_templates(self, item: PageItem, *, learn: bool = True) -> None:

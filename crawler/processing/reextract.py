@@ -11,11 +11,13 @@ learned (re-reading a page must not count it twice), and a known article is rewr
 from __future__ import annotations
 
 import gzip
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crawler.items import PageItem
 from crawler.storage import EXTRACTED_FIELDS, Storage, article_row
+from crawler.text.utc import to_utc
 
 if TYPE_CHECKING:
     from crawler.processing import PageProcessor
@@ -95,7 +97,21 @@ def stored_page_item(storage: Storage, url_key: str) -> PageItem:
     return PageItem(
         url=url, portal=portal, status=status, body=gzip.decompress(html_gz), crawl_time=fetched_at,
         content_type=content_type, etag=etag, last_modified=last_modified,
+        listed_modified=listed_modified_of(storage, url_key),
     )
+
+
+def listed_modified_of(storage: Storage, url_key: str) -> str | None:
+    """The modification date discovery gave the stored article (the page itself has none): the HTML
+    alone cannot say it again, so re-extraction keeps it."""
+    row = storage.db.execute("SELECT modified, layers FROM articles WHERE url_key = ?", [url_key]).fetchone()
+    if not row or not row[0] or not row[1]:
+        return None
+    try:
+        layers = json.loads(row[1])
+    except ValueError:
+        return None
+    return to_utc(row[0]) if isinstance(layers, dict) and layers.get("modified") == "discovery" else None
 
 
 def rewrite_if_changed(storage: Storage, article_id: int, item: PageItem) -> bool:

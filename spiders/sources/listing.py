@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler import families
 from crawler.items import Link
 from crawler.registry import selector_xpath
 from spiders.sources import Context, Found, Source, Step, register
@@ -20,10 +21,14 @@ class Listings(Source):
     def parse(self, response: Any, portal: Any, step: str, context: Context,
               **kwargs: Any) -> Found:
         page = response
-        hrefs = page.xpath(selector_xpath(portal.discovery.article_links)).xpath("@href").getall()
+        article_links, next_page, more_listings = families.listing_selectors(portal)
+        hrefs = page.xpath(selector_xpath(article_links)).xpath("@href").getall()
         links = [Link(page.urljoin(href)) for href in hrefs]
         found = Found(links=links, steps_only_if_new=bool(links) and context.completed_before)
-        if portal.discovery.next_page:
-            nexts = page.xpath(selector_xpath(portal.discovery.next_page)).xpath("@href").getall()[:1]
+        if next_page:
+            nexts = page.xpath(selector_xpath(next_page)).xpath("@href").getall()[:1]
             found.steps = [Step(page.urljoin(href)) for href in nexts]
+        if more_listings:  # the CMS's category archives: each a listing with its own pages
+            found.steps += [Step(page.urljoin(href)) for href in
+                            dict.fromkeys(page.xpath(selector_xpath(more_listings)).xpath("@href").getall())]
         return found

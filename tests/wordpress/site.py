@@ -729,11 +729,23 @@ def _text(element) -> str:
     return re.sub(r"\s+", " ", element.text_content()).strip()
 
 
+def _unwrap_figures(tree) -> None:
+    """``wpautop`` outside a web request wraps a ``[caption]`` shortcode's ``<figure>`` in ``<p>`` (the page
+    the theme serves has none); a browser ends that ``<p>`` where the ``<figure>`` starts, libxml2 keeps the
+    caption inside it. Unwrapped, the caption is no paragraph of the truth, as on the page."""
+    for paragraph in [f.getparent() for f in tree.iter("figure") if f.getparent() is not None and f.getparent().tag == "p"]:
+        if not (paragraph.text or "").strip() and all(child.tag == "figure" and not (child.tail or "").strip()
+                                                       for child in paragraph):
+            paragraph.drop_tag()
+
+
 def _post_truth(record: dict, by_url: dict, captions: dict, all_urls: dict) -> dict:
     from lxml import html as lxml_html
 
     body = record["html"] or ""
     tree = lxml_html.fragment_fromstring(body, create_parent="div") if body.strip() else None
+    if tree is not None:
+        _unwrap_figures(tree)
     paragraphs: list[str] = []
     images: list[dict] = []
     if tree is not None:
