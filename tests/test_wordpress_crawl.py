@@ -1,8 +1,8 @@
 """A real WordPress, end to end (issue 13): crawl Debian's WordPress on both themes and compare every
 stored field with what WordPress itself holds (tests/wordpress: its PHP API, never the plan).
 
-One site per test process (``shared_site``); per theme one crawl with every source, one with the
-listings only, and one incremental round (3 edits, 2 trashed, 3 new, then a rerun with no change),
+One site per test process (``shared_site``); per theme ``muninews add-portal`` drafts a profile and one
+crawl with the draft reads the site (the REST API first), one the listings only, and one incremental round (3 edits, 2 trashed, 3 new, then a rerun with no change),
 each done once in a module fixture and asserted on by many tests. Each fixture puts the site back
 as built before it returns. Skipped only where Debian's packages are missing (not in CI).
 """
@@ -28,9 +28,9 @@ PORTAL = "wp-lechan"
 NOT_AUTHORS = {"Name", "Tên", "Email", "Website", "Trang web", "Leave a Reply", "Gửi phản hồi", "Comment", "Bình luận"}
 
 
-def profile_for(base_url: str) -> str:
-    """The profile a user writes for a stock WordPress site: its CMS, language and zone, nothing more
-    (no selectors: the WordPress family and the generic layers do the rest)."""
+def bare_profile(base_url: str) -> str:
+    """The least a user writes for a stock WordPress site: its CMS, language and zone, no selectors and
+    no listing paths (the WordPress family knows its listings: titles, next links, categories)."""
     return f"""[family]
 name = "{PORTAL}"
 cms = "wordpress"
@@ -38,9 +38,11 @@ languages = ["vi"]
 timezone = "Asia/Ho_Chi_Minh"
 date_order = "DMY"
 
+[discovery]
+sources = ["listing"]
+
 [[portals]]
 name = "{PORTAL}"
-title = "Cổng thông tin điện tử quận Lê Chân"
 base_url = "{base_url}"
 allow_private_addresses = true
 """
@@ -95,13 +97,13 @@ def site():
 
 @pytest.fixture(scope="module", params=THEMES)
 def crawled(request, site, tmp_path_factory) -> dict:
-    """The built site on one theme, crawled once with every source (the REST API answers)."""
+    """The built site on one theme, drafted by ``muninews add-portal`` and crawled once with the draft
+    (every source it found; the REST API answers, so it is the one used)."""
     site.restore("built")
     site.switch_theme(request.param)
     work = tmp_path_factory.mktemp(f"wp-{request.param}")
     profiles = work / "profiles"
-    profiles.mkdir()
-    (profiles / f"{PORTAL}.toml").write_text(profile_for(site.base_url), encoding="utf-8")
+    muninews("add-portal", site.base_url, "--name", PORTAL, "--profiles", str(profiles), "--allow-private")
     db = work / "muninews.db"
     mark = site.log_mark()
     crawl(profiles, db)
@@ -111,13 +113,21 @@ def crawled(request, site, tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def listed(crawled, site) -> dict:
-    """The same site with the REST API blocked (403), sitemaps and feeds off: a crawl from its listings."""
+    """The same site with the REST API blocked (403), sitemaps and feeds off: a crawl from its listings
+    with the draft, and one with a bare profile that names no listing at all."""
+    bare = crawled["work"] / "bare"
+    bare.mkdir()
+    (bare / f"{PORTAL}.toml").write_text(bare_profile(site.base_url), encoding="utf-8")
     site.listings_only()
     try:
-        db = crawled["work"] / "listings.db"
+        db, bare_db = crawled["work"] / "listings.db", crawled["work"] / "bare.db"
         mark = site.log_mark()
         crawl(crawled["profiles"], db)
-        return {"db": db, "articles": stored(db), "requests": crawler_requests(site, mark)}
+        requests = crawler_requests(site, mark)
+        mark = site.log_mark()
+        crawl(bare, bare_db)
+        return {"db": db, "articles": stored(db), "requests": requests,
+                "bare": set(stored(bare_db)), "bare_requests": crawler_requests(site, mark)}
     finally:
         site.reset_toggles()
 
@@ -235,10 +245,13 @@ def test_reextraction_keeps_every_field(crawled):
 def test_the_listings_alone_find_every_published_post(crawled, listed):
     truth = crawled["truth"]
     assert set(listed["articles"]) == {p["url"] for p in truth["posts"]}
-    uris = [r["uri"] for r in listed["requests"]]
     assert all(r["status"] == 403 for r in listed["requests"] if r["uri"].startswith("/wp-json"))
-    assert "/page/2" in uris  # the theme's next link was followed
-    assert any(u.startswith("/category/") for u in uris)  # and the category listings were read
+    # a profile that names no listing: the family's titles, the theme's next links and the categories
+    assert listed["bare"] == {p["url"] for p in truth["posts"]}
+    uris = {r["uri"].rstrip("/") for r in listed["bare_requests"]}
+    pages = -(-len(truth["posts"] + truth["password_protected"]) // truth["site"]["posts_per_page"])
+    assert {f"/page/{n}" for n in range(2, pages + 1)} <= uris
+    assert {c["url"].removeprefix(truth["site"]["home"].rstrip("/")) for c in truth["categories"] if c["count"]} <= uris
     failures = {r["url"]: r["reason"] for r in rows(listed["db"], "SELECT url, reason FROM failures")}
     assert set(failures) == set(truth["password_protected"])
 
