@@ -10,20 +10,59 @@ import click
 
 from crawler import settings_registry
 from crawler.runner import (
-    REPLICA_FAMILY, CrawlLocked, crawl_lock, default_db, replica_base_urls, run_crawl, serving_replica,
+    REPLICA_FAMILY,
+    CrawlLocked,
+    crawl_lock,
+    default_db,
+    replica_base_urls,
+    run_crawl,
+    serving_replica,
+    setting_overrides,
 )
+from crawler.validate import ISO_DATE, POSITIVE
 
-EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
+# Exit statuses (the README's table): what cron and a wrapper script may rely on.
+EXIT_OK = 0  # every portal answered
+EXIT_FAILED = 1  # one or more portals failed entirely (nothing answered); the run is partial or failed
+EXIT_USAGE = 2  # a bad option or argument, an unknown portal, a --db that is not a writable SQLite file
 EXIT_BAD_PROFILE = 65  # EX_DATAERR: a profile file is malformed (`muninews profiles check` lists why)
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the database; cron may simply try again next time
+EXIT_INTERRUPTED = 130  # SIGINT or SIGTERM: the run is recorded as interrupted, not finished
 DB_HELP = f"SQLite file to write (default: {settings_registry.default_db_path()})."
 PROFILES_HELP = ("Extra directory of portal profiles (TOML), beside the shipped ones and "
                  f"{', '.join(settings_registry.default_profile_dirs())}; repeatable.")
+LOG_HELP = "Scrapy's log (INFO) goes to this file, never to the terminal; '-' for stderr (default: the --db path with .log)."
 
 
-def _log_settings(quiet: bool) -> dict:
-    """Interactive: a live progress table and warnings only; --quiet: warnings only; piped: INFO logs."""
+class Muninews(click.Group):
+    """The command group, with every usage error as one line naming the option (exit status 2)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            command = error.ctx.command.name if error.ctx is not None and error.ctx.parent is not None else None
+            click.echo(f"muninews{' ' + command if command else ''}: {error.format_message()}", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("muninews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _log_settings(quiet: bool, log_file: str | None, db_path: Path) -> dict:
+    """Scrapy's log to a file (INFO), never to the terminal; a live progress table when stderr is a
+    terminal and not --quiet. ``--log-file -`` keeps Scrapy's log on stderr (for debugging)."""
     interactive = sys.stderr.isatty() and not quiet
-    return {"MUNINEWS_PROGRESS": interactive, "LOG_LEVEL": "WARNING" if quiet or interactive else "INFO"}
+    settings = {"MUNINEWS_PROGRESS": interactive, "LOG_LEVEL": "INFO"}
+    if log_file == "-":
+        settings["LOG_LEVEL"] = "WARNING" if quiet or interactive else "INFO"
+    else:
+        settings["LOG_FILE"] = log_file or str(db_path.with_suffix(".log"))
+    return settings
 
 
 def load_profiles_or_exit(profile_dirs: list[str] | tuple[str, ...], command: str):
@@ -38,16 +77,54 @@ def load_profiles_or_exit(profile_dirs: list[str] | tuple[str, ...], command: st
         sys.exit(EXIT_BAD_PROFILE)
 
 
-def _locked_run(db_path: Path, portal: str, **overrides) -> dict:
+def _locked_run(db_path: Path, portal: str, command: str, **overrides) -> dict:
+    """Under the database's lock: open (and migrate) it once, so a file SQLite refuses ends here with
+    one line, then crawl. Exits 75 when another run holds the lock or SQLite says it is locked."""
     try:
         with crawl_lock(db_path):
+            _open_for_writing(db_path, command)
             return run_crawl(portal, **overrides)
     except CrawlLocked as error:
-        click.echo(f"muninews: {error}; not starting a second run.", err=True)
+        click.echo(f"muninews {command}: {error}; not starting a second run.", err=True)
         sys.exit(EXIT_LOCKED)
+    except OSError as error:  # the lock file: a read-only file system, a full disk
+        click.echo(f"muninews {command}: --db {db_path}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _open_for_writing(db_path: Path, command: str) -> None:
+    import sqlite3
+
+    from crawler.storage.db import open_db
+
+    try:
+        open_db(db_path).conn.close()
+    except sqlite3.OperationalError as error:
+        locked = "locked" in str(error)
+        click.echo(f"muninews {command}: --db {db_path}: {error}", err=True)
+        sys.exit(EXIT_LOCKED if locked else EXIT_USAGE)
+    except sqlite3.DatabaseError as error:
+        click.echo(f"muninews {command}: --db {db_path}: not a usable SQLite database ({error})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def finish(db_path: Path, stats: dict, quiet: bool, command: str) -> None:
+    """The summary (unless --quiet), one line per portal that failed entirely, and the exit status."""
+    from crawler.extensions.outcome import FINISHED, INTERRUPTED
+
+    status = stats.get("muninews/run/status")
+    if not quiet:
+        print_summary(db_path, stats)
+    for name in sorted(k.split("/")[2] for k, v in stats.items() if k.startswith("muninews/portal/")
+                       and k.endswith("/status") and v == "failed"):
+        click.echo(f"muninews {command}: {name} failed: {stats.get(f'muninews/portal/{name}/reason')}", err=True)
+    if status == INTERRUPTED:
+        click.echo(f"muninews {command}: interrupted; the run is recorded as interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_OK if status == FINISHED else EXIT_FAILED)
+
+
+@click.group(cls=Muninews, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="muninews")
 def main() -> None:
     """muninews: municipal news portals into clean SQLite data."""
@@ -57,21 +134,26 @@ def main() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=DB_HELP)
 @click.option("--seed", default=2022, show_default=True, help="Seed of the generated replica portal.")
-@click.option("--quiet", is_flag=True, help="Less logging.")
-def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
+@click.option("--log-file", default=None, metavar="PATH", help=LOG_HELP)
+@click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failed portal otherwise.")
+def demo(db_path: Path | None, seed: int, log_file: str | None, quiet: bool) -> None:
     """Serve the bundled replica portal on loopback, crawl it into SQLite, print a summary.
 
     Example: muninews demo --db data/muninews.db
     """
+    from crawler.validate import writable_db
+
     db_path = db_path or default_db()
+    writable_db(db_path)
     load_profiles_or_exit(settings_registry.profile_dirs(), "demo")
     with serving_replica(seed=seed, port=8765) as server:
-        click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
+        if not quiet:
+            click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
         stats = _locked_run(
-            db_path, REPLICA_FAMILY, SQLITE_PATH=str(db_path), MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls),
-            **_log_settings(quiet),
+            db_path, REPLICA_FAMILY, "demo", SQLITE_PATH=str(db_path),
+            MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls), **_log_settings(quiet, log_file, db_path),
         )
-    print_summary(db_path, stats)
+    finish(db_path, stats, quiet, "demo")
 
 
 @main.command()
@@ -81,28 +163,45 @@ def demo(db_path: Path | None, seed: int, quiet: bool) -> None:
               help=DB_HELP)
 @click.option("--profiles", "profile_dirs", multiple=True, type=click.Path(file_okay=False), help=PROFILES_HELP)
 @click.option("--base-url", "base_urls", multiple=True, metavar="PORTAL=URL",
-              help="Serve a portal from another address (a mirror, the replica); repeatable.")
-@click.option("--since", default=None, metavar="DATE",
+              help="Serve a portal from another http(s) address (a mirror, the replica); repeatable.")
+@click.option("--since", default=None, type=ISO_DATE,
               help="Only articles published or changed on or after DATE (ISO 8601).")
-@click.option("--max-pages", type=int, default=None, help="Stop after this many responses.")
+@click.option("--max-pages", type=POSITIVE, default=None, help="Stop after this many responses (1 or more).")
 @click.option("--full", is_flag=True, help="Ignore what earlier runs fetched: re-fetch every article.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Distributed mode: share the frontier in Redis and queue items for `muninews load`.")
-@click.option("--quiet", is_flag=True, help="Only warnings and the summary (for cron).")
+@click.option("-s", "--set", "setting_values", multiple=True, metavar="NAME=VALUE",
+              help="Override a project setting (RETRY_TIMES=1, DOWNLOAD_TIMEOUT=10); repeatable.")
+@click.option("--log-file", default=None, metavar="PATH", help=LOG_HELP)
+@click.option("--quiet", is_flag=True, help="For cron: print nothing on success; one line per failed portal otherwise.")
 def crawl(
     portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...],
     base_urls: tuple[str, ...], since: str | None, max_pages: int | None, full: bool, redis_url: str | None,
-    quiet: bool,
+    setting_values: tuple[str, ...], log_file: str | None, quiet: bool,
 ) -> None:
     """Crawl one portal (or a family of portals) or --all into the database.
 
+    Exit status: 0 every portal answered, 1 a portal failed entirely, 2 a usage error, 75 the
+    database is locked, 130 interrupted.
+
     Example: muninews crawl replica-city --db data/muninews.db
     """
+    from crawler.validate import base_url_pairs, portal_names, writable_db
+
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
     db_path = db_path or default_db()
     dirs = settings_registry.profile_dirs(profile_dirs)
-    load_profiles_or_exit(dirs, "crawl")  # before Scrapy starts: one line, not a traceback in the log
+    registry = load_profiles_or_exit(dirs, "crawl")  # before Scrapy starts: one line, not a traceback in the log
+    if not all_portals and portal != "all":
+        portal_names(portal, registry)
+    moves = base_url_pairs(base_urls, registry)
+    try:
+        extra = setting_overrides(setting_values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from None
+    if not redis_url:
+        writable_db(db_path)
     overrides: dict = {"MUNINEWS_SINCE": since, "MUNINEWS_INCREMENTAL": not full}
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
@@ -111,24 +210,14 @@ def crawl(
 
         overrides.update(worker_settings(redis_url))
     settings = dict(
-        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=dirs,
-        MUNINEWS_BASE_URLS=_pairs(base_urls),
-        **_log_settings(quiet), **overrides,
+        SQLITE_PATH=str(db_path), MUNINEWS_PROFILE_DIRS=dirs, MUNINEWS_BASE_URLS=moves,
+        **_log_settings(quiet, log_file, db_path), **extra, **overrides,
     )
     portal_arg = "all" if all_portals else portal
-    stats = run_crawl(portal_arg, **settings) if redis_url else _locked_run(db_path, portal_arg, **settings)
-    if not redis_url:
-        print_summary(db_path, stats)
-
-
-def _pairs(values: tuple[str, ...]) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        name, sep, url = value.partition("=")
-        if not sep or not url:
-            raise click.BadParameter(f"expected PORTAL=URL, got {value!r}", param_hint="--base-url")
-        pairs[name] = url
-    return pairs
+    if redis_url:
+        run_crawl(portal_arg, **settings)
+        return
+    finish(db_path, _locked_run(db_path, portal_arg, "crawl", **settings), quiet, "crawl")
 
 
 @main.command()
@@ -207,8 +296,9 @@ def print_summary(db_path: Path, stats: dict) -> None:
         [run],
     ).fetchall()
     headers = ("portal", "total", "fetch", "new", "upd", "same", "skip", "gone", "dup", "fail")
+    status = stats.get("muninews/run/status") or "unknown"
     table = Table(
-        title=f"muninews crawl run {run} → {db_path}", box=box.SIMPLE_HEAD,
+        title=f"muninews crawl run {run} ({status}) → {db_path}", box=box.SIMPLE_HEAD,
         caption="total: articles stored · fetch: pages downloaded · upd: edited · same: unchanged or 304 · "
         "skip: not re-fetched · gone: 404/410 · dup: same text at another URL · fail: see the failures table",
     )

@@ -542,12 +542,20 @@ def _check_portal(entry: dict, where: str, bad) -> None:
     if "allow_private_addresses" in entry:
         _check_value(entry["allow_private_addresses"], "bool", where, "allow_private_addresses", bad)
     base_url = entry.get("base_url")
-    if isinstance(base_url, str):
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            bad(where, f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if isinstance(base_url, str) and not is_http_url(base_url):
+        bad(where, f"base_url must be an http(s) URL with a host, got {base_url!r}")
     if "discovery" in entry and _check_table(entry["discovery"], f"{where} discovery", bad):
         _check_discovery(entry["discovery"], f"{where} discovery", bad)
+
+
+def is_http_url(url: str) -> bool:
+    """An http(s) URL with a host: the only kind a portal can be served from (profiles, --base-url)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass

@@ -40,13 +40,39 @@ def setting_overrides(values: tuple[str, ...] | list[str]) -> dict[str, str]:
 def run_crawl(portal: str, **overrides: Any) -> dict[str, Any]:
     """Crawl ``portal`` (a name, a family, ``all`` or a comma list) in this process; return stats.
 
-    Twisted's reactor cannot restart, so call this once per process (tests run it in a subprocess).
+    How the run ended (``muninews/run/status`` and ``…/reason`` in the stats, see
+    crawler/extensions/outcome.py) is also written to its ``crawl_runs`` row. Twisted's reactor
+    cannot restart, so call this once per process (tests run it in a subprocess).
     """
     process = CrawlerProcess(project_settings(**overrides))
     crawler = process.create_crawler("portal")
     process.crawl(crawler, portal=portal)
     process.start()
-    return dict(crawler.stats.get_stats())
+    stats = dict(crawler.stats.get_stats())
+    processor = getattr(crawler, "_muninews_processor", None)
+    run_id = getattr(getattr(processor, "storage", None), "run_id", None)
+    if run_id is not None:
+        record_outcome(processor.storage.path, run_id, stats)
+    return stats
+
+
+def record_outcome(db_path: str | Path, run_id: int, stats: dict[str, Any]) -> None:
+    """Write the run's and each portal's status and reason (from the stats) into the database."""
+    from crawler.storage.db import open_db
+
+    db = open_db(db_path, upgrade=False)
+    try:
+        with db.conn:
+            db.execute("UPDATE crawl_runs SET status = ?, reason = ? WHERE id = ?",
+                       [stats.get("muninews/run/status"), stats.get("muninews/run/reason"), run_id])
+            for (portal,) in db.execute("SELECT portal FROM crawl_run_portals WHERE run_id = ?", [run_id]).fetchall():
+                db.execute(
+                    "UPDATE crawl_run_portals SET status = ?, reason = ? WHERE run_id = ? AND portal = ?",
+                    [stats.get(f"muninews/portal/{portal}/status"), stats.get(f"muninews/portal/{portal}/reason"),
+                     run_id, portal],
+                )
+    finally:
+        db.conn.close()
 
 
 def replica_base_urls(base_urls_by_site: dict[str, str], registry: Registry | None = None) -> dict[str, str]:

@@ -28,6 +28,19 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# Scrapy's list without CannotResolveHostError: a name that does not resolve will not resolve a
+# second later, and three retries only delay the report.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,  # HttpCompressionMiddleware on an empty body
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 # Waits between retries: RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX, RETRY_AFTER_MAX (the registry;
 # crawler/middlewares/retry.py).
 COOKIES_ENABLED = False
@@ -46,6 +59,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Backoff between retries and Retry-After on 429/503, in place of Scrapy's immediate retries.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Below the retries, so it sees an error only once they gave up: each portal's last error,
+    # the reason a portal that failed entirely gives (crawler/extensions/outcome.py).
+    "crawler.extensions.outcome.OutcomeMiddleware": 540,
     # Sees 3xx before RedirectMiddleware (600): loops and off-portal redirects become failures
     # instead of being dropped silently by the duplicate and offsite filters.
     "crawler.middlewares.redirects.RedirectGuardMiddleware": 650,
@@ -61,4 +77,6 @@ ITEM_PIPELINES = {
 # --- Interactive runs (MUNINEWS_PROGRESS turns the table on) ----------------------------------
 EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
+    # Per portal: did anything answer? Judges the run (finished/partial/failed/interrupted).
+    "crawler.extensions.outcome.PortalAnswers": 510,
 }

@@ -98,20 +98,31 @@ def _json(text: str | None) -> dict[str, str]:
 @click.command("health")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help=f"SQLite file to read (default: {default_db_path()}).")
-@click.option("--runs", default=5, show_default=True, help="How many recent crawl runs to look at.")
+@click.option("--runs", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many recent crawl runs to look at.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 @click.option("--fail-on-drift", is_flag=True, help="Exit with status 1 when any field drifted (for cron).")
 def command(db_path: Path | None, runs: int, as_json: bool, fail_on_drift: bool) -> None:
     """Per portal and field, which extraction layer won in recent runs; flags profile drift.
 
+    Reads the database read-only: never migrates it, works on a read-only file system.
+
     Example: muninews health --db data/muninews.db --runs 5
     """
-    from crawler.storage.db import open_db
-    from crawler.runner import default_db
+    import sqlite3
 
-    db = open_db(db_path or default_db())
-    rows = field_health(db, runs)
-    db.conn.close()
+    from crawler.runner import default_db
+    from crawler.storage.readonly import open_readonly
+    from crawler.validate import readable_db
+
+    db_path = db_path or default_db()
+    readable_db(db_path)
+    try:
+        db = open_readonly(db_path)
+        rows = field_health(db, runs)
+        db.conn.close()
+    except sqlite3.DatabaseError as error:
+        raise click.BadParameter(f"{db_path}: {error}", param_hint="--db") from None
     drifted = [row for row in rows if row.drifted]
     if as_json:
         for row in rows:

@@ -16,7 +16,7 @@ from crawler.settings_registry import default_db_path
               help=f"SQLite file to write (default: {default_db_path()}).")
 @click.option("-s", "--set", "setting_values", multiple=True, metavar="NAME=VALUE",
               help="Override a project setting (DEDUP_THRESHOLD=0.6, SQLITE_BATCH_SIZE=500); repeatable.")
-@click.option("--idle-exit", type=float, default=None, metavar="SECONDS",
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Exit once no item arrived for SECONDS and no worker is alive (default: run until stopped).")
 def command(redis_url: str, db_path: Path | None, setting_values: tuple[str, ...], idle_exit: float | None) -> None:
     """Pop the items crawl workers queued in Redis; dedupe and store them into SQLite.
@@ -31,7 +31,12 @@ def command(redis_url: str, db_path: Path | None, setting_values: tuple[str, ...
     from crawler.distributed import Loader
     from crawler.processing import PageProcessor
     from crawler.processing.stats import StatsCounter
-    from crawler.runner import CrawlLocked, crawl_lock, project_settings, setting_overrides
+    from crawler.runner import (
+        CrawlLocked,
+        crawl_lock,
+        project_settings,
+        setting_overrides,
+    )
 
     try:
         overrides = setting_overrides(setting_values)
@@ -39,12 +44,18 @@ def command(redis_url: str, db_path: Path | None, setting_values: tuple[str, ...
         raise click.BadParameter(str(error), param_hint="--set") from None
     if db_path:
         overrides["SQLITE_PATH"] = str(db_path)
+    from crawler.validate import writable_db
+
     settings = project_settings(**overrides)
     db_path = Path(settings.get("SQLITE_PATH"))
+    writable_db(db_path)
+    try:
+        server = redis.Redis.from_url(redis_url)
+        server.ping()
+    except (ValueError, redis.RedisError) as error:
+        raise click.BadParameter(f"cannot reach {redis_url}: {error}", param_hint="--redis") from None
     processor = PageProcessor.from_settings(settings, StatsCounter())
     storage = processor.storage
-    server = redis.Redis.from_url(redis_url)
-    server.ping()
     stopping: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda number, frame: stopping.append(number))

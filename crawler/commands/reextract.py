@@ -20,7 +20,7 @@ from crawler import settings_registry
 from crawler.processing import PageProcessor
 from crawler.processing.reextract import ReextractReport, reextract_portals
 from crawler.processing.stats import StatsCounter
-from crawler.registry import ProfileError, Registry, load_registry
+from crawler.registry import Registry
 from crawler.settings_registry import default_db_path
 from crawler.storage.db import open_db
 
@@ -62,13 +62,14 @@ def command(portal: str | None, all_portals: bool, db_path: Path, profile_dirs: 
 
     Example: muninews reextract replica-lechan --db data/muninews.db
     """
+    from crawler.cli import load_profiles_or_exit
+    from crawler.validate import portal_names, writable_db
+
     if not portal and not all_portals:
         raise click.UsageError("name a portal or pass --all")
-    registry = load_registry(settings_registry.profile_dirs(profile_dirs))
-    try:
-        names = None if all_portals else [p.name for p in (registry.family(portal) or [registry.get(portal)])]
-    except ProfileError as error:
-        raise click.UsageError(str(error)) from None
+    registry = load_profiles_or_exit(settings_registry.profile_dirs(profile_dirs), "reextract")
+    names = None if all_portals else portal_names(portal, registry)
+    writable_db(db_path)
     report = reextract(db_path, registry, names)
     if as_json:
         click.echo(json.dumps(vars(report)))
