@@ -1,4 +1,4 @@
-"""Migration 7: how each crawl run ended, so cron's history tells a cut-short or failed run from a
+"""Migration 8: how each crawl run ended, so cron's history tells a cut-short or failed run from a
 complete one. ``crawl_runs.status`` is finished, partial (some portal failed entirely), failed
 (every portal failed) or interrupted (SIGINT/SIGTERM); ``reason`` says why in one sentence. Each
 ``crawl_run_portals`` row gets its own status (ok or failed) and reason. Rows of older runs keep
