@@ -77,12 +77,13 @@ def load_profiles_or_exit(profile_dirs: list[str] | tuple[str, ...], command: st
         sys.exit(EXIT_BAD_PROFILE)
 
 
-def _locked_run(db_path: Path, portal: str, command: str, **overrides) -> dict:
+def _locked_run(db_path: Path, portal: str, command: str, prepare=None, **overrides) -> dict:
     """Under the database's lock: open (and migrate) it once, so a file SQLite refuses ends here with
-    one line, then crawl. Exits 75 when another run holds the lock or SQLite says it is locked."""
+    one line, and let ``prepare(db)`` adjust it; then crawl. Exits 75 when another run holds the
+    lock or SQLite says it is locked."""
     try:
         with crawl_lock(db_path):
-            _open_for_writing(db_path, command)
+            _open_for_writing(db_path, command, prepare)
             return run_crawl(portal, **overrides)
     except CrawlLocked as error:
         click.echo(f"muninews {command}: {error}; not starting a second run.", err=True)
@@ -92,13 +93,18 @@ def _locked_run(db_path: Path, portal: str, command: str, **overrides) -> dict:
         sys.exit(EXIT_USAGE)
 
 
-def _open_for_writing(db_path: Path, command: str) -> None:
+def _open_for_writing(db_path: Path, command: str, prepare=None) -> None:
     import sqlite3
 
     from crawler.storage.db import open_db
 
     try:
-        open_db(db_path).conn.close()
+        db = open_db(db_path)
+        try:
+            if prepare is not None:
+                prepare(db)
+        finally:
+            db.conn.close()
     except sqlite3.OperationalError as error:
         locked = "locked" in str(error)
         click.echo(f"muninews {command}: --db {db_path}: {error}", err=True)
@@ -106,6 +112,21 @@ def _open_for_writing(db_path: Path, command: str) -> None:
     except sqlite3.DatabaseError as error:
         click.echo(f"muninews {command}: --db {db_path}: not a usable SQLite database ({error})", err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _follow_moved_portals(moves: dict[str, str]):
+    """For the demo: portals served elsewhere than last time (the port was taken) take their
+    stored URLs along, so the run stays incremental (crawler/storage/rebase.py)."""
+    def prepare(db) -> None:
+        from crawler.storage.rebase import rebase
+
+        if "portals" not in db.table_names():
+            return
+        stored = dict(db.execute("SELECT name, base_url FROM portals").fetchall())
+        for name, base_url in moves.items():
+            if stored.get(name) and stored[name] != base_url:
+                rebase(db, stored[name], base_url)
+    return prepare
 
 
 def finish(db_path: Path, stats: dict, quiet: bool, command: str) -> None:
@@ -134,9 +155,11 @@ def main() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=DB_HELP)
 @click.option("--seed", default=2022, show_default=True, help="Seed of the generated replica portal.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to serve the replica on; a free one when it is taken (the stored state follows).")
 @click.option("--log-file", default=None, metavar="PATH", help=LOG_HELP)
 @click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failed portal otherwise.")
-def demo(db_path: Path | None, seed: int, log_file: str | None, quiet: bool) -> None:
+def demo(db_path: Path | None, seed: int, port: int, log_file: str | None, quiet: bool) -> None:
     """Serve the bundled replica portal on loopback, crawl it into SQLite, print a summary.
 
     Example: muninews demo --db data/muninews.db
@@ -146,12 +169,14 @@ def demo(db_path: Path | None, seed: int, log_file: str | None, quiet: bool) -> 
     db_path = db_path or default_db()
     writable_db(db_path)
     load_profiles_or_exit(settings_registry.profile_dirs(), "demo")
-    with serving_replica(seed=seed, port=8765) as server:
+    with serving_replica(seed=seed, port=port) as server:
         if not quiet:
-            click.echo(f"Replica portal family serving at: {', '.join(server.base_urls.values())}")
+            moved = f" (port {port} is taken)" if server.port != port else ""
+            click.echo(f"Replica portal family serving at{moved}: {', '.join(server.base_urls.values())}")
+        moves = replica_base_urls(server.base_urls)
         stats = _locked_run(
-            db_path, REPLICA_FAMILY, "demo", SQLITE_PATH=str(db_path),
-            MUNINEWS_BASE_URLS=replica_base_urls(server.base_urls), **_log_settings(quiet, log_file, db_path),
+            db_path, REPLICA_FAMILY, "demo", prepare=_follow_moved_portals(moves), SQLITE_PATH=str(db_path),
+            MUNINEWS_BASE_URLS=moves, **_log_settings(quiet, log_file, db_path),
         )
     finish(db_path, stats, quiet, "demo")
 

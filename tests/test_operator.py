@@ -197,3 +197,45 @@ def test_a_read_only_file_system_is_one_line_for_crawl_and_readable_for_health(c
     assert line.startswith("muninews crawl: Invalid value for --db: ") and "is read-only" in line
     health = muninews("health", "--db", str(db))
     assert "no drift" in health.stdout
+
+
+def test_piped_demo_prints_no_scrapy_log_and_keeps_its_state_when_the_port_is_taken(tmp_path):
+    db = tmp_path / "demo.db"
+    port = free_port()
+    first = muninews("demo", "--db", str(db), "--port", str(port))
+    for text in (first.stdout, first.stderr):
+        assert "Overridden settings" not in text and "Dumping Scrapy stats" not in text and "[scrapy" not in text
+    assert f":{port}" in first.stdout and "(finished)" in first.stdout
+    pages = rows(db, "SELECT count(*) AS n FROM pages")[0]["n"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen(1)
+        second = muninews("demo", "--db", str(db), "--port", str(port))
+    assert f"port {port} is taken" in second.stdout
+    assert rows(db, "SELECT count(*) AS n FROM pages")[0]["n"] == pages
+    assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == pages
+    counts = rows(db, """SELECT c.portal, c.pages_fetched, c.articles_new, c.unchanged + c.not_modified AS same,
+                                (SELECT count(*) FROM articles a WHERE a.portal = c.portal) AS total
+                         FROM crawl_run_portals c WHERE c.run_id = 2""")
+    assert len(counts) == 4
+    assert all(c["pages_fetched"] == c["articles_new"] == 0 and c["same"] <= c["total"] for c in counts)
+    old = f"%127.0.0.1:{port}/%"
+    assert rows(db, "SELECT count(*) AS n FROM articles WHERE url LIKE ? OR url_key LIKE ?", (old, old))[0]["n"] == 0
+    assert all(f":{port}" not in r["base_url"] for r in rows(db, "SELECT base_url FROM portals"))
+
+
+def test_rebase_moves_only_urls_under_the_old_address(tmp_path):
+    from crawler.storage.db import open_db
+    from crawler.storage.rebase import rebase
+
+    db = open_db(tmp_path / "r.db")
+    db["portals"].insert({"name": "p", "base_url": "http://127.0.0.1:80"}, pk="name")
+    db["pages"].insert_all([{"url_key": "https://127.0.0.1:80/a.html", "url": "http://127.0.0.1:80/a.html"},
+                            {"url_key": "https://127.0.0.1:8080/b.html", "url": "http://127.0.0.1:8080/b.html"}],
+                           pk="url_key", alter=True)
+    rebase(db, "http://127.0.0.1:80", "http://127.0.0.1:9000")
+    assert db.execute("SELECT base_url FROM portals").fetchone()[0] == "http://127.0.0.1:9000"
+    assert sorted(db.execute("SELECT url_key, url FROM pages").fetchall()) == [
+        ("https://127.0.0.1:8080/b.html", "http://127.0.0.1:8080/b.html"),
+        ("https://127.0.0.1:9000/a.html", "http://127.0.0.1:9000/a.html"),
+    ]
