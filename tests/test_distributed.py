@@ -114,7 +114,7 @@ def start_worker(server, redis_url: str, log: Path) -> subprocess.Popen:
     absent = log.with_suffix(".absent.db")
     return subprocess.Popen(
         [sys.executable, "-m", "crawler", "crawl", REPLICA_FAMILY, "--redis", redis_url, "--db", str(absent), "--quiet",
-         *moves],
+         "--log-file", "-", *moves],  # Scrapy's log (the re-queue and take-over lines) on stdout
         cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
 
