@@ -164,3 +164,49 @@ class CaptionScore:
     @property
     def precision(self) -> float:
         return self.confirmed / self.predicted if self.predicted else 0.0
+
+
+# --- WCXB: word-level F1 and its snippets ---------------------------------------------------------
+
+
+def word_counts(truth: str | None, prediction: str | None) -> tuple[int, int, int]:
+    """(overlap, predicted tokens, true tokens) of lower-cased ``\\w+`` tokens as multisets: the
+    Web Content eXtraction Benchmark's own body measure."""
+    expected = Counter(token.lower() for token in _TOKEN.findall(truth or ""))
+    predicted = Counter(token.lower() for token in _TOKEN.findall(prediction or ""))
+    overlap = sum((expected & predicted).values())
+    return overlap, sum(predicted.values()), sum(expected.values())
+
+
+def word_f1(truth: str | None, prediction: str | None) -> float:
+    """WCXB's per-page F1 (0 when either side is empty, 1 when both are)."""
+    overlap, predicted, expected = word_counts(truth, prediction)
+    if not predicted and not expected:
+        return 1.0
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / predicted, overlap / expected
+    return 2 * precision * recall / (precision + recall)
+
+
+def snippet_share(snippets: Sequence[str], text: str | None) -> float | None:
+    """Share of ``snippets`` found in ``text`` (case-insensitive substring, whitespace folded)."""
+    if not snippets:
+        return None
+    haystack = " ".join((text or "").split()).casefold()
+    return sum(" ".join(s.split()).casefold() in haystack for s in snippets) / len(snippets)
+
+
+# WCXB gives an article's author as one string as the page prints it ("Chen Zhao, Daryl
+# Fairweather", "Danielle DeSiato, Donna Enzmann, and Natalie Nguyen", "Dylan Bailey, MS, RD,
+# FAND"). Names are split on the separators every list of people uses; a piece of one word in
+# capitals or ending in a dot ("MS", "PhD", "Jr.") is a credential of the name before it.
+_NAME_LIST = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}|[A-Za-z]{1,5}\.(?:[A-Za-z]{1,3}\.?)*)$")
+
+
+def truth_names(author: str | None) -> list[str]:
+    if not author:
+        return []
+    pieces = [p.strip() for p in _NAME_LIST.split(author) if p and p.strip()]
+    return [p for p in pieces if not (len(p.split()) == 1 and _CREDENTIAL.match(p))]
