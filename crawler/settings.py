@@ -56,6 +56,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Only the portal's hosts, no private/loopback addresses unless its profile allows them; runs
     # before Scrapy's offsite filter (50) and before robots.txt is fetched for a host (100).
     "crawler.middlewares.hosts.HostGuardMiddleware": 40,
+    # A host whose connection failed after every retry is not asked again this run: its other
+    # requests fail at once with that reason (a down portal no longer holds the crawl's end).
+    "crawler.middlewares.unreachable.UnreachableHostMiddleware": 45,
+    # The sitemap source's robots.txt is the answer Scrapy's robots check already got: one
+    # robots.txt request per host.
+    "crawler.middlewares.robots_once.RobotsOnceMiddleware": 120,
     # Backoff between retries and Retry-After on 429/503, in place of Scrapy's immediate retries.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
