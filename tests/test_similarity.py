@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import unicodedata
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from crawler.replica import build_replica
+from crawler.text.orthography import NEW, normalize_tones
 from crawler.dedup.similarity import (
     MinHasher,
     StoryIndex,
@@ -347,3 +349,103 @@ def test_score_grouping() -> None:
     assert precision == pytest.approx(1 / 3)
     assert recall == pytest.approx(1 / 3)
     assert score_grouping(set(), set()) == (1.0, 1.0)
+
+
+# --- Vietnamese spelling variants, host furniture, order independence ---------------------------
+
+VENUE = [
+    "Nhà Văn hóa quận Ngô Quyền tọa lạc tại số 12 đường Lê Lợi, là thiết chế văn hóa trung tâm của quận với hội trường "
+    "600 chỗ ngồi, phòng triển lãm, thư viện và sân khấu ngoài trời, thường xuyên phục vụ các hoạt động văn hóa, "
+    "văn nghệ, thể dục thể thao của cán bộ và Nhân dân trên địa bàn.",
+    "Trong năm qua, Nhà Văn hóa quận đã tổ chức hơn 120 chương trình, thu hút trên 35 nghìn lượt người tham gia; "
+    "các câu lạc bộ thơ, dưỡng sinh, cờ tướng, khiêu vũ và võ thuật duy trì sinh hoạt đều đặn, góp phần xây dựng "
+    "đời sống văn hóa cơ sở, nâng cao chất lượng phong trào toàn dân đoàn kết xây dựng đời sống văn hóa.",
+]
+EXHIBITION = "Sáng 12/3, Phòng Văn hóa và Thông tin quận khai mạc Triển lãm ảnh Ngô Quyền 55 năm xây dựng và phát triển với 150 bức ảnh tư liệu."
+CHESS = "Ngày 20/3, Hội Người cao tuổi quận tổ chức Giải cờ tướng người cao tuổi quận năm 2024 với 64 kỳ thủ đến từ 13 phường."
+
+
+def venue_item(own: str, extra: str | None = None) -> str:
+    return "\n\n".join([own, *VENUE] + ([extra] if extra else []))
+
+
+def test_old_and_new_tone_placement_are_one_story(index: StoryIndex) -> None:
+    new_style = normalize_tones(ARTICLE, style=NEW)
+    assert new_style != ARTICLE and "uỷ" in new_style  # "Đảng ủy" -> "Đảng uỷ": a real difference
+    assert not facts_conflict(fact_pairs(ARTICLE), fact_pairs(new_style))
+    index.assign(1, ARTICLE)
+    assert index.assign(2, new_style) == 1
+
+
+def test_same_venue_items_of_one_host_stay_apart_and_their_copies_join_them(index: StoryIndex) -> None:
+    exhibition, chess = venue_item(EXHIBITION), venue_item(CHESS)
+    bare = StoryIndex(sqlite3.connect(":memory:"))
+    bare.ensure_schema()
+    bare.assign(1, exhibition)
+    assert bare.assign(2, chess) == 1, "without furniture knowledge the two items look like one story"
+    index.assign(1, exhibition, host="ngoquyen")
+    assert index.assign(2, chess, host="ngoquyen") == 2
+    assert index.story_of(1) == 1
+    assert index.assign(3, venue_item(EXHIBITION, "Theo Cổng TTĐT quận Ngô Quyền"), host="city") == 1
+    assert index.assign(4, unicodedata.normalize("NFD", chess), host="lechan") == 2
+
+
+def test_a_host_reposting_its_own_story_learns_no_furniture(index: StoryIndex) -> None:
+    index.assign(1, ARTICLE, host="city")
+    index.assign(2, ARTICLE.replace("Các đại biểu tham dự tập huấn.", "Các đại biểu dự tập huấn."), host="city")
+    assert index.conn.execute("SELECT COUNT(*) FROM dedup_furniture").fetchone()[0] == 0
+    assert index.assign(3, syndicated_variants(ARTICLE)[2], host="lechan") == 1
+
+
+def test_an_article_matching_two_stories_joins_them(index: StoryIndex) -> None:
+    paragraphs = ARTICLE.split("\n\n")
+    trimmed = "\n\n".join(paragraphs[:5])  # the end dropped
+    extended = "\n\n".join(paragraphs[1:])  # the lead dropped
+    assert index.assign(1, trimmed) == 1
+    assert index.assign(2, extended) == 2, "the two abridged copies alone are not one story"
+    assert index.assign(3, ARTICLE) == 1
+    assert index.moved == {2: 1}
+    assert index.story_of(2) == 1
+
+
+def order_fixture() -> list[tuple[str, str]]:
+    """(host, text): stories and copies, tone variants, a template family, same-venue items."""
+    items = [("city", ARTICLE)] + [(host, v) for host, v in zip(["lechan", "ngoquyen", "hongbang", "lechan", "ngoquyen"],
+                                                                 syndicated_variants(ARTICLE))]
+    items.append(("hongbang", normalize_tones(ARTICLE, style=NEW)))
+    paragraphs = ARTICLE.split("\n\n")
+    items += [("lechan", "\n\n".join(paragraphs[:5])), ("hongbang", "\n\n".join(paragraphs[1:]))]
+    items += [("ngoquyen", weekly_schedule(week)) for week in (5, 12, 19)]
+    items += [("lechan", weekly_schedule(12) + "\n\nTheo Cổng TTĐT quận Ngô Quyền")]
+    items += [("ngoquyen", venue_item(EXHIBITION)), ("ngoquyen", venue_item(CHESS)),
+              ("city", venue_item(EXHIBITION, "Theo Cổng TTĐT quận Ngô Quyền")), ("lechan", venue_item(CHESS))]
+    items += [("city", weather(day, low, high)) for day, low, high in ((3, 24, 31), (4, 25, 32))]
+    return items
+
+
+def grouping(items: list[tuple[str, str]], order: list[int]) -> frozenset[frozenset[int]]:
+    index = StoryIndex(sqlite3.connect(":memory:"))
+    index.ensure_schema()
+    for article_id, item in enumerate(order, start=1):
+        host, text = items[item]
+        index.assign(article_id, text, date(2023, 6, 21), host=host)
+    stories: dict[int, set[int]] = {}
+    for article_id, item in enumerate(order, start=1):
+        stories.setdefault(index.story_of(article_id), set()).add(item)
+    return frozenset(frozenset(members) for members in stories.values())
+
+
+def test_grouping_is_the_same_in_any_arrival_order() -> None:
+    items = order_fixture()
+    rng = random.Random(19)
+    orders = [list(range(len(items)))]
+    for _ in range(9):
+        orders.append(rng.sample(range(len(items)), len(items)))
+    answers = {grouping(items, order) for order in orders}
+    assert len(answers) == 1
+    (answer,) = answers
+    story_of = {item: members for members in answer for item in members}
+    assert story_of[0] == frozenset(range(9))  # the article, its copies, its tone variant, both abridged copies
+    assert story_of[10] == frozenset({10, 12})  # the schedule of week 12 and its copy; other weeks apart
+    assert len(story_of[9]) == len(story_of[11]) == 1
+    assert story_of[13] == frozenset({13, 15}) and story_of[14] == frozenset({14, 16})  # venue items apart

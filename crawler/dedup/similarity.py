@@ -8,16 +8,23 @@ tuần"), weather bulletins, notices that share almost every word and differ onl
 dates, numbers and names. Those must stay apart, and a false merge is worse than a missed
 one: it hides a real notice behind another.
 
-How a new body text is matched (:meth:`StoryIndex.match`):
+How a new body text is matched (:meth:`StoryIndex.assign`):
 
+0. **Comparison form**: NFC, one Vietnamese tone placement (``crawler.text.orthography``:
+   "Uỷ ban"/"hoà" and "Ủy ban"/"hòa" are one spelling), casefolded; each line is a paragraph.
+   The content hash (1.) keeps the text as published, so an edit of tone marks is still an edit.
 1. **Exact**: :func:`content_hash` of :func:`normalize_text` (NFC, casefold, folded
    whitespace) looked up in an index: identical normalised bodies are one story.
-2. **Candidates**: MinHash over word ``shingle_size``-grams, split into LSH bands stored in
-   ``dedup_bands``, among the articles published within ``window_days`` (default 30) of the
-   new one (see "Cost" below). Each band is one indexed lookup per epoch of the window, capped
-   at :data:`BUCKET_CAP` most recent articles, so a lookup costs O(bands) however large the
-   database and however often a template family has hit the same bucket.
-3. **Verification**, all three must hold for a candidate:
+2. **Candidates**: MinHash over word ``shingle_size``-grams *within each paragraph* (reordered
+   paragraphs change nothing, and each paragraph's share of the set is known), split into LSH
+   bands stored in ``dedup_bands``, among the articles published within ``window_days``
+   (default 30) of the new one (see "Cost" below). Each band is one indexed lookup per epoch of
+   the window, capped at :data:`BUCKET_CAP` most recent articles, so a lookup costs O(bands)
+   however large the database and however often a template family has hit the same bucket.
+3. **Verification**, all three must hold for a candidate, on what the two texts have *of their
+   own*: paragraphs both hold word for word that are known **furniture** (4.) are left out of
+   both texts and of their intersection first (the intersection without them is estimated from
+   the Jaccard estimate, and is at least the exactly shared non-furniture paragraphs):
 
    a. estimated Jaccard similarity of the shingle sets >= ``threshold``;
    b. estimated containment of the smaller text in the larger >= ``min_containment``:
@@ -32,6 +39,36 @@ How a new body text is matched (:meth:`StoryIndex.match`):
       the same context ("ngày 12/6" -> "ngày 19/6", "Ông Nguyễn Văn A" -> "Bà Trần Thị B"),
       which is a conflict. Numbers are compared by their digit groups, so "21/6", "21-6"
       and "21/06" agree.
+
+   A text with fewer than :data:`MIN_OWN_SHINGLES` shingles of its own left is no near copy.
+4. **Furniture**: a host prints the same paragraphs on different articles (a venue's
+   description under every event held there, a campaign paragraph, the closing line of a notice,
+   a subheading). Two short items that share two such paragraphs once had Jaccard 0.61 and
+   containment 0.83 and became one story. Every paragraph of an article is filed with its host
+   (the portal) in ``dedup_paragraphs``; when two articles of one host within the window share
+   paragraphs and are otherwise *unrelated* (each keeps at least :data:`FURNITURE_MIN_OWN_SHARE`
+   of its shingles outside them and their own parts overlap less than
+   :data:`FURNITURE_MAX_OWN_CONTAINMENT`), those paragraphs become furniture
+   (``dedup_furniture``, with the two articles that showed it), for every comparison. A host
+   republishing its own story trimmed, with a caption more or a typo fixed is not evidence.
+   The site-template learning (``crawler.extraction.template``) has already removed what a host
+   prints on a third of its pages from profile-free bodies; this catches what recurs on a few.
+5. **Order independence**: every verified match is an edge (``dedup_edges``, both
+   directions), and the stories of the connected component the new article touches are
+   recomputed by one rule over the set (:func:`_cluster`): articles taken most-connected first,
+   ties by content hash (never by arrival), each joining the story it has most edges to among
+   those holding no article it has a fact conflict with (template siblings joined only through a
+   third article stay apart), else starting its own; a story is numbered by its lowest article
+   id. An article matching two stories therefore joins them; a component whose rule says two
+   stories, gets two. Furniture only grows and only lowers similarity, so when a paragraph
+   becomes furniture, the edges of the articles holding it are verified again and the
+   components they touch recomputed. Whether a pair is an edge, and whether a paragraph is
+   furniture, depends on the two articles alone, so the grouping of a set of articles is the same
+   whatever order they arrive in, within a run and across runs (``tests/test_similarity.py``
+   shuffles a fixed set ten times; ``benchmarks/dedup.py`` reports ``order_variants``). The one
+   exception is a band bucket or paragraph holding more than :data:`BUCKET_CAP` /
+   :data:`PARAGRAPH_CAP` articles of one window, where the most recent ids are read.
+   :attr:`StoryIndex.moved` tells the caller which stored articles changed story.
 
 Choice of parameters, by measurement (``python benchmarks/dedup.py``: 648 labelled
 synthetic articles, 150 stories with 1-3 syndicated copies each, 6 template families of 12
@@ -100,6 +137,8 @@ fixed in ``dedup_meta`` when the tables are created). Consequences:
 Tables built before the partition (no dates kept) are rebuilt in place by
 :meth:`StoryIndex.ensure_schema`, their articles filed under the day of the upgrade.
 
+Measured after these rules (``python benchmarks/dedup.py``): see the README's "Stories" section.
+
 The caller owns transactions: nothing here commits (a Scrapy pipeline commits in batches).
 Pass the article *body* (no title: retitling is common and titles of template families are
 identical anyway).
@@ -112,11 +151,13 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
 
 import numpy as np
+
+from crawler.text.orthography import normalize_tones
 
 #: A band returns at most this many (most recent) articles: keeps lookups flat when a
 #: template family has filled one bucket with hundreds of siblings.
@@ -188,27 +229,77 @@ class _Hasher:
 _HASHER = _Hasher()
 
 
+def comparison_form(text: str) -> str:
+    """What near-duplicate comparison reads: NFC, one Vietnamese tone placement
+    (crawler.text.orthography), case kept (the fact check needs it)."""
+    return normalize_tones(text)
+
+
+def comparison_paragraphs(text: str) -> list[list[str]]:
+    """The casefolded words of each non-empty line of ``text`` in comparison form."""
+    return _paragraph_words(comparison_form(text))
+
+
+def _paragraph_words(form: str) -> list[list[str]]:
+    return [words for words in (_WORD.findall(line) for line in form.casefold().splitlines()) if words]
+
+
 def shingle_hashes(text: str, shingle_size: int) -> np.ndarray:
-    """Unique 64-bit hashes of the word ``shingle_size``-grams of the normalised text.
+    """Unique 64-bit hashes of the word ``shingle_size``-grams of each paragraph (line) of the
+    text in comparison form.
 
-    A text shorter than one shingle is a single shingle of all its words; an empty text has
-    none.
+    Shingles never span two paragraphs, so reordered paragraphs give the same set and each
+    paragraph's share of the set is known (the furniture rule needs it). A paragraph shorter
+    than one shingle is a single shingle of all its words; an empty text has none.
     """
-    return _shingles_of_normalized(normalize_text(text), shingle_size)
+    return _paragraph_shingles(comparison_paragraphs(text), shingle_size)[0]
 
 
-def _shingles_of_normalized(normalized: str, shingle_size: int) -> np.ndarray:
-    words = _WORD.findall(normalized)
-    if not words:
-        return np.empty(0, dtype=np.uint64)
-    tokens = _HASHER.tokens(words)
-    size = min(shingle_size, len(tokens))
-    count = len(tokens) - size + 1
+def _paragraph_shingles(paragraphs: list[list[str]], shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(unique shingle hashes, shingles per paragraph) of paragraphs given as word lists."""
+    if not paragraphs:
+        return np.empty(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter((len(p) for p in paragraphs), dtype=np.int64, count=len(paragraphs))
+    tokens = _HASHER.tokens([word for words in paragraphs for word in words])
+    counts = np.zeros(len(paragraphs), dtype=np.int64)
+    parts = []
+    total, size = len(tokens), shingle_size
     with np.errstate(over="ignore"):
-        combined = np.zeros(count, dtype=np.uint64)
-        for offset in range(size):
-            combined = combined * np.uint64(0x9E3779B97F4A7C15) + tokens[offset : offset + count]
-        return np.unique(_mix64(combined))
+        if total >= size and lengths.max() >= size:
+            count = total - size + 1
+            combined = np.zeros(count, dtype=np.uint64)
+            for offset in range(size):
+                combined = combined * np.uint64(0x9E3779B97F4A7C15) + tokens[offset : offset + count]
+            owner = np.repeat(np.arange(len(paragraphs)), lengths)
+            inside = owner[:count] == owner[size - 1 :]
+            parts.append(combined[inside])
+            counts += np.bincount(owner[:count][inside], minlength=len(paragraphs))
+        short = np.flatnonzero(lengths < size)
+        if short.size:
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            values = []
+            for index in short.tolist():
+                value = np.uint64(0)
+                for token in tokens[starts[index] : starts[index] + lengths[index]]:
+                    value = value * np.uint64(0x9E3779B97F4A7C15) + token
+                values.append(value)
+            parts.append(np.array(values, dtype=np.uint64))
+            counts[short] = 1
+    return np.unique(_mix64(np.concatenate(parts))), counts
+
+
+def _paragraph_keys(paragraphs: list[list[str]], counts: np.ndarray) -> np.ndarray:
+    """Sorted unique (paragraph hash, its shingle count) rows, shape (n, 2): a paragraph's identity
+    is its words in comparison form (case, spacing, punctuation, tone placement ignored)."""
+    keys: dict[int, int] = {}
+    for words, count in zip(paragraphs, counts.tolist()):
+        keys.setdefault(_hash63(" ".join(words)), count)
+    return np.array(sorted(keys.items()), dtype=np.uint64).reshape(-1, 2)
+
+
+def _hash63(text: str) -> int:
+    """A 63-bit hash: fits SQLite's signed INTEGER."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little") >> 1
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:
@@ -284,9 +375,14 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
     context is the ``width`` tokens on each side (casefolded, facts masked, paragraph breaks
     and punctuation kept). Facts within ``width`` tokens of either end of the text are left
     out: that is where a republishing portal adds its dateline or its "Theo <source>" line,
-    which would otherwise look like a substituted name.
+    which would otherwise look like a substituted name. The text is read in comparison form
+    (one tone placement: "Uỷ ban" and "Ủy ban" are one name).
     """
-    masked, values = _tokens_and_facts(unicodedata.normalize("NFC", text))
+    return _fact_pairs_of_form(comparison_form(text), width)
+
+
+def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
+    masked, values = _tokens_and_facts(form)
     pairs = set()
     index, count = 0, len(masked)
     while index < count:
@@ -363,6 +459,10 @@ def _hash64(text: str) -> int:
 
 # --- persistent index ---------------------------------------------------------------------
 
+#: Version of what a fingerprint is computed from (part of the layout in ``dedup_meta``): 2 = per-
+#: paragraph shingles of the comparison form (one tone placement), with paragraph keys.
+TEXT_FORM = "2"
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_meta (
     name TEXT PRIMARY KEY,
@@ -375,7 +475,9 @@ CREATE TABLE IF NOT EXISTS dedup_signatures (
     shingle_count INTEGER NOT NULL,
     signature BLOB NOT NULL,
     facts BLOB NOT NULL,
-    day INTEGER NOT NULL
+    day INTEGER NOT NULL,
+    host TEXT NOT NULL DEFAULT '',
+    paragraphs BLOB NOT NULL DEFAULT x''
 );
 CREATE INDEX IF NOT EXISTS dedup_signatures_content_hash ON dedup_signatures (content_hash);
 CREATE INDEX IF NOT EXISTS dedup_signatures_story ON dedup_signatures (story_id);
@@ -387,7 +489,39 @@ CREATE TABLE IF NOT EXISTS dedup_bands (
     day INTEGER NOT NULL,
     PRIMARY KEY (epoch, band, bucket, article_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_paragraphs (
+    epoch INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    PRIMARY KEY (epoch, paragraph, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_furniture (
+    paragraph INTEGER PRIMARY KEY,
+    host TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedup_edges (
+    article_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (article_id, other_id)
+) WITHOUT ROWID;
 """
+
+#: Below this many shingles of its own a text is not compared on its own part: too little to judge.
+MIN_OWN_SHINGLES = 8
+#: Two articles of one host sharing paragraphs are *unrelated* (the shared paragraphs are the host's
+#: furniture) when each keeps at least this share of its shingles outside them ...
+FURNITURE_MIN_OWN_SHARE = 0.1
+#: ... and their own parts overlap less than this (containment of the smaller own part).
+FURNITURE_MAX_OWN_CONTAINMENT = 0.5
+#: A paragraph's same-host occurrences read when looking for furniture evidence (most recent first).
+PARAGRAPH_CAP = 64
+#: Components larger than this are clustered without cannot-link checks (a guard; never seen).
+CANNOT_LINK_CAP = 48
 
 
 def day_number(published: date | datetime | str | None) -> int:
@@ -413,6 +547,8 @@ class Fingerprint:
     shingle_count: int
     signature: np.ndarray
     facts: np.ndarray
+    #: (paragraph hash, shingles in it) rows sorted by hash, shape (n, 2)
+    paragraphs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
 
 
 @dataclass(frozen=True)
@@ -424,12 +560,42 @@ class Match:
     similarity: float
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A stored article as verification reads it."""
+
+    article_id: int
+    story_id: int
+    content_hash: str
+    shingle_count: int
+    signature: np.ndarray
+    facts: np.ndarray
+    paragraphs: np.ndarray
+    host: str
+    day: int
+
+    @classmethod
+    def from_row(cls, row: tuple) -> _Stored:
+        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day = row
+        return cls(
+            article_id, story_id, content_hash_, shingle_count, np.frombuffer(signature, dtype="<u4"),
+            np.frombuffer(facts, dtype="<u8").reshape(-1, 2), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
+            host, day,
+        )
+
+
+_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day"
+
+
 class StoryIndex:
     """Story assignment over a SQLite connection (tables ``dedup_*``); never commits.
 
     ``window_days``: near-duplicate candidates are articles published at most this many days
     before or after the new one (exact duplicates are found at any distance). On a new
     database it also sets the epoch length of the band table, which is then kept for good.
+
+    After each :meth:`assign`, :attr:`moved` maps the *stored* articles whose story changed
+    (stories merged or split by the new article) to their new story.
     """
 
     def __init__(
@@ -457,18 +623,31 @@ class StoryIndex:
         self.epoch_days = window_days  # replaced by the stored value in ensure_schema()
         self.bands, self.rows = _cached_lsh_params(round(threshold * LSH_SLACK, 2), num_perm)
         self.minhasher = MinHasher(num_perm)
+        self.moved: dict[int, int] = {}
+        self._furniture_known: set[int] = set()  # furniture only grows: a positive cache
 
     # schema ----------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Create the tables if missing, upgrade unpartitioned ones; refuse other LSH parameters."""
+        """Create the tables if missing, upgrade older ones; refuse other LSH parameters.
+
+        Tables from before the time partition are re-partitioned; tables from before the current
+        text form (:data:`TEXT_FORM`) get its columns and are accepted, their rows compared as
+        they are (a crawl database is rebuilt from its articles by migration m012 instead)."""
         legacy = _columns(self.conn, "dedup_bands") and "epoch" not in _columns(self.conn, "dedup_bands")
+        columns = _columns(self.conn, "dedup_signatures")
+        for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''")):
+            if columns and name not in columns:
+                self.conn.execute(f"ALTER TABLE dedup_signatures ADD COLUMN {name} {declaration}")
         for statement in _statements(_SCHEMA):
             if not (legacy and "dedup_bands" in statement and "CREATE TABLE" in statement):
                 self.conn.execute(statement)  # not executescript: it would COMMIT the caller's transaction
         stored = dict(self.conn.execute("SELECT name, value FROM dedup_meta").fetchall())
         self.epoch_days = int(stored.get("epoch_days", self.window_days))
         wanted = self._layout()
+        if stored and "text_form" not in stored:
+            self.conn.execute("INSERT INTO dedup_meta (name, value) VALUES ('text_form', ?)", (TEXT_FORM,))
+            stored["text_form"] = TEXT_FORM
         if not stored:
             self.conn.executemany("INSERT INTO dedup_meta (name, value) VALUES (?, ?)", sorted(wanted.items()))
         elif legacy and stored == {k: v for k, v in wanted.items() if k != "epoch_days"}:
@@ -486,6 +665,7 @@ class StoryIndex:
             "seed": str(_SEED),
             "bucket_bits": "32",
             "epoch_days": str(self.epoch_days),
+            "text_form": TEXT_FORM,
         }
 
     def _partition_legacy_bands(self) -> None:
@@ -506,13 +686,15 @@ class StoryIndex:
     # fingerprints ----------------------------------------------------------------------
 
     def fingerprint(self, text: str) -> Fingerprint:
-        normalized = normalize_text(text)  # once, for both hashes
-        shingles = _shingles_of_normalized(normalized, self.shingle_size)
+        form = comparison_form(text)
+        paragraphs = _paragraph_words(form)
+        shingles, counts = _paragraph_shingles(paragraphs, self.shingle_size)
         return Fingerprint(
-            content_hash=_normalized_hash(normalized),
+            content_hash=content_hash(text),
             shingle_count=int(shingles.size),
             signature=self.minhasher.signature(shingles),
-            facts=fact_pairs(text),
+            facts=_fact_pairs_of_form(form),
+            paragraphs=_paragraph_keys(paragraphs, counts),
         )
 
     def _buckets(self, signature: np.ndarray) -> list[tuple[int, int]]:
@@ -537,13 +719,15 @@ class StoryIndex:
         """Stored articles that are the same story as ``text``, best first: (article_id, similarity)."""
         return [(m.article_id, m.similarity) for m in self.matches(self.fingerprint(text), day_number(published))]
 
-    def matches(self, fingerprint: Fingerprint, day: int | None = None) -> list[Match]:
+    def matches(self, fingerprint: Fingerprint, day: int | None = None, exclude: Iterable[int] = ()) -> list[Match]:
         """Exact duplicates (similarity 1.0, any date) then verified near-duplicates published
         within ``window_days`` of ``day`` (default today), best first."""
         day = date.today().toordinal() if day is None else day
-        found = {m.article_id: m for m in self._exact(fingerprint)}
+        skip = set(exclude)
+        found = {m.article_id: m for m in self._exact(fingerprint) if m.article_id not in skip}
         if fingerprint.shingle_count:
-            for candidate in self._verified(fingerprint, self._candidates(fingerprint, day, exclude=found.keys())):
+            candidates = self._candidates(fingerprint, day, exclude=skip | found.keys())
+            for candidate in self._verified(fingerprint, candidates):
                 found.setdefault(candidate.article_id, candidate)
         return sorted(found.values(), key=lambda m: (-m.similarity, -m.article_id))
 
@@ -575,61 +759,272 @@ class StoryIndex:
                     found.append(article_id)
         return found
 
+    def _load(self, article_ids: Iterable[int]) -> dict[int, _Stored]:
+        ids = sorted(set(article_ids))
+        loaded: dict[int, _Stored] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT {_STORED_COLUMNS} FROM dedup_signatures WHERE article_id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            loaded.update((row[0], _Stored.from_row(row)) for row in rows)
+        return loaded
+
     def _verified(self, fingerprint: Fingerprint, article_ids: list[int]) -> list[Match]:
         if not article_ids:
             return []
-        placeholders = ",".join("?" * len(article_ids))
-        rows = self.conn.execute(
-            f"SELECT article_id, story_id, shingle_count, signature, facts FROM dedup_signatures "
-            f"WHERE article_id IN ({placeholders})",
-            article_ids,
-        ).fetchall()
         matches = []
-        for article_id, story_id, shingle_count, signature, facts in rows:
-            similarity = self._verify(fingerprint, shingle_count, signature, facts)
+        for stored in self._load(article_ids).values():
+            similarity = self._verify(fingerprint, stored)
             if similarity is not None:
-                matches.append(Match(article_id, story_id, similarity))
+                matches.append(Match(stored.article_id, stored.story_id, similarity))
         return matches
 
-    def _verify(self, fingerprint: Fingerprint, shingle_count: int, signature: bytes, facts: bytes) -> float | None:
-        """Checks (a), (b), (c) of the module docstring; the estimated Jaccard when all pass."""
-        jaccard = estimated_jaccard(fingerprint.signature, np.frombuffer(signature, dtype="<u4"))
-        if jaccard < self.threshold:
+    def _verify(self, first: Fingerprint | _Stored, second: _Stored) -> float | None:
+        """Checks (a), (b), (c) of the module docstring on what the two texts have of their own
+        (shared furniture paragraphs left out); the estimated Jaccard when all pass."""
+        if first.content_hash == second.content_hash:
+            return 1.0
+        jaccard = estimated_jaccard(first.signature, second.signature)
+        size_a, size_b = first.shingle_count, second.shingle_count
+        shared, furniture = self._shared_shingles(first.paragraphs, second.paragraphs)
+        if furniture:
+            intersection = jaccard * (size_a + size_b) / (1.0 + jaccard)
+            size_a, size_b = size_a - furniture, size_b - furniture
+            if min(size_a, size_b) < MIN_OWN_SHINGLES:
+                return None  # one of them is (nearly) all furniture: nothing of its own to compare
+            own = min(max(shared - furniture, intersection - furniture, 0.0), size_a, size_b)
+            jaccard = own / (size_a + size_b - own)
+            containment = own / min(size_a, size_b)
+        else:
+            containment = containment_from_jaccard(jaccard, size_a, size_b)
+        if jaccard < self.threshold or containment < self.min_containment:
             return None
-        if containment_from_jaccard(jaccard, fingerprint.shingle_count, shingle_count) < self.min_containment:
-            return None
-        if self.verify_facts and facts_conflict(fingerprint.facts, np.frombuffer(facts, dtype="<u8").reshape(-1, 2)):
+        if self.verify_facts and facts_conflict(first.facts, second.facts):
             return None
         return jaccard
+
+    def _shared_shingles(self, first: np.ndarray, second: np.ndarray) -> tuple[int, int]:
+        """Shingles in paragraphs the two texts share word for word: (all of them, furniture ones)."""
+        if not len(first) or not len(second):
+            return 0, 0
+        common, at_a, at_b = np.intersect1d(first[:, 0], second[:, 0], assume_unique=True, return_indices=True)
+        if not common.size:
+            return 0, 0
+        counts = np.minimum(first[at_a, 1], second[at_b, 1]).astype(np.int64)
+        furniture = self._furniture(common.tolist())
+        in_furniture = np.fromiter((int(p) in furniture for p in common.tolist()), dtype=bool, count=common.size)
+        return int(counts.sum()), int(counts[in_furniture].sum())
+
+    def _furniture(self, paragraphs: list[int]) -> set[int]:
+        """Which of these paragraph hashes are known furniture."""
+        unknown = [p for p in paragraphs if p not in self._furniture_known]
+        for start in range(0, len(unknown), 500):
+            chunk = unknown[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT paragraph FROM dedup_furniture WHERE paragraph IN ({','.join('?' * len(chunk))})", chunk
+            )
+            self._furniture_known.update(row[0] for row in rows)
+        return {p for p in paragraphs if p in self._furniture_known}
+
+    # furniture -------------------------------------------------------------------------
+
+    def _learn_furniture(self, article: _Stored) -> set[int]:
+        """Paragraphs this article shares with an *unrelated* article of its own host within the
+        window become furniture; returns those that were not furniture before.
+
+        Unrelated is decided on the pair alone (so the furniture is the same in any arrival
+        order): each keeps at least :data:`FURNITURE_MIN_OWN_SHARE` of its text outside the shared
+        paragraphs and their own parts overlap less than :data:`FURNITURE_MAX_OWN_CONTAINMENT`.
+        A host republishing its own story (trimmed, a caption more, a typo fixed) is not evidence."""
+        if not article.host or not len(article.paragraphs):
+            return set()
+        hashes = [int(p) for p in article.paragraphs[:, 0].tolist()]
+        known = self._furniture(hashes)
+        open_hashes = [p for p in hashes if p not in known]
+        if not open_hashes:
+            return set()
+        first, last = article.day - self.window_days, article.day + self.window_days
+        epochs = self._epochs(first, last)
+        query = (
+            f"SELECT article_id FROM dedup_paragraphs WHERE epoch IN ({','.join('?' * len(epochs))}) AND paragraph = ? "
+            "AND day BETWEEN ? AND ? AND host = ? AND article_id != ? ORDER BY article_id DESC LIMIT ?"
+        )
+        others: set[int] = set()
+        for paragraph in open_hashes:
+            others.update(row[0] for row in self.conn.execute(
+                query, (*epochs, paragraph, first, last, article.host, article.article_id, PARAGRAPH_CAP)))
+        if not others:
+            return set()
+        learned: set[int] = set()
+        for other in sorted(self._load(others).values(), key=lambda s: s.article_id):
+            shared = self._unrelated_share(article, other)
+            for paragraph in shared - known - learned:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO dedup_furniture (paragraph, host, article_id, other_id) VALUES (?, ?, ?, ?)",
+                    (paragraph, article.host, min(article.article_id, other.article_id),
+                     max(article.article_id, other.article_id)),
+                )
+                learned.add(paragraph)
+        self._furniture_known |= learned
+        return learned
+
+    def _unrelated_share(self, first: _Stored, second: _Stored) -> set[int]:
+        """The paragraphs two articles of one host share, when they are otherwise unrelated; else none."""
+        common, at_a, at_b = np.intersect1d(
+            first.paragraphs[:, 0], second.paragraphs[:, 0], assume_unique=True, return_indices=True)
+        if not common.size:
+            return set()
+        shared = int(np.minimum(first.paragraphs[at_a, 1], second.paragraphs[at_b, 1]).astype(np.int64).sum())
+        own_a, own_b = first.shingle_count - shared, second.shingle_count - shared
+        for own, size in ((own_a, first.shingle_count), (own_b, second.shingle_count)):
+            if own < max(MIN_OWN_SHINGLES, FURNITURE_MIN_OWN_SHARE * size):
+                return set()  # one is (nearly) contained in the other: a re-post, not furniture
+        jaccard = estimated_jaccard(first.signature, second.signature)
+        intersection = jaccard * (first.shingle_count + second.shingle_count) / (1.0 + jaccard)
+        if (intersection - shared) / min(own_a, own_b) >= FURNITURE_MAX_OWN_CONTAINMENT:
+            return set()  # their own parts are one text, edited: the same story
+        return {int(p) for p in common.tolist()}
+
+    def _articles_with(self, paragraphs: set[int]) -> set[int]:
+        """Every stored article holding one of these paragraphs, at any date."""
+        low, high = self.conn.execute("SELECT min(epoch), max(epoch) FROM dedup_paragraphs").fetchone()
+        if low is None or not paragraphs:
+            return set()
+        epochs = list(range(low, high + 1))
+        found: set[int] = set()
+        for start in range(0, len(epochs), 400):
+            chunk = epochs[start : start + 400]
+            query = f"SELECT article_id FROM dedup_paragraphs WHERE epoch IN ({','.join('?' * len(chunk))}) AND paragraph = ?"
+            for paragraph in paragraphs:
+                found.update(row[0] for row in self.conn.execute(query, (*chunk, paragraph)))
+        return found
+
+    # edges and clustering ----------------------------------------------------------------
+
+    def _edges_of(self, article_ids: Iterable[int]) -> dict[int, dict[int, float]]:
+        ids = sorted(set(article_ids))
+        edges: dict[int, dict[int, float]] = {a: {} for a in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT article_id, other_id, similarity FROM dedup_edges WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for article_id, other_id, similarity in rows:
+                edges[article_id][other_id] = similarity
+        return edges
+
+    def _add_edges(self, article_id: int, matches: list[Match]) -> None:
+        rows = [(article_id, m.article_id, m.similarity) for m in matches if m.article_id != article_id]
+        rows += [(other, article_id, similarity) for _, other, similarity in rows]
+        self.conn.executemany("INSERT OR REPLACE INTO dedup_edges (article_id, other_id, similarity) VALUES (?, ?, ?)", rows)
+
+    def _reverify_edges(self, article_ids: set[int]) -> set[int]:
+        """Check again every edge of these articles (their shared paragraphs became furniture);
+        drop those that no longer pass. Returns the articles whose edges changed."""
+        edges = self._edges_of(article_ids)
+        pairs = {(min(a, b), max(a, b)) for a, others in edges.items() for b in others}
+        if not pairs:
+            return set()
+        stored = self._load({x for pair in pairs for x in pair})
+        touched: set[int] = set()
+        for a, b in sorted(pairs):
+            if a in stored and b in stored and self._verify(stored[a], stored[b]) is None:
+                self.conn.execute("DELETE FROM dedup_edges WHERE (article_id = ? AND other_id = ?) OR (article_id = ? AND other_id = ?)", (a, b, b, a))
+                touched.update((a, b))
+        return touched
+
+    def _component(self, seeds: set[int]) -> tuple[set[int], dict[int, dict[int, float]]]:
+        """The articles connected to ``seeds`` by verified edges (and the seeds' story mates)."""
+        nodes: set[int] = set()
+        edges: dict[int, dict[int, float]] = {}
+        frontier = set(seeds) | self._story_mates(seeds)
+        while frontier:
+            nodes |= frontier
+            found = self._edges_of(frontier)
+            edges.update(found)
+            frontier = {b for others in found.values() for b in others} - nodes
+        return nodes, edges
+
+    def _story_mates(self, article_ids: set[int]) -> set[int]:
+        ids = sorted(article_ids)
+        stories = {row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT story_id FROM dedup_signatures WHERE article_id IN ({','.join('?' * len(ids))})", ids)}
+        if not stories:
+            return set()
+        ordered = sorted(stories)
+        return {row[0] for row in self.conn.execute(
+            f"SELECT article_id FROM dedup_signatures WHERE story_id IN ({','.join('?' * len(ordered))})", ordered)}
+
+    def _recluster(self, seeds: set[int]) -> None:
+        """Recompute the stories of the components holding ``seeds``: one rule over the set,
+        whatever order its articles came in (see "Order independence" in the module docstring)."""
+        nodes, edges = self._component(seeds)
+        stored = self._load(nodes)
+        nodes = set(stored)
+        clusters = _cluster(stored, {a: {b: s for b, s in edges.get(a, {}).items() if b in nodes} for a in nodes},
+                            self._cannot_link(stored) if len(stored) <= CANNOT_LINK_CAP else set())
+        updates = []
+        for members in clusters:
+            story_id = min(members)
+            for article_id in members:
+                if stored[article_id].story_id != story_id:
+                    updates.append((story_id, article_id))
+                    self.moved[article_id] = story_id
+        self.conn.executemany("UPDATE dedup_signatures SET story_id = ? WHERE article_id = ?", updates)
+
+    def _cannot_link(self, stored: dict[int, _Stored]) -> set[tuple[int, int]]:
+        """Pairs of one component that the fact check says are different items (template siblings
+        joined only through a third article): never in one story."""
+        if not self.verify_facts:
+            return set()
+        ids = sorted(stored)
+        return {(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]
+                if stored[a].content_hash != stored[b].content_hash and facts_conflict(stored[a].facts, stored[b].facts)}
 
     # updates ---------------------------------------------------------------------------
 
     def add(self, article_id: int, story_id: int, text: str, published: date | datetime | str | None = None) -> None:
-        """Store ``text`` as article ``article_id`` of story ``story_id`` (replacing an earlier version)."""
+        """Store ``text`` as article ``article_id`` of story ``story_id`` (replacing an earlier
+        version), without matching it: for loading a known grouping."""
         self._store(article_id, story_id, self.fingerprint(text), day_number(published))
 
-    def assign(self, article_id: int, text: str, published: date | datetime | str | None = None) -> int:
-        """The earliest story among verified matches, or a new story numbered ``article_id``; then store.
+    def assign(self, article_id: int, text: str, published: date | datetime | str | None = None, host: str | None = None) -> int:
+        """Store the article, link it to every verified match, and recompute the stories of what it
+        touches; returns its story (:attr:`moved` says which stored articles changed story).
 
         ``published``: the article's publication date (a date, datetime or ISO 8601 string;
-        today when None), which decides the window its candidates come from.
-
-        Earliest rather than best: every verified match is the same story, and joining the
-        oldest one reconnects copies that arrived before a link between them was seen.
+        today when None), which decides the window its candidates come from. ``host``: the portal
+        host it was published on; paragraphs it shares with unrelated articles of the same host
+        are that host's furniture and stop counting towards similarity (no host: nothing learned).
+        An article already stored under ``article_id`` (an edited page) is replaced.
         """
-        return self.assign_fingerprint(article_id, self.fingerprint(text), day_number(published))
+        return self.assign_fingerprint(article_id, self.fingerprint(text), day_number(published), host)
 
-    def assign_fingerprint(self, article_id: int, fingerprint: Fingerprint, day: int) -> int:
+    def assign_fingerprint(self, article_id: int, fingerprint: Fingerprint, day: int, host: str | None = None) -> int:
         """:meth:`assign` for a fingerprint already computed (one text fed to several indexes)."""
-        found = self.matches(fingerprint, day)
-        story_id = min(m.story_id for m in found) if found else article_id
-        self._store(article_id, story_id, fingerprint, day)
-        return story_id
+        self.moved = {}
+        seeds = {article_id}
+        previous = self._edges_of([article_id])[article_id]
+        if previous or self.story_of(article_id) is not None:
+            seeds |= set(previous) | self._story_mates({article_id})
+        found = self.matches(fingerprint, day, exclude=[article_id])
+        self._store(article_id, article_id, fingerprint, day, host or "")
+        self._add_edges(article_id, found)
+        seeds |= {m.article_id for m in found}
+        learned = self._learn_furniture(self._load([article_id])[article_id]) if host else set()
+        if learned:
+            seeds |= self._reverify_edges(self._articles_with(learned))
+        if len(seeds) > 1:
+            self._recluster(seeds)
+        self.moved.pop(article_id, None)
+        return self.story_of(article_id)
 
     def remove(self, article_id: int) -> None:
         """Forget an article. Its band rows are found from its signature and day (no extra index)."""
         row = self.conn.execute(
-            "SELECT signature, day FROM dedup_signatures WHERE article_id = ?", (article_id,)
+            "SELECT signature, day, paragraphs FROM dedup_signatures WHERE article_id = ?", (article_id,)
         ).fetchone()
         if row is None:
             return
@@ -638,17 +1033,26 @@ class StoryIndex:
             "DELETE FROM dedup_bands WHERE epoch = ? AND band = ? AND bucket = ? AND article_id = ?",
             [(epoch, band, bucket, article_id) for band, bucket in self._buckets(np.frombuffer(row[0], dtype="<u4"))],
         )
+        paragraphs = np.frombuffer(row[2], dtype="<u8").reshape(-1, 2)[:, 0].tolist()
+        self.conn.executemany(
+            "DELETE FROM dedup_paragraphs WHERE epoch = ? AND paragraph = ? AND article_id = ?",
+            [(epoch, int(p), article_id) for p in paragraphs],
+        )
+        neighbours = self._edges_of([article_id])[article_id]
+        self.conn.executemany("DELETE FROM dedup_edges WHERE article_id = ? AND other_id = ?",
+                              [(other, article_id) for other in sorted(neighbours)])
+        self.conn.execute("DELETE FROM dedup_edges WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM dedup_signatures WHERE article_id = ?", (article_id,))
 
     def story_of(self, article_id: int) -> int | None:
         row = self.conn.execute("SELECT story_id FROM dedup_signatures WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def _store(self, article_id: int, story_id: int, fingerprint: Fingerprint, day: int) -> None:
+    def _store(self, article_id: int, story_id: int, fingerprint: Fingerprint, day: int, host: str = "") -> None:
         self.remove(article_id)
         self.conn.execute(
-            "INSERT INTO dedup_signatures (article_id, story_id, content_hash, shingle_count, signature, facts, day) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO dedup_signatures (article_id, story_id, content_hash, shingle_count, signature, facts, day, "
+            "host, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 story_id,
@@ -657,10 +1061,18 @@ class StoryIndex:
                 fingerprint.signature.astype("<u4").tobytes(),
                 fingerprint.facts.astype("<u8").tobytes(),
                 day,
+                host,
+                fingerprint.paragraphs.astype("<u8").tobytes(),
             ),
         )
         if fingerprint.shingle_count:
             self._insert_bands(article_id, day, fingerprint.signature)
+        if host and len(fingerprint.paragraphs):
+            epoch = day // self.epoch_days
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO dedup_paragraphs (epoch, paragraph, article_id, host, day) VALUES (?, ?, ?, ?, ?)",
+                [(epoch, int(p), article_id, host, day) for p in fingerprint.paragraphs[:, 0].tolist()],
+            )
 
     def _insert_bands(self, article_id: int, day: int, signature: np.ndarray) -> None:
         epoch = day // self.epoch_days
@@ -668,6 +1080,27 @@ class StoryIndex:
             "INSERT OR IGNORE INTO dedup_bands (epoch, band, bucket, article_id, day) VALUES (?, ?, ?, ?, ?)",
             [(epoch, band, bucket, article_id, day) for band, bucket in self._buckets(signature)],
         )
+
+
+def _cluster(stored: dict[int, _Stored], edges: dict[int, dict[int, float]],
+             cannot_link: set[tuple[int, int]]) -> list[set[int]]:
+    """Stories of one component: articles taken most-connected first (ties by content hash,
+    never by arrival), each joining the story it has most verified edges to among those holding
+    no article it conflicts with, else starting its own. A function of the set alone."""
+    order = sorted(stored, key=lambda a: (-len(edges.get(a, {})), stored[a].content_hash, stored[a].day,
+                                          stored[a].signature.tobytes()))
+    clusters: list[set[int]] = []
+    for article in order:
+        best, best_links = None, 0
+        for index, members in enumerate(clusters):
+            links = sum(1 for other in edges.get(article, {}) if other in members)
+            if links > best_links and not any((min(article, m), max(article, m)) in cannot_link for m in members):
+                best, best_links = index, links
+        if best is None:
+            clusters.append({article})
+        else:
+            clusters[best].add(article)
+    return clusters
 
 
 def _statements(script: str) -> list[str]:

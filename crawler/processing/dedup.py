@@ -4,6 +4,9 @@
   known page that comes back with other text is an edit (a new version), not a new article.
 - The same normalised text on one portal at two URLs is one article with two URLs.
 - The same story on several portals keeps one article row per portal, sharing a ``story_id``.
+  A new article can join stories together or split one (the story index recomputes the stories
+  it touches, so the grouping does not depend on crawl order); the articles and stories rows
+  of the stored articles it moved follow at once (``Storage.move_to_stories``).
 
 State lives in the database (article_urls, content hashes, the story index), never in spider
 memory, so it holds across runs and restarts.
@@ -73,7 +76,8 @@ class DedupStep:
             item.article_id = known
             item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
             if item.change == "updated" and self.options.near:
-                self.index.add(known, self.index.story_of(known) or known, item.record.body_text, publication_day(item))
+                story_id = self.index.assign(known, item.record.body_text, publication_day(item), host=item.portal)
+                self.storage.move_to_stories({**self.index.moved, known: story_id})
             return self._count(item)
         item.canonical_url = declared_canonical(item)
         canonical_key = url_key(item.canonical_url)
@@ -92,9 +96,12 @@ class DedupStep:
 
     def story_of(self, item: PageItem) -> int:
         """The story this article tells: one already told on another portal (the same text, or
-        near-duplicate text that passes the story index's checks), else a new one."""
+        near-duplicate text that passes the story index's checks), else a new one. The portal is
+        the host whose furniture (paragraphs it prints on unrelated articles) the index learns."""
         if self.options.near:
-            return self.index.assign(item.article_id, item.record.body_text, publication_day(item))
+            story_id = self.index.assign(item.article_id, item.record.body_text, publication_day(item), host=item.portal)
+            self.storage.move_to_stories(self.index.moved)
+            return story_id
         same_text = self.storage.article_for_hash(item.content_hash)
         return same_text[1] if same_text else item.article_id
 

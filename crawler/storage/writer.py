@@ -190,6 +190,42 @@ class Storage:
             [json.dumps(portals), len(portals), min(dates, default=None), max(dates, default=None), story_id],
         )
 
+    def move_to_stories(self, moves: dict[int, int]) -> None:
+        """Stored articles changing story (the story index merged or split stories): move them, then
+        recompute every story they left or joined from its articles; a story left empty is deleted."""
+        if not moves:
+            return
+        wanted = sorted(moves)
+        stored = {row[0] for row in self.db.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(wanted))})", wanted)}
+        moves = {a: s for a, s in moves.items() if a in stored}  # this batch's unwritten article is not
+        if not moves:
+            return
+        ids = sorted(moves)
+        placeholders = ",".join("?" * len(ids))
+        left = {row[0] for row in self.db.execute(f"SELECT story_id FROM articles WHERE id IN ({placeholders})", ids)}
+        for story_id in sorted(set(moves.values())):  # the row must exist before articles point at it
+            self._insert("stories", {"id": story_id, "first_article_id": story_id, "portals": "[]", "portal_count": 0,
+                                     "article_count": 0}, conflict="OR IGNORE")
+        self.db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(moves[a], a) for a in ids])
+        self.refresh_stories(left | set(moves.values()))
+
+    def refresh_stories(self, story_ids: set[int]) -> None:
+        """Rewrite these stories' rows from their articles (first article, title, dates, portals)."""
+        for story_id in sorted(s for s in story_ids if s is not None):
+            members = self.db.execute(
+                "SELECT id, title, published_utc, portal FROM articles WHERE story_id = ? ORDER BY id", [story_id]
+            ).fetchall()
+            if not members:
+                self.db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+                continue
+            dates = [m[2] for m in members if m[2]]
+            portals = sorted({m[3] for m in members})
+            self._update("stories", story_id, {
+                "first_article_id": members[0][0], "title": members[0][1], "first_published": min(dates, default=None),
+                "last_published": max(dates, default=None), "portals": json.dumps(portals), "portal_count": len(portals),
+                "article_count": len(members),
+            })
+
     def add_alias(self, url_key: str, url: str, article_id: int, seen: str) -> None:
         self._insert(
             "article_urls", {"url_key": url_key, "url": url, "article_id": article_id, "first_seen": seen},
