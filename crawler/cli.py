@@ -192,6 +192,8 @@ def demo(db_path: Path | None, seed: int, port: int, log_file: str | None, quiet
 @click.option("--since", default=None, type=ISO_DATE,
               help="Only articles published or changed on or after DATE (ISO 8601).")
 @click.option("--max-pages", type=POSITIVE, default=None, help="Stop after this many responses (1 or more).")
+@click.option("--max-time", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="End by this deadline: discovery stops, pages in flight finish, everything is committed.")
 @click.option("--full", is_flag=True, help="Ignore what earlier runs fetched: re-fetch every article.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Distributed mode: share the frontier in Redis and queue items for `muninews load`.")
@@ -201,8 +203,8 @@ def demo(db_path: Path | None, seed: int, port: int, log_file: str | None, quiet
 @click.option("--quiet", is_flag=True, help="For cron: print nothing on success; one line per failed portal otherwise.")
 def crawl(
     portal: str | None, all_portals: bool, db_path: Path | None, profile_dirs: tuple[str, ...],
-    base_urls: tuple[str, ...], since: str | None, max_pages: int | None, full: bool, redis_url: str | None,
-    setting_values: tuple[str, ...], log_file: str | None, quiet: bool,
+    base_urls: tuple[str, ...], since: str | None, max_pages: int | None, max_time: float | None, full: bool,
+    redis_url: str | None, setting_values: tuple[str, ...], log_file: str | None, quiet: bool,
 ) -> None:
     """Crawl one portal (or a family of portals) or --all into the database.
 
@@ -230,6 +232,8 @@ def crawl(
     overrides: dict = {"MUNINEWS_SINCE": since, "MUNINEWS_INCREMENTAL": not full}
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+    if max_time:
+        overrides["MUNINEWS_MAX_TIME"] = max_time
     if redis_url:
         from crawler.distributed import worker_settings
 

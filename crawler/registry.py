@@ -96,6 +96,11 @@ class Discovery:
     article_url_pattern: str | None = None
     # Re-fetch (conditionally) stored articles published within this many days on every run.
     revisit_days: float = 3.0
+    # Discovery budgets of one run (0: the setting DISCOVERY_MAX_PAGES_PER_SOURCE, DISCOVERY_MAX_PAGES,
+    # DISCOVERY_MAX_LINKS): discovery requests per source, discovery requests in all, article links queued.
+    max_pages_per_source: int = 0
+    max_pages: int = 0
+    max_links: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Scrapy settings for muninews, grouped by concern. Every MUNINEWS_/SQLITE_/DEDUP_ setting is
 read only here and in components' ``from_crawler``; nothing reads os.environ.
 
-The project's own settings (MUNINEWS_, SQLITE_, EXTRACT_, DEDUP_, DISTRIBUTED_, RETRY_BACKOFF_,
+The project's own settings (MUNINEWS_, SQLITE_, EXTRACT_, DEDUP_, DISTRIBUTED_, DISCOVERY_, FRONTIER_, RETRY_BACKOFF_,
 RETRY_AFTER_MAX) are defined, with their defaults and help, in crawler/settings_registry.py: this
 module sets them as module-level constants from there (Scrapy reads a module's constants). What is
 below is Scrapy's own settings and the wiring of components."""

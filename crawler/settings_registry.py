@@ -40,6 +40,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETRY_BACKOFF_MAX", 60.0, "the longest wait between retries, in seconds"),
     Setting("RETRY_AFTER_MAX", 300.0,
             "the longest `Retry-After` waited for; a longer one fails the URL for this run"),
+    Setting("RETRY_AFTER_HOST_BUDGET", 120.0,
+            "seconds of `Retry-After` one host may make a run wait in all; past it, its URLs asking for more "
+            "fail with that reason"),
+    Setting("RETRY_AFTER_RUN_BUDGET", 600.0,
+            "seconds of `Retry-After` a whole run may wait (all hosts together); past it, URLs asking for more fail"),
+    # --- Discovery: bounded and convergent ---
+    Setting("DISCOVERY_MAX_PAGES_PER_SOURCE", 2000,
+            "discovery requests (sitemaps, feed/API/listing pages) one source of a portal may make in a run; "
+            "a profile's `[discovery] max_pages_per_source` overrides it; past it, a failures row says so"),
+    Setting("DISCOVERY_MAX_PAGES", 5000,
+            "discovery requests of one portal in a run, all sources together (profile: `max_pages`)"),
+    Setting("DISCOVERY_MAX_LINKS", 100000,
+            "article links one portal's discovery may queue in a run (profile: `max_links`); the rest are left "
+            "for the next run, which skips what this one stored"),
+    Setting("DISCOVERY_SITEMAP_MAX_BYTES", 50 * 1024 * 1024,
+            "how far one sitemap is inflated and read (the protocol's 50 MiB); a longer one is read that far and "
+            "recorded in `failures`"),
+    Setting("FRONTIER_MEMORY", 1000,
+            "article links per portal waiting in memory; more wait in a temporary SQLite file"),
+    Setting("FRONTIER_WINDOW", 16,
+            "article requests per portal handed to Scrapy's scheduler at a time (the rest wait in the frontier)"),
+    Setting("MUNINEWS_MAX_TIME", None,
+            "seconds after which a crawl stops discovering and handing out links, finishes the pages in flight "
+            "and commits (`--max-time`); None: no deadline"),
     # --- Portals ---
     Setting("MUNINEWS_PROFILE_DIRS", ["data/profiles"],
             "folders of portal profiles (TOML) read beside the shipped `crawler/profiles/`; `muninews add-portal` "
@@ -49,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     # --- Storage ---
     Setting("SQLITE_PATH", "data/muninews.db", "the database (`--db`)"),
     Setting("SQLITE_BATCH_SIZE", 200, "items per transaction: one fsync per batch instead of per article"),
+    Setting("SQLITE_COMMIT_SECONDS", 3.0,
+            "commit at least this often (seconds) while items arrive or wait: a killed crawl keeps what it "
+            "fetched more than a few seconds before"),
     Setting("SQLITE_STORE_HTML", True,
             "keep the raw HTML (gzip) of every fetched page, so `muninews reextract` can read it again offline"),
     # --- Extraction ---

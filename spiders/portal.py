@@ -13,22 +13,27 @@ re-fetches are conditional (ETag / Last-Modified), so unchanged pages cost a 304
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.storage.fetchstate import FetchState, Known, is_recent
 from crawler.items import FailureItem, PageItem
+from crawler.middlewares.hosts import portal_units, unit_of
 from crawler.middlewares.reasons import failure_reason
 from crawler.dedup.urls import canonicalize, url_key
 from crawler.items import Link
 from crawler.registry import Portal, Registry, registry_from_settings
 from spiders import sources
+from spiders.frontier import Entry, Frontier
 from spiders.sources import Context, Step
 from spiders.sources.parsers import utc_iso
 
@@ -44,6 +49,29 @@ class DiscoveryRun:
     found: int = 0
     seen: set[str] = field(default_factory=set)
     sources_done: set[str] = field(default_factory=set)
+    visited: set[str] = field(default_factory=set)  # discovery URLs asked this run: never twice
+    pages: Counter[str] = field(default_factory=Counter)  # discovery requests per source
+    queued: int = 0  # article links handed to the frontier (DISCOVERY_MAX_LINKS)
+    outstanding: int = 0  # article requests handed to the scheduler and not answered yet
+    reported: set[str] = field(default_factory=set)  # budgets already recorded as failures
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How far one portal's discovery may go in a run (settings, overridden by its profile)."""
+
+    pages_per_source: int
+    pages: int
+    links: int
+
+    @classmethod
+    def of(cls, portal: Portal, settings) -> Budget:
+        discovery = portal.discovery
+        return cls(
+            int(discovery.max_pages_per_source or settings.getint("DISCOVERY_MAX_PAGES_PER_SOURCE")),
+            int(discovery.max_pages or settings.getint("DISCOVERY_MAX_PAGES")),
+            int(discovery.max_links or settings.getint("DISCOVERY_MAX_LINKS")),
+        )
 
 
 class PortalSpider(scrapy.Spider):
@@ -55,8 +83,14 @@ class PortalSpider(scrapy.Spider):
         self.since_arg = since
         self.portals: dict[str, Portal] = {}
         self.runs: dict[str, DiscoveryRun] = {}
+        self.budgets: dict[str, Budget] = {}
         self.state = FetchState(None)
         self.since: str | None = None
+        self.frontier = Frontier()
+        self.window = 16
+        self.sitemap_max_bytes = 50 * 1024 * 1024
+        self.max_time: float | None = None
+        self.stopping: str | None = None  # why discovery stopped for every portal (the --max-time deadline)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -65,90 +99,182 @@ class PortalSpider(scrapy.Spider):
         spider.portals = select_portals(registry_from_settings(settings), spider.portal_arg)
         spider.allowed_domains = sorted({host for p in spider.portals.values() for host in p.hosts})
         spider.runs = {name: DiscoveryRun() for name in spider.portals}
+        spider.budgets = {name: Budget.of(p, settings) for name, p in spider.portals.items()}
+        spider.units = {name: portal_units(p) for name, p in spider.portals.items()}
         if settings.getbool("MUNINEWS_INCREMENTAL"):
             spider.state = FetchState(settings.get("SQLITE_PATH"))
         spider.since = utc_iso(spider.since_arg or settings.get("MUNINEWS_SINCE") or None)
+        spider.frontier = Frontier(settings.getint("FRONTIER_MEMORY"))
+        # Distributed: other workers answer the article requests, so none would come back here to
+        # open the window again; the shared queue in Redis is the frontier then.
+        spider.distributed = bool(settings.get("REDIS_URL"))
+        spider.window = 10**9 if spider.distributed else max(1, settings.getint("FRONTIER_WINDOW"))
+        spider.sitemap_max_bytes = settings.getint("DISCOVERY_SITEMAP_MAX_BYTES")
+        spider.max_time = settings.getfloat("MUNINEWS_MAX_TIME") or None
+        spider.grace = max(5.0, settings.getfloat("DOWNLOAD_TIMEOUT"))
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     def closed(self, reason: str) -> None:
         self.state.close()
+        self.frontier.close()
 
     async def start(self):
+        if self.max_time:
+            from twisted.internet import reactor
+
+            reactor.callLater(self.max_time, self.deadline)
         for portal in self.portals.values():
-            for request in self._begin_sources(portal):
-                yield request
+            for output in self._begin_sources(portal):
+                yield output
+
+    # --- the deadline (--max-time) ------------------------------------------------------------------
+    def deadline(self) -> None:
+        """``MUNINEWS_MAX_TIME`` has passed: discovery stops, no waiting link is handed out, the
+        pages already asked for finish; the spider closes when they have (or ``grace`` later)."""
+        from twisted.internet import reactor
+
+        self.stopping = "max_time"
+        left = sum(self.frontier.drop(portal) for portal in self.portals)
+        self.crawler.stats.set_value("muninews/max_time_reached", True)
+        self.crawler.stats.set_value("muninews/max_time_left_in_frontier", left)
+        self.logger.info("--max-time reached: discovery stopped, %d links left for the next run", left)
+        reactor.callLater(self.grace, self._close_at_deadline)
+
+    def _close_at_deadline(self) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            engine.close_spider(self, "max_time")
 
     # --- sources ---------------------------------------------------------------------------------
-    def _begin_sources(self, portal: Portal) -> Iterator[scrapy.Request]:
+    def _begin_sources(self, portal: Portal) -> Iterator:
         run = self.runs[portal.name]
         sources = portal.discovery.sources
         chosen = sources if portal.discovery.mode == "all" else sources[run.source_index : run.source_index + 1]
         for source in chosen:
             yield from self._source_requests(portal, source)
 
-    def _source_requests(self, portal: Portal, source: str) -> Iterator[scrapy.Request]:
+    def _source_requests(self, portal: Portal, source: str) -> Iterator:
         found = sources.get(source)
         if found is None:
             self.logger.error("portal %s: unknown discovery source %r", portal.name, source)
             return
-        for step in found.start(portal):
-            yield self._discovery(portal, source, step)
+        yield from self._discoveries(portal, source, found.start(portal))
 
-    def _discovery(self, portal: Portal, source: str, step: Step) -> scrapy.Request:
-        self.runs[portal.name].pending += 1
-        return scrapy.Request(
-            step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=source != "listing",
-            cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
-            meta={"muninews_source": source},
-        )
+    def _discoveries(self, portal: Portal, source: str, steps: Iterable[Step]) -> Iterator:
+        """Requests for discovery steps: each URL once a run, on the portal's hosts and ports only,
+        within the portal's page budgets. A step dropped for a reason is a failures row."""
+        run, budget = self.runs[portal.name], self.budgets[portal.name]
+        for step in steps:
+            if self.stopping:
+                return
+            try:
+                visit = canonicalize(step.url)
+            except ValueError:
+                yield self._failure(step.url, portal.name, f"{source}: not followed: not a URL", None)
+                continue
+            if visit in run.visited:
+                self.crawler.stats.inc_value("muninews/discovery/asked_before")
+                continue
+            if not self._on_portal(portal.name, step.url):
+                run.visited.add(visit)
+                yield self._failure(step.url, portal.name, f"{source}: not followed: {_unit_text(step.url)} is not one of "
+                                    f"portal {portal.name}'s hosts and ports", None)
+                continue
+            exceeded = _exceeded(run, budget, source)
+            if exceeded:
+                if exceeded not in run.reported:
+                    run.reported.add(exceeded)
+                    yield self._failure(step.url, portal.name, f"discovery budget: {exceeded}; this and later "
+                                        f"{source} pages not asked this run", None)
+                continue
+            run.visited.add(visit)
+            run.pages[source] += 1
+            run.pending += 1
+            yield scrapy.Request(
+                step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
+                cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
+                meta={"muninews_source": source},
+            )
 
     def parse_discovery(self, response: Response, portal: str, source: str, step: str, **kwargs) -> Iterator:
-        """Any discovery response: the source reads it; new article links are fetched, and what
-        the source says to fetch next is followed."""
+        """Any discovery response: the source reads it; new article links go to the frontier, and
+        what the source says to fetch next is followed (a next page only after a page that added
+        an article link this run had not seen)."""
         profile = self.portals[portal]
-        context = Context(since=self.since, completed_before=self.state.completed_before(portal))
+        context = Context(since=self.since, completed_before=self.state.completed_before(portal),
+                          max_bytes=self.sitemap_max_bytes)
         found = sources.get(source).parse(response, profile, step, context, **kwargs)
-        wanted = list(self._articles(portal, found.links))
-        yield from wanted
+        taken = yield from self._take_links(portal, found.links)
+        new, wanted = taken
+        if found.problem:
+            yield self._failure(response.url, portal, f"{source}: {found.problem}", response.status)
         if wanted or not found.steps_only_if_new:
-            for next_step in found.steps:
-                yield self._discovery(profile, source, next_step)
+            steps = [s for s in found.steps if new or not s.paging]
+            if len(steps) < len(found.steps):
+                self.crawler.stats.inc_value("muninews/discovery/paging_stopped")
+            yield from self._discoveries(profile, source, steps)
+        yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
 
     def discovery_failed(self, failure: Failure) -> Iterator:
         """A discovery endpoint that is missing is normal (the portal does not offer it); a
-        listing that fails is recorded as a failure."""
+        listing that fails is recorded as a failure. A source may have somewhere else to go
+        (robots.txt missing: the profile's sitemaps)."""
         request = failure.request
         portal, source = request.cb_kwargs["portal"], request.cb_kwargs["source"]
         if sources.get(source).records_failures:
             yield from self.failed(failure)
         else:
             self.logger.debug("portal %s: %s unavailable at %s (%s)", portal, source, request.url, failure.getErrorMessage())
+        kwargs = {k: v for k, v in request.cb_kwargs.items() if k not in ("portal", "source", "step")}
+        fallback = sources.get(source).on_failure(self.portals[portal], request.cb_kwargs.get("step", ""), **kwargs)
+        yield from self._discoveries(self.portals[portal], source, fallback)
+        yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
 
-    def _source_step_done(self, portal: str, source: str) -> Iterator[scrapy.Request]:
+    def _source_step_done(self, portal: str, source: str) -> Iterator:
         """One discovery response handled; when the source is exhausted, move on."""
         run = self.runs[portal]
         run.pending -= 1
         if run.pending > 0:
             return
+        run.pending = 0
         run.sources_done.add(source)
+        if self.stopping:
+            return
         profile = self.portals[portal]
         if run.found and source in sources.complete_sources() and not self.since:
-            yield from self._removal_checks(profile)
+            self._removal_checks(profile)
+            yield from self._feed(portal)
         if profile.discovery.mode != "all" and not run.found and run.source_index + 1 < len(profile.discovery.sources):
             run.source_index += 1
             self.logger.info("portal %s: nothing from %s, trying %s", portal, source, profile.discovery.sources[run.source_index])
             yield from self._begin_sources(profile)
 
-    # --- articles ------------------------------------------------------------------------------
-    def _articles(self, portal: str, links: Iterable[Link]) -> Iterator[scrapy.Request]:
+    # --- the frontier --------------------------------------------------------------------------
+    def _take_links(self, portal: str, links: Iterable[Link]):
+        """Links into the frontier; returns (links this run had not seen, links worth fetching).
+        Past the portal's link budget the rest is left (one failures row says so)."""
+        run, budget = self.runs[portal], self.budgets[portal]
+        new = wanted = 0
         for link in links:
-            request = self._article_request(portal, link)
-            if request is not None:
-                yield request
+            if self.stopping:
+                break
+            if run.queued >= budget.links:
+                if "links" not in run.reported:
+                    run.reported.add("links")
+                    yield self._failure(link.url, portal, f"discovery budget: {budget.links} article links queued this "
+                                        "run (DISCOVERY_MAX_LINKS); this and later links left for the next run", None)
+                break
+            outcome = self._accept(portal, link)
+            new += outcome is not None
+            wanted += outcome is True
+        return new, wanted
 
-    def _article_request(self, portal: str, link: Link) -> scrapy.Request | None:
+    def _accept(self, portal: str, link: Link) -> bool | None:
+        """None: not an article link or seen already this run; False: known and not due; True: queued."""
         profile, run = self.portals[portal], self.runs[portal]
         try:
             url = canonicalize(link.url)
@@ -161,15 +287,73 @@ class PortalSpider(scrapy.Spider):
         run.found += 1
         if self.since and (link.published or link.lastmod or self.since) < self.since:
             self._count(portal, "skipped_since")
-            return None
+            return False
         known = self.state.lookup(key)
         if known is not None and not self._should_revisit(profile, link, known):
             self._count(portal, "skipped")
-            return None
-        return self._fetch_article(portal, url, known, identity=(url, key), lastmod=link.lastmod)
+            return False
+        run.queued += 1
+        self.frontier.push(portal, Entry(url, key, link.lastmod, "article"))
+        return True
+
+    def _feed(self, portal: str) -> Iterator[scrapy.Request]:
+        """Hand the scheduler the portal's next waiting links, up to FRONTIER_WINDOW in flight."""
+        run = self.runs[portal]
+        while run.outstanding < self.window and not self.stopping:
+            entry = self.frontier.pop(portal)
+            if entry is None:
+                return
+            run.outstanding += 1
+            known = self.state.lookup(entry.key) if entry.key else None
+            identity = (entry.url, entry.key) if entry.kind == "article" else None
+            yield self._fetch_article(portal, entry.url, known, identity=identity, lastmod=entry.lastmod)
+
+    def _answered(self, request: scrapy.Request) -> None:
+        portal = request.cb_kwargs.get("portal")
+        if request.meta.get("muninews_article") and portal in self.runs:
+            self.runs[portal].outstanding = max(0, self.runs[portal].outstanding - 1)
+
+    def request_dropped(self, request: scrapy.Request, spider=None) -> None:
+        """A request the scheduler refused (duplicate, off-portal) never calls back: account for it here."""
+        portal = request.cb_kwargs.get("portal")
+        if portal not in self.runs:
+            return
+        if request.meta.get("muninews_article"):
+            self._answered(request)
+            self._emit(self._feed(portal))
+        elif request.meta.get("muninews_source") and not self.distributed:  # distributed: another worker's
+            self._emit(self._source_step_done(portal, request.cb_kwargs["source"]))
+
+    def spider_idle(self, spider=None) -> None:
+        """Nothing in flight: hand out waiting links; finish sources whose steps never came back."""
+        outputs = []
+        for name, run in self.runs.items():
+            run.outstanding = 0
+            outputs += list(self._feed(name))
+            if run.pending > 0 and not self.stopping and not self.distributed:
+                self.logger.warning("portal %s: %d discovery steps never answered; moving on", name, run.pending)
+                run.pending = 1
+                source = self.portals[name].discovery.sources[run.source_index]
+                outputs += list(self._source_step_done(name, source))
+        if outputs:
+            self._emit(outputs)
+            raise DontCloseSpider
+
+    def _emit(self, outputs: Iterable) -> None:
+        """Requests and items produced outside a callback (signals)."""
+        engine = self.crawler.engine
+        for output in outputs:
+            if isinstance(output, scrapy.Request):
+                engine.crawl(output)
+            else:
+                engine.scraper._start_itemproc_nowait(output)
+
+    # --- articles ------------------------------------------------------------------------------
+    def _on_portal(self, portal: str, url: str) -> bool:
+        return unit_of(url) in self.units[portal]
 
     def _is_article_url(self, profile: Portal, url: str) -> bool:
-        if urlsplit(url).hostname not in profile.hosts:
+        if not self._on_portal(profile.name, url):
             return False
         pattern = profile.discovery.article_url_pattern
         return pattern is None or re.search(pattern, urlsplit(url).path) is not None
@@ -194,20 +378,26 @@ class PortalSpider(scrapy.Spider):
             headers["If-Modified-Since"] = known.last_modified
         return scrapy.Request(
             url, headers=headers, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal},
-            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None,
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None, "muninews_article": True,
                   "muninews_identity": identity, "muninews_lastmod": lastmod},
         )
 
-    def _removal_checks(self, profile: Portal) -> Iterator[scrapy.Request]:
-        """Stored articles a complete index no longer lists: ask the portal whether they are gone."""
+    def _removal_checks(self, profile: Portal) -> None:
+        """Stored articles a complete index no longer lists: ask the portal whether they are gone
+        (through the frontier, so a large archive costs no memory)."""
         run = self.runs[profile.name]
         for key, url in self.state.live_articles(profile.name):
             if key not in run.seen:
                 run.seen.add(key)
                 self._count(profile.name, "removal_checks")
-                yield self._fetch_article(profile.name, url, self.state.lookup(key))
+                self.frontier.push(profile.name, Entry(url, key, None, "check"))
 
-    def parse_article(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
+    def parse_article(self, response: Response, portal: str) -> Iterator:
+        self._answered(response.request)
+        yield from self._page(response, portal)
+        yield from self._feed(portal)
+
+    def _page(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
         if response.status in (404, 410) and not response.meta.get("muninews_known"):
             yield self._failure(response.url, portal, f"HTTP {response.status}", response.status)
             return
@@ -229,7 +419,11 @@ class PortalSpider(scrapy.Spider):
         reason = failure_reason(failure)
         self.crawler.stats.inc_value("muninews/fetch_failures")
         url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL asked for, not a redirect hop
-        yield self._failure(url, request.cb_kwargs.get("portal", ""), reason, status)
+        portal = request.cb_kwargs.get("portal", "")
+        yield self._failure(url, portal, reason, status)
+        if request.meta.get("muninews_article"):
+            self._answered(request)
+            yield from self._feed(portal)
 
     def _failure(self, url: str, portal: str, reason: str, status: int | None) -> FailureItem:
         self._count(portal, "failures")
@@ -250,6 +444,20 @@ def select_portals(registry: Registry, argument: str) -> dict[str, Portal]:
         for portal in family or [registry.get(name)]:
             chosen[portal.name] = portal
     return chosen
+
+
+def _exceeded(run: DiscoveryRun, budget: Budget, source: str) -> str | None:
+    """Which page budget one more discovery request of ``source`` would exceed, as a sentence."""
+    if run.pages[source] >= budget.pages_per_source:
+        return f"{source} reached {budget.pages_per_source} pages (DISCOVERY_MAX_PAGES_PER_SOURCE)"
+    if sum(run.pages.values()) >= budget.pages:
+        return f"the portal reached {budget.pages} discovery pages (DISCOVERY_MAX_PAGES)"
+    return None
+
+
+def _unit_text(url: str) -> str:
+    unit = unit_of(url)
+    return f"{unit[0]}:{unit[1]}" if unit else repr(url)
 
 
 def _identity(response: Response) -> tuple[str | None, str | None]:

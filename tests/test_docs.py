@@ -10,7 +10,7 @@ from crawler.cli import main
 from crawler.registry import load_registry
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-PROJECT_SETTING = re.compile(r"^(MUNINEWS|SQLITE|DEDUP|EXTRACT|DISTRIBUTED)_|^RETRY_(BACKOFF|AFTER)_")
+PROJECT_SETTING = re.compile(r"^(MUNINEWS|SQLITE|DEDUP|EXTRACT|DISTRIBUTED|DISCOVERY|FRONTIER)_|^RETRY_(BACKOFF|AFTER)_")
 
 
 def test_every_command_is_documented():

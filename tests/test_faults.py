@@ -119,11 +119,11 @@ def test_recovering_faults_were_retried_and_then_stored(crawl):
     ("PDF as text/html", r"^not HTML: binary content"),
     ("empty 200", r"^not HTML: empty document$"),
     ("redirect loop", r"^redirect loop: "),
-    ("redirect to non-portal host", r"^redirect to disallowed host 127\.0\.0\.9 "),
+    ("redirect to non-portal host", r"^redirect to disallowed host 127\.0\.0\.9:\d+ "),
     ("redirect to private address", r"^redirect to disallowed host 10\.0\.0\.1 "),
     ("redirect to link-local", r"^redirect to disallowed host 169\.254\.169\.254 "),
-    ("redirect to localhost name", r"^redirect to disallowed host localhost "),
-    ("redirect to another portal host", r"^redirect to disallowed host 127\.0\.0\.1 "),
+    ("redirect to localhost name", r"^redirect to disallowed host localhost:\d+ "),
+    ("redirect to another portal host", r"^redirect to disallowed host 127\.0\.0\.1:\d+ "),
 ])
 def test_permanent_failures_are_recorded_with_their_reason(crawl, name, pattern):
     import re
@@ -226,7 +226,10 @@ def test_non_public_addresses(address, kind):
 
 
 def _policy() -> HostPolicy:
-    return HostPolicy({"a": frozenset({"a.gov.vn", "cdn.a.gov.vn"}), "b": frozenset({"b.gov.vn"})}, {"a": False, "b": False})
+    def units(*hosts):
+        return frozenset((host, port) for host in hosts for port in (80, 443))
+
+    return HostPolicy({"a": units("a.gov.vn", "cdn.a.gov.vn"), "b": units("b.gov.vn")}, {"a": False, "b": False})
 
 
 def test_redirect_guard_refuses_loops_and_other_hosts_but_follows_its_own():
@@ -241,6 +244,8 @@ def test_redirect_guard_refuses_loops_and_other_hosts_but_follows_its_own():
         guard.process_response(looped, Response(looped.url, status=302, headers={"Location": "/x.html#top"}))
     with pytest.raises(RefusedRequest, match="unsupported scheme file"):
         guard.process_response(request, Response(request.url, status=302, headers={"Location": "file:///etc/passwd"}))
+    with pytest.raises(RefusedRequest, match="redirect to disallowed host a.gov.vn:8443"):  # the same host, another port
+        guard.process_response(request, Response(request.url, status=302, headers={"Location": "https://a.gov.vn:8443/x"}))
 
 
 def test_failure_reasons_name_status_and_retries():

@@ -110,6 +110,9 @@ def judge(stats: dict, portals: list[str], finish_reason: str) -> Outcome:
     if failed:
         status = FAILED if len(failed) == len(verdicts) else PARTIAL
         return Outcome(status, "; ".join(f"{v.name}: {v.reason}" for v in failed), verdicts)
+    if stats.get("muninews/max_time_reached"):
+        left = stats.get("muninews/max_time_left_in_frontier", 0)
+        return Outcome(FINISHED, f"stopped at the --max-time deadline ({left} links left for the next run)", verdicts)
     return Outcome(FINISHED, finish_reason, verdicts)
 
 

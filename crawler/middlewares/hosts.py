@@ -3,7 +3,10 @@
 A page can steer a crawler with links and redirects; on a server that can reach internal networks
 that is a server-side request forgery. Each request belongs to a portal (``cb_kwargs["portal"]``
 or ``meta["portal"]``, else the portal whose host it targets); it may only go to that portal's
-``hosts`` (base URL host plus the profile's ``allowed_hosts``), and its host must not resolve to a
+hosts *and ports* (the unit is ``host:port``: the base URL's, plus the profile's ``allowed_hosts``;
+a host named without a port, or a base URL on the scheme's default port, means ports 80 and 443,
+so http -> https still works; the portal's own address on another port is another site), and its
+host must not resolve to a
 private, loopback, link-local or otherwise non-public address unless the profile sets
 ``allow_private_addresses = true`` (the loopback replica does).
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
 
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
@@ -34,31 +38,73 @@ class RefusedRequest(IgnoreRequest):
     """A request the crawl must not make; the message is the failure reason analysts read."""
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Unit = tuple[str, int]
+
+
+def unit_of(url: str | SplitResult) -> Unit | None:
+    """(host, port) a URL goes to, the port made explicit; None for no host or a bad port."""
+    parts = urlsplit(url) if isinstance(url, str) else url
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    port = port or DEFAULT_PORTS.get(parts.scheme.lower())
+    return (host, port) if host and port else None
+
+
+def portal_units(portal) -> frozenset[Unit]:
+    """Where a portal may go: its base URL's host and port, and each of ``allowed_hosts``
+    (``host`` or ``host:port``); a default port stands for both 80 and 443."""
+    units: set[Unit] = set()
+    for address in (portal.base_url, *(f"//{h}" for h in portal.allowed_hosts if h)):
+        parts = urlsplit(address)
+        try:
+            port = parts.port
+        except ValueError:
+            continue
+        host = (parts.hostname or "").lower()
+        if not host:
+            continue
+        if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
+            units.update({(host, 80), (host, 443)})
+        else:
+            units.add((host, port))
+    return frozenset(units)
+
+
 @dataclass(frozen=True)
 class HostPolicy:
-    """Per portal: the hosts it may visit and whether they may be private addresses."""
+    """Per portal: the host-and-port units it may visit and whether they may be private addresses."""
 
-    hosts: dict[str, frozenset[str]]
+    hosts: dict[str, frozenset[Unit]]
     private_ok: dict[str, bool]
 
     @classmethod
     def from_registry(cls, registry: Registry) -> HostPolicy:
         portals = registry.portals.values()
-        return cls(
-            {p.name: frozenset(h.lower() for h in p.hosts if h) for p in portals},
-            {p.name: p.allow_private_addresses for p in portals},
-        )
+        return cls({p.name: portal_units(p) for p in portals}, {p.name: p.allow_private_addresses for p in portals})
 
     def portal_of(self, request: Request) -> str | None:
         """The portal a request is made for; a redirect keeps the portal of its first URL."""
         named = request.cb_kwargs.get("portal") or request.meta.get("portal")
         if named in self.hosts:
             return named
-        host = (urlparse_cached(request).hostname or "").lower()
-        return next((name for name, hosts in self.hosts.items() if host in hosts), None)
+        unit = unit_of(urlparse_cached(request))
+        return next((name for name, units in self.hosts.items() if unit in units), None)
 
-    def allows_host(self, portal: str | None, host: str | None) -> bool:
-        return portal is not None and bool(host) and host.lower() in self.hosts.get(portal, frozenset())
+    def allows(self, portal: str | None, url: str | SplitResult) -> bool:
+        """May ``portal`` go to ``url`` (its host and port)?"""
+        return portal is not None and unit_of(url) in self.hosts.get(portal, frozenset())
+
+
+def _shown(parts: SplitResult) -> str:
+    """``host`` on the scheme's default port, else ``host:port`` (what a failure reason names)."""
+    unit = unit_of(parts)
+    if unit is None:
+        return parts.hostname or parts.netloc or "?"
+    return unit[0] if unit[1] == DEFAULT_PORTS.get(parts.scheme.lower()) else f"{unit[0]}:{unit[1]}"
 
 
 def non_public_kind(address: str) -> str | None:
@@ -102,20 +148,20 @@ class HostGuardMiddleware:
         if request.meta.get("redirect_urls"):
             return  # redirects were checked by RedirectGuardMiddleware, and are rechecked below
         portal = self.policy.portal_of(request)
-        host = urlparse_cached(request).hostname
-        if not self.policy.allows_host(portal, host):
+        host = _shown(urlparse_cached(request))
+        if not self.policy.allows(portal, urlparse_cached(request)):
             self._count("muninews/refused/link")
-            logger.info("Not following %s: host %s is not one of portal %s's hosts", request.url, host, portal)
-            raise IgnoreRequest(f"link to host {host} outside portal {portal}'s hosts")
+            logger.info("Not following %s: %s is not one of portal %s's hosts and ports", request.url, host, portal)
+            raise IgnoreRequest(f"link to {host} outside portal {portal}'s hosts and ports")
 
     async def process_request(self, request: Request, spider=None) -> None:
         portal = self.policy.portal_of(request)
         host = (urlparse_cached(request).hostname or "").lower()
         redirected = bool(request.meta.get("redirect_urls"))
-        if not self.policy.allows_host(portal, host):
+        if not self.policy.allows(portal, urlparse_cached(request)):
             self._count("muninews/refused/host")
             prefix = "redirect to disallowed host" if redirected else "refused: host not allowed:"
-            raise RefusedRequest(f"{prefix} {host} (portal {portal})")
+            raise RefusedRequest(f"{prefix} {_shown(urlparse_cached(request))} (portal {portal})")
         if self.policy.private_ok.get(portal or "", False):
             return None
         address = host if is_ip_literal(host) else await self._resolve(host)

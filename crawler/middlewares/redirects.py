@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.http import Response
 from w3lib.url import canonicalize_url, safe_url_string
 
-from crawler.middlewares.hosts import HostPolicy, RefusedRequest
+from crawler.middlewares.hosts import HostPolicy, RefusedRequest, _shown
 from crawler.registry import registry_from_settings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -59,9 +59,9 @@ class RedirectGuardMiddleware:
             self._count("muninews/refused/redirect_scheme")
             raise RefusedRequest(f"redirect to unsupported scheme {parts.scheme}: {target}")
         portal = self.policy.portal_of(request)
-        if not self.policy.allows_host(portal, parts.hostname):
+        if not self.policy.allows(portal, parts):
             self._count("muninews/refused/redirect_host")
-            raise RefusedRequest(f"redirect to disallowed host {parts.hostname} ({target}, portal {portal})")
+            raise RefusedRequest(f"redirect to disallowed host {_shown(parts)} ({target}, portal {portal})")
         return response
 
     def _count(self, key: str) -> None:

@@ -32,6 +32,7 @@ class ProcessingOptions:
 
     db_path: str
     batch_size: int = 200
+    commit_seconds: float = 3.0
     store_html: bool = True
     learn_templates: bool = True
     dedup: DedupOptions = DedupOptions()
@@ -40,6 +41,7 @@ class ProcessingOptions:
     def from_settings(cls, settings: Any) -> ProcessingOptions:
         return cls(
             db_path=settings.get("SQLITE_PATH"), batch_size=settings.getint("SQLITE_BATCH_SIZE"),
+            commit_seconds=settings.getfloat("SQLITE_COMMIT_SECONDS", 3.0),
             store_html=settings.getbool("SQLITE_STORE_HTML"), learn_templates=settings.getbool("EXTRACT_LEARN_TEMPLATES"),
             dedup=DedupOptions.from_settings(settings),
         )
@@ -52,7 +54,8 @@ class PageProcessor:
                  storage: Storage | None = None) -> None:
         self.options = options
         self.stats = stats
-        self.storage = storage or Storage(options.db_path, options.batch_size, options.store_html)
+        self.storage = storage or Storage(options.db_path, options.batch_size, options.store_html,
+                                          commit_seconds=options.commit_seconds)
         self.extractor = ExtractStep(registry, stats, learn_templates=options.learn_templates)
         self.deduper = DedupStep(self.storage, stats, options.dedup)
         self.store = StoreStep(self.storage, stats)

@@ -382,6 +382,210 @@ def serve_inject_links(request: Request) -> None:
     request.send(status, headers, body, length=len(body))
 
 
+# --- modes: hostile discovery (issue 15) ---------------------------------------------------------
+FAKE_ARTICLE = "/tin-gia-{n}.html"  # article-shaped, never served: what a hostile list pads itself with
+
+
+def serve_wp_total_pages(request: Request) -> None:
+    """The REST API claiming ``pages`` pages (a billion); past the real last page it repeats it."""
+    bare, _, query = request.path.partition("?")
+    params = dict(pair.partition("=")[::2] for pair in query.split("&") if pair)
+    status, headers, body = request.clean()
+    if status != 200:  # past the last page: the last page again, as a broken paginator would
+        params["page"] = "1"
+        status, headers, body = request.server.routes[request.site].handle(bare + "?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    headers = {**headers, "X-WP-TotalPages": str(int(request.params.get("pages", 10**9)))}
+    request.send(status, headers, body, length=len(body))
+
+
+def serve_sitemap_self(request: Request) -> None:
+    """A sitemap index that lists itself (twice, spelled two ways) beside its real children."""
+    status, headers, body = request.clean()
+    base = request.server.base_urls[request.site]
+    me = f"<sitemap><loc>{base}{request.path}</loc></sitemap><sitemap><loc>{base}{request.path}?again=1</loc></sitemap>"
+    body = body.replace(b"<sitemap>", me.encode() + b"<sitemap>", 1)
+    request.send(status, headers, body, length=len(body))
+
+
+def serve_ignore_query(request: Request) -> None:
+    """A feed (or any page) that ignores its query string: ``?paged=N`` is page 1 forever."""
+    status, headers, body = request.server.routes[request.site].handle(request.path.split("?", 1)[0])
+    request.send(status, headers, body, length=len(body))
+
+
+def serve_endless_listing(request: Request) -> None:
+    """A category whose pagination never ends: every page links a next one; past the real last page
+    it serves the last page again (``fresh``: ten new article-shaped links that do not exist)."""
+    match = re.match(r"^(/category/[a-z0-9-]+/)(?:page/(\d+)/)?$", request.path.split("?", 1)[0])
+    routes = request.server.routes[request.site]
+    status, headers, body = request.clean()
+    if match is None:
+        request.send(status, headers, body, length=len(body))
+        return
+    base_path, number = match[1], int(match[2] or 1)
+    if status == 404 and request.params.get("fresh"):
+        links = "".join(f'<article class="post-item"><h2 class="entry-title"><a href="{FAKE_ARTICLE.format(n=number * 100 + k)}">'
+                        f"Tin {number}-{k}</a></h2></article>" for k in range(10))
+        html = (f'<html><body><div class="post-list">{links}</div><div class="nav-links">'
+                f'<a class="next page-numbers" href="{base_path}page/{number + 1}/">Sau</a></div></body></html>')
+        body = html.encode()
+        request.send(200, {"Content-Type": "text/html; charset=UTF-8"}, body, length=len(body))
+        return
+    if status == 404:
+        last = 1
+        while routes.handle(f"{base_path}page/{last + 1}/")[0] == 200:
+            last += 1
+        status, headers, body = routes.handle(base_path if last == 1 else f"{base_path}page/{last}/")
+    html = body.decode("utf-8")
+    html = re.sub(r'<a class="next page-numbers" href="[^"]*">[^<]*</a>', "", html)
+    html = html.replace('<div class="nav-links">', f'<div class="nav-links"><a class="next page-numbers" '
+                        f'href="{base_path}page/{number + 1}/">Sau »</a>', 1)
+    body = html.encode("utf-8")
+    request.send(status, headers, body, length=len(body))
+
+
+_HUGE_CACHE: dict[tuple[str, int, int], bytes] = {}
+
+
+def serve_huge_sitemap(request: Request) -> None:
+    """A sitemap index of ``children`` sitemaps of ``urls`` URLs each (10 × 100,000): the first
+    child starts with the site's real articles, the rest are article-shaped URLs that 404."""
+    children, per = int(request.params.get("children", 10)), int(request.params.get("urls", 100_000))
+    base = request.server.base_urls[request.site]
+    match = re.search(r"huge-(\d+)\.xml$", request.path)
+    if match is None:
+        entries = "".join(f"<sitemap><loc>{base}/huge-{n}.xml</loc></sitemap>" for n in range(children))
+        body = (f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{SITEMAP_XMLNS}">{entries}</sitemapindex>').encode()
+    else:
+        number = int(match[1])
+        key = (base, number, per)
+        if key not in _HUGE_CACHE:
+            real = [a.path for a in request.server.replica.sites[request.site].newest_first()] if number == 0 else []
+            paths = real + [FAKE_ARTICLE.format(n=number * per + k) for k in range(per - len(real))]
+            _HUGE_CACHE.clear()
+            _HUGE_CACHE[key] = (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_XMLNS}">'
+                                + "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths) + "</urlset>").encode()
+        body = _HUGE_CACHE[key]
+    request.send(200, {"Content-Type": "application/xml"}, body, length=len(body))
+
+
+SITEMAP_XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def serve_as_html(request: Request) -> None:
+    """HTML (the home page) where XML is expected: a sitemap that is a web page."""
+    status, headers, body = request.server.routes[request.site].handle("/")
+    request.send(200, {"Content-Type": "text/xml"}, body, length=len(body))
+
+
+def serve_gzipped(request: Request) -> None:
+    """The clean answer gzipped as a file (``.xml.gz``), sent as application/octet-stream, no
+    Content-Encoding: only the content says it is gzip."""
+    import gzip
+
+    status, headers, body = request.clean()
+    body = gzip.compress(body)
+    request.send(status, {"Content-Type": "application/octet-stream"}, body, length=len(body))
+
+
+def serve_not_found(request: Request) -> None:
+    body = b"<html><body><h1>404 Not Found</h1></body></html>"
+    request.send(404, {"Content-Type": "text/html; charset=UTF-8"}, body, length=len(body))
+
+
+def serve_offhost_index(request: Request) -> None:
+    """A sitemap index whose only child lives on another host (``to``, ``{port}`` the replica's)."""
+    child = str(request.params.get("to", "http://127.0.0.9:{port}/post-sitemap.xml")).format(port=request.server.port)
+    body = (f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{SITEMAP_XMLNS}">'
+            f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>").encode()
+    request.send(200, {"Content-Type": "application/xml"}, body, length=len(body))
+
+
+def serve_bad_json(request: Request) -> None:
+    """A REST API page that is no list of posts (a PHP notice before the JSON, cut short)."""
+    body = b'<br /><b>Notice</b>: Undefined index in <b>/var/www/wp-includes/rest-api.php</b><br />[{"id": 1, "link'
+    request.send(200, {"Content-Type": "application/json; charset=UTF-8"}, body, length=len(body))
+
+
+def serve_endless_headers(request: Request) -> None:
+    """Header lines without end (``lines`` of them, then the page): only a header limit stops it."""
+    status, headers, body = request.clean()
+    handler = request.handler
+    request.log(status)
+    try:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.flush_headers()
+        line = b"X-Filler-%d: " + b"x" * 200 + b"\r\n"
+        for n in range(int(request.params.get("lines", 10_000_000))):
+            handler.wfile.write(line % n)
+        handler.wfile.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        handler.wfile.flush()
+    except OSError:  # the crawler hung up at its header limit
+        pass
+    handler.close_connection = True
+
+
+def _rewrite_article(request: Request, rewrite: Callable[[str], str]) -> None:
+    status, headers, body = request.clean()
+    if status == 200 and headers.get("Content-Type", "").startswith("text/html"):
+        body = rewrite(body.decode("utf-8")).encode("utf-8")
+        headers = {k: v for k, v in headers.items() if k != "ETag"}
+    request.send(status, headers, body, length=len(body))
+
+
+def serve_many_captions(request: Request) -> None:
+    """The article with ``images`` captioned photos appended to its body (10,000)."""
+    count = int(request.params.get("images", 10_000))
+    figures = "".join(f'<figure><img src="/wp-content/uploads/2024/01/anh-{n}.jpg" alt=""><figcaption>Ảnh số {n}: '
+                      f"quang cảnh buổi lễ</figcaption></figure>" for n in range(count))
+    _rewrite_article(request, lambda html: _into_content(html, figures))
+
+
+def _into_content(html: str, extra: str) -> str:
+    """``extra`` inserted at the start of the article's content block."""
+    marker = '<div class="entry-content">'
+    return html.replace(marker, marker + extra, 1)
+
+
+def serve_javascript_image(request: Request) -> None:
+    """Photos whose addresses are ``javascript:`` and ``data:`` URLs, beside the real ones."""
+    extra = ('<figure><img src="javascript:alert(document.domain)"><figcaption>Ảnh độc</figcaption></figure>'
+             '<p><img src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></p>'
+             '<figure><img src="vbscript:msgbox(1)"></figure>')
+    _rewrite_article(request, lambda html: _into_content(html, extra))
+
+
+def serve_meta_refresh(request: Request) -> None:
+    """A page that is only a meta refresh to elsewhere (``to``)."""
+    target = str(request.params.get("to", "http://127.0.0.9:{port}/")).format(port=request.server.port)
+    body = f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head><body></body></html>'.encode()
+    request.send(200, {"Content-Type": "text/html; charset=UTF-8"}, body, length=len(body))
+
+
+def serve_empty_location(request: Request) -> None:
+    request.send(int(request.params.get("status", 302)), {"Location": ""}, b"", length=0)
+
+
+def serve_nul_bytes(request: Request) -> None:
+    """NUL bytes inside the title and the text (a CMS that stored them)."""
+    _rewrite_article(request, lambda html: html.replace("</h1>", "\x00</h1>", 1).replace("</p>", "\x00\x00</p>", 2))
+
+
+def serve_huge_title(request: Request) -> None:
+    """A title of ``chars`` characters (1,000,000)."""
+    filler = "Tiêu đề rất dài " * (int(request.params.get("chars", 1_000_000)) // 16)
+    _rewrite_article(request, lambda html: html.replace('<h1 class="entry-title">', '<h1 class="entry-title">' + filler, 1))
+
+
+def serve_huge_paragraph(request: Request) -> None:
+    """One paragraph of ``bytes`` bytes (19 MB) at the end of the article's text."""
+    size = int(request.params.get("bytes", 19 * 1024 * 1024))
+    paragraph = "<p>" + ("Đoạn văn rất dài. " * (size // 22)) + "</p>"
+    _rewrite_article(request, lambda html: _into_content(html, paragraph))
+
+
 MODES: dict[str, Mode] = {
     "http_error": Mode(serve_http_error, _http_error_expect, "5xx burst: fail the first `times` requests (status param)"),
     "retry_after": Mode(serve_retry_after, _retry_after_expect, "429/503 with Retry-After: seconds"),
@@ -396,6 +600,26 @@ MODES: dict[str, Mode] = {
     "redirect": Mode(serve_redirect, _redirect_expect, "redirect to another host (`to` URL or `to_site`)"),
     "redirect_loop": Mode(serve_redirect_loop, _always_fails(r"redirect loop"), "a cycle of redirects"),
     "inject_links": Mode(serve_inject_links, _always_stored, "listing with links to forbidden hosts (`urls`)"),
+    # hostile discovery and pages (issue 15): the expectation is about the faulted URL itself
+    "wp_total_pages": Mode(serve_wp_total_pages, _always_stored, "REST API claiming `pages` pages (a billion)"),
+    "sitemap_self": Mode(serve_sitemap_self, _always_stored, "sitemap index listing itself"),
+    "ignore_query": Mode(serve_ignore_query, _always_stored, "feed that ignores ?paged= (page 1 forever)"),
+    "endless_listing": Mode(serve_endless_listing, _always_stored, "listing pagination without end (`fresh`: new fake links)"),
+    "huge_sitemap": Mode(serve_huge_sitemap, _always_stored, "sitemap index of `children` × `urls` URLs (10 × 100,000)"),
+    "as_html": Mode(serve_as_html, _always_stored, "HTML where a sitemap is expected"),
+    "gzipped": Mode(serve_gzipped, _always_stored, "the answer gzipped as a file, application/octet-stream"),
+    "not_found": Mode(serve_not_found, _always_fails(r"HTTP 404"), "404 (robots.txt missing)"),
+    "offhost_index": Mode(serve_offhost_index, _always_stored, "sitemap index whose only child is on another host"),
+    "bad_json": Mode(serve_bad_json, _always_stored, "REST API page that is no JSON list"),
+    "endless_headers": Mode(serve_endless_headers, _always_fails(r"response headers (larger|longer) than"),
+                            "header lines without end"),
+    "many_captions": Mode(serve_many_captions, _always_stored, "article with `images` captioned photos (10,000)"),
+    "javascript_image": Mode(serve_javascript_image, _always_stored, "javascript:/data:/vbscript: image addresses"),
+    "meta_refresh": Mode(serve_meta_refresh, _always_fails(r"meta refresh"), "page that is only a meta refresh"),
+    "empty_location": Mode(serve_empty_location, _always_fails(r"redirect without a Location"), "302 with an empty Location"),
+    "nul_bytes": Mode(serve_nul_bytes, _always_stored, "NUL bytes in the title and text"),
+    "huge_title": Mode(serve_huge_title, _always_stored, "a title of `chars` characters (1,000,000)"),
+    "huge_paragraph": Mode(serve_huge_paragraph, _always_stored, "one paragraph of `bytes` bytes (19 MB)"),
 }
 
 # Encoding cases: (name, charset the bytes are in, Content-Type charset, <meta charset>, extra).

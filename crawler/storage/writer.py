@@ -1,7 +1,9 @@
 """The crawl's single writer: one SQLite connection shared by the dedup and store pipelines.
 
 Rows are written into an open transaction as items arrive and committed every
-``SQLITE_BATCH_SIZE`` items (one fsync per batch, not per article). Writing at once, rather than
+``SQLITE_BATCH_SIZE`` items (one fsync per batch, not per article) or ``SQLITE_COMMIT_SECONDS``
+after the first uncommitted one, whichever comes first (the store pipeline also commits on a timer
+when no item arrives), so a crawl killed at any moment keeps everything fetched a few seconds before. Writing at once, rather than
 buffering rows in Python, keeps dedup lookups exact: they query the same connection, so they see
 this batch's uncommitted rows as well as earlier runs'.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,9 +29,13 @@ def utc_now() -> str:
 
 
 class Storage:
-    def __init__(self, path: str | Path, batch_size: int = 200, store_html: bool = True) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 200, store_html: bool = True, *,
+                 commit_seconds: float = 3.0, clock=time.monotonic) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
+        self.commit_seconds = commit_seconds
+        self.clock = clock
+        self._first_pending: float | None = None
         self.store_html = store_html
         self.db: sqlite_utils.Database | None = None
         self.run_id: int | None = None
@@ -63,15 +70,27 @@ class Storage:
         self.db = None
 
     def tick(self) -> None:
-        """Count one written item; commit when the batch is full."""
+        """Count one written item; commit when the batch is full or its first item waited long enough."""
         self._pending += 1
+        if self._first_pending is None:
+            self._first_pending = self.clock()
         if self._pending >= self.batch_size:
             self.commit()
+        else:
+            self.commit_if_due()
+
+    def commit_if_due(self) -> bool:
+        """Commit when uncommitted rows are ``commit_seconds`` old (the timer calls this too)."""
+        if self._pending and self._first_pending is not None and self.clock() - self._first_pending >= self.commit_seconds:
+            self.commit()
+            return True
+        return False
 
     def commit(self) -> None:
         if self.db is not None:
             self.db.conn.commit()
         self._pending = 0
+        self._first_pending = None
 
     # --- raw writes: sqlite-utils' insert/upsert/update commit per call, which would undo batching
     def _insert(self, table: str, row: dict[str, Any], *, conflict: str = "", upsert_key: str | None = None) -> None:

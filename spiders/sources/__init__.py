@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -27,18 +28,26 @@ class Step:
     url: str
     step: str = "index"
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # The next page of the same list (feed ?paged=N, a listing's next link, a REST API page): followed
+    # only when the page it comes from added an article link this run had not seen.
+    paging: bool = False
 
 
 @dataclass
 class Found:
     """What one discovery response gave: article links, and what to fetch next.
 
-    ``steps_only_if_new``: follow ``steps`` only when some link here was worth fetching (a
-    listing after a finished earlier run: older pages hold what is stored already)."""
+    ``links`` may be a generator (a sitemap read as a stream): the spider consumes it first and
+    reads ``steps`` and ``problem`` after it.
 
-    links: list[Link] = field(default_factory=list)
+    ``steps_only_if_new``: follow ``steps`` only when some link here was worth fetching (a
+    listing after a finished earlier run: older pages hold what is stored already).
+    ``problem``: why this response was not (wholly) read, a failures row for its URL."""
+
+    links: Iterable[Link] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     steps_only_if_new: bool = False
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class Context:
 
     since: str | None = None
     completed_before: bool = False
+    max_bytes: int = 50 * 1024 * 1024  # how far a sitemap is inflated and read (DISCOVERY_SITEMAP_MAX_BYTES)
 
 
 class Source:
@@ -61,6 +71,10 @@ class Source:
     def parse(self, response: Any, portal: Any, step: str, context: Context, **kwargs: Any) -> Found:
         """``response``: Scrapy's (``.body``, ``.url``, ``.headers``, ``.status``, and ``.xpath`` for HTML)."""
         raise NotImplementedError
+
+    def on_failure(self, portal: Any, step: str, **kwargs: Any) -> list[Step]:
+        """Steps to take when request ``step`` failed (robots.txt missing: the profile's sitemaps)."""
+        return []
 
 
 SOURCES: dict[str, Source] = {}

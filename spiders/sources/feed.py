@@ -1,4 +1,5 @@
-"""RSS and Atom feeds, paged the way the portal's CMS pages them (crawler/families/)."""
+"""RSS and Atom feeds, paged the way the portal's CMS pages them (crawler/families/); paging stops
+at the first page that adds no article link this run had not seen (a feed that ignores ``?paged=``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Feeds(Source):
         if found.links and not all_older_than(found.links, context.since):
             next_url = families.feed_page_url(portal, response.url, page + 1)
             if next_url:
-                found.steps = [Step(next_url, kwargs={"page": page + 1})]
+                found.steps = [Step(next_url, kwargs={"page": page + 1}, paging=True)]
         return found
 
 

@@ -1,4 +1,5 @@
-"""Listing pages (a category, the news index) with their "next page" links."""
+"""Listing pages (a category, the news index) with their "next page" links; a next page is followed
+only after a page that added an article link this run had not seen (endless pagination ends)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class Listings(Source):
         found = Found(links=links, steps_only_if_new=bool(links) and context.completed_before)
         if next_page:
             nexts = page.xpath(selector_xpath(next_page)).xpath("@href").getall()[:1]
-            found.steps = [Step(page.urljoin(href)) for href in nexts]
+            found.steps = [Step(page.urljoin(href), paging=True) for href in nexts]
         if more_listings:  # the CMS's category archives: each a listing with its own pages
             found.steps += [Step(page.urljoin(href)) for href in
                             dict.fromkeys(page.xpath(selector_xpath(more_listings)).xpath("@href").getall())]

@@ -6,12 +6,15 @@ Each returns ``Link``s (an article URL with whatever dates the source tells); no
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zlib
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
 from lxml import etree
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.families import wordpress
 from crawler.items import Link
@@ -31,41 +34,146 @@ def utc_iso(value: str | None) -> str | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    except (OverflowError, ValueError):  # year 1 with a positive offset, and such
+        return None
 
 
 def wpjson_links(body: bytes) -> list[Link]:
     """Posts of one page of /wp-json/wp/v2/posts; [] for anything that is not that."""
+    return wpjson_page(body)[0]
+
+
+def wpjson_page(body: bytes) -> tuple[list[Link], str | None]:
+    """(posts, problem) of one page of /wp-json/wp/v2/posts: problem says why a body is no such page."""
     try:
         posts = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return []
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return [], "not a WordPress REST answer: not JSON"
     if not isinstance(posts, list):
-        return []
+        return [], f"not a WordPress REST answer: a JSON {type(posts).__name__}, not a list of posts"
     links = []
     for post in posts:
         if isinstance(post, dict) and isinstance(post.get("link"), str):
-            lastmod = utc_iso(wordpress.gmt_as_utc(post.get("modified_gmt")) or post.get("modified"))
-            published = utc_iso(wordpress.gmt_as_utc(post.get("date_gmt")) or post.get("date"))
+            lastmod = utc_iso(_text_or_none(wordpress.gmt_as_utc(post.get("modified_gmt")) or post.get("modified")))
+            published = utc_iso(_text_or_none(wordpress.gmt_as_utc(post.get("date_gmt")) or post.get("date")))
             links.append(Link(post["link"], lastmod, published))
-    return links
+    return links, None if links or not posts else "not a WordPress REST answer: no post has a link"
 
 
-def sitemap_entries(body: bytes) -> tuple[list[str], list[Link]]:
-    """(child sitemaps, article links) of a sitemap index or urlset; ([], []) for garbage."""
-    try:
-        sitemap = Sitemap(body)
-    except (etree.XMLSyntaxError, ValueError):
-        return [], []
-    entries = list(sitemap)
-    if sitemap.type == "sitemapindex":
-        return [e["loc"] for e in entries if e.get("loc")], []
-    links = []
-    for entry in entries:
-        if entry.get("loc"):
-            news_date = (entry.get("news") or {}).get("publication_date") if isinstance(entry.get("news"), dict) else None
-            links.append(Link(entry["loc"], utc_iso(entry.get("lastmod")), utc_iso(news_date)))
-    return [], links
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class SitemapReader:
+    """One sitemap or sitemap index read as a stream, by its content: gzipped or not, whatever its
+    URL or Content-Type says, inflated at most ``max_bytes`` far and parsed element by element
+    (each ``<url>`` is dropped once read), so memory does not grow with the sitemap.
+
+    Iterating yields ``("sitemap", url)`` for an index's children and ``("url", Link)`` for a
+    urlset's pages; afterwards ``kind`` is ``"urlset"``, ``"sitemapindex"`` or None (no sitemap), and
+    ``problem`` says why reading stopped early or found nothing (None: read to the end). Never raises
+    on a body: HTML, garbage, a broken gzip stream or a compression bomb are problems, not errors."""
+
+    def __init__(self, body: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> None:
+        self.body = body or b""
+        self.max_bytes = max_bytes
+        self.kind: str | None = None
+        self.problem: str | None = None
+        self.entries = 0
+
+    def __iter__(self):
+        source = _CappedStream(self.body, self.max_bytes)
+        events = etree.iterparse(source, events=("start", "end"), recover=True, resolve_entities=False,
+                                 no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
+        root = None
+        try:
+            for event, element in events:
+                if root is None:
+                    root = element
+                    self.kind = _local(element.tag)
+                    if self.kind not in ("urlset", "sitemapindex"):
+                        self.problem = f"not a sitemap: the document is <{self.kind or '?'}>"
+                        self.kind = None
+                        return
+                    continue
+                if event != "end" or element.getparent() is not root:
+                    continue
+                entry = _sitemap_entry(element, self.kind)
+                element.clear()
+                while element.getprevious() is not None:
+                    del root[0]
+                if entry is not None:
+                    self.entries += 1
+                    yield entry
+        except etree.XMLSyntaxError as error:
+            self.problem = f"not a readable sitemap: {error}"
+        except (OSError, EOFError, zlib.error) as error:  # a broken gzip stream
+            self.problem = f"broken gzip stream: {error}"
+        if source.cut:
+            self.problem = f"sitemap larger than {self.max_bytes} bytes uncompressed: read the first {self.entries} entries"
+        elif root is None and self.problem is None:
+            self.problem = "not a sitemap: empty or no XML"
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _sitemap_entry(element: etree._Element, kind: str) -> tuple[str, object] | None:
+    values: dict[str, str] = {}
+    news_date = None
+    for child in element.iter():
+        name = _local(child.tag)
+        if name == "publication_date" and child.text:
+            news_date = child.text.strip()
+        elif name in ("loc", "lastmod") and child.text and child.getparent() is element:
+            values[name] = child.text.strip()
+    loc = values.get("loc")
+    if not loc:
+        return None
+    if kind == "sitemapindex":
+        if _local(element.tag) != "sitemap":
+            return None
+        return "sitemap", loc
+    if _local(element.tag) != "url":
+        return None
+    return "url", Link(loc, utc_iso(values.get("lastmod")), utc_iso(news_date))
+
+
+class _CappedStream:
+    """A file-like view of a body, gunzipped when it starts with the gzip magic, that ends (and says
+    so in ``cut``) after ``limit`` bytes."""
+
+    def __init__(self, body: bytes, limit: int) -> None:
+        raw = io.BytesIO(body)
+        self.stream = gzip.GzipFile(fileobj=raw) if body[:2] == GZIP_MAGIC else raw
+        self.left = limit
+        self.cut = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            self.cut = self.cut or bool(self.stream.read(1))
+            return b""
+        wanted = self.left if size is None or size < 0 else min(size, self.left)
+        data = self.stream.read(wanted)
+        self.left -= len(data)
+        return data
+
+
+def sitemap_entries(body: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> tuple[list[str], list[Link]]:
+    """(child sitemaps, article links) of a sitemap index or urlset, gzipped or not; ([], []) for
+    garbage. The lists are whole in memory: the crawl iterates ``SitemapReader`` instead."""
+    children, links = [], []
+    for kind, value in SitemapReader(body, max_bytes):
+        (children if kind == "sitemap" else links).append(value)
+    return children, links
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:

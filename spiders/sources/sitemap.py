@@ -1,4 +1,9 @@
-"""XML sitemaps: robots.txt ``Sitemap:`` lines and the profile's paths, indexes followed."""
+"""XML sitemaps: robots.txt ``Sitemap:`` lines and the profile's paths, indexes followed.
+
+A sitemap is read as a stream by its content (gzipped or not, whatever its URL or type says;
+``spiders.sources.parsers.SitemapReader``), so its size costs no memory; what cannot be read (HTML,
+garbage, a sitemap cut at the size limit) is a failures row for its URL. robots.txt that is
+missing or fails still leads to the profile's sitemap paths."""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from spiders.sources import Context, Found, Source, Step, register
-from spiders.sources.parsers import robots_sitemaps, sitemap_entries
+from spiders.sources.parsers import SitemapReader, robots_sitemaps
 
 
 @register
@@ -21,7 +26,25 @@ class Sitemaps(Source):
               **kwargs: Any) -> Found:
         if step == "robots":
             urls = robots_sitemaps(response.body, portal.base_url) if response.status == 200 else []
-            urls += [portal.base_url + path for path in portal.discovery.sitemap_paths]
-            return Found(steps=[Step(u, "sitemap") for u in dict.fromkeys(urls)])
-        children, links = sitemap_entries(response.body)
-        return Found(links=links, steps=[Step(urljoin(response.url, child), "sitemap") for child in children])
+            return Found(steps=_sitemaps(urls, portal))
+        found = Found()
+        reader = SitemapReader(response.body, context.max_bytes)
+
+        def links():
+            for kind, value in reader:
+                if kind == "sitemap":
+                    found.steps.append(Step(urljoin(response.url, value), "sitemap"))
+                else:
+                    yield value
+            found.problem = reader.problem
+
+        found.links = links()
+        return found
+
+    def on_failure(self, portal: Any, step: str, **kwargs: Any) -> list[Step]:
+        return _sitemaps([], portal) if step == "robots" else []
+
+
+def _sitemaps(urls: list[str], portal: Any) -> list[Step]:
+    urls = urls + [portal.base_url + path for path in portal.discovery.sitemap_paths]
+    return [Step(url, "sitemap") for url in dict.fromkeys(urls)]
