@@ -5,6 +5,12 @@ portal; tests compare what the crawler stored with ``TrueArticle`` records, the 
 Stories are syndicated from the city portal to districts (sometimes retitled, a photo fewer, a
 day earlier or later), and each site carries templated families (weekly schedules) that share most
 words but are distinct stories: the cases deduplication must get right.
+
+``build_replica(story_cases=True)`` adds two harder cases for the story index, drawn from their own
+random stream (the rest of the family is unchanged): short items about different events at one
+venue that print the same two paragraphs about the venue (and some reach another portal), and
+copies of city stories written with the other tone-mark placement ("hoà", "Uỷ ban" for "hòa",
+"Ủy ban").
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from crawler.replica import vocabulary as V
+from crawler.text.orthography import NEW, normalize_tones
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CAPTION_MARKUPS = ("figure", "wp-caption", "table", "em-line")
@@ -48,6 +55,7 @@ class TrueArticle:
     story: str  # the story key: syndicated copies share it
     family: str | None = None  # templated family name, if any
     related: list[str] = field(default_factory=list)  # slugs of "Tin khác"
+    case: str | None = None  # a story-index case: "venue:<site>" or "tone-variant"
     modified: datetime | None = None  # set when the portal edits the article after publishing
 
     @property
@@ -158,9 +166,11 @@ SITES = (
 
 def build_replica(
     seed: int = 2022, city_articles: int = 150, district_articles: int = 70, syndicated: int = 30,
-    schedules_per_site: int = 5, weather_bulletins: int = 8,
+    schedules_per_site: int = 5, weather_bulletins: int = 8, story_cases: bool = False,
 ) -> Replica:
-    """Generate the whole family; defaults give 150 + 3×70 + 36 syndicated copies + 4×5 + 8 = 424 articles."""
+    """Generate the whole family; defaults give 150 + 3×70 + 36 syndicated copies + 4×5 + 8 = 424 articles.
+
+    ``story_cases``: add the same-venue items and the tone-placement copies (module docstring)."""
     rng = random.Random(seed)
     sites = {key: Site(key, name, district) for key, name, district in SITES}
     start = datetime(2024, 1, 2, 7, 30, tzinfo=ZONE)
@@ -176,6 +186,8 @@ def build_replica(
             for day in range(weather_bulletins):
                 site.articles.append(_weather_bulletin(rng, site, start + timedelta(days=day * 9 + 4)))
     _syndicate(rng, sites, syndicated)
+    if story_cases:
+        _story_cases(random.Random(f"{seed}-story-cases"), sites)
     for site in sites.values():
         _link_related(rng, site)
     sites["hongbang"].sources = frozenset({"listing"})  # one district offers listings only
@@ -312,6 +324,94 @@ def _syndicated_copy(rng: random.Random, original: TrueArticle, target: Site, in
     return replace(
         original, site=target.key, number=number, slug=f"{slugify(title)}-{number}", title=title,
         published=original.published + shift, photos=photos, related=[], body=list(body),
+    )
+
+
+VENUE_EVENTS = 6  # per district with a venue
+TONE_VARIANTS = 8
+
+
+def _story_cases(rng: random.Random, sites: dict[str, Site]) -> None:
+    """Same-venue items on two districts (every third reaching the city portal too), and city
+    stories copied to a district in the other tone placement."""
+    for key in ("ngoquyen", "lechan"):
+        site = sites[key]
+        venue = _venue(rng, site)
+        moment = datetime(2024, 1, 20, 8, 0, tzinfo=ZONE)
+        for index in range(VENUE_EVENTS):
+            moment += timedelta(days=rng.randint(2, 5), hours=rng.randint(0, 8))
+            item = _venue_item(rng, site, venue, moment)
+            site.articles.append(item)
+            if index % 3 == 0:
+                city = sites["city"]
+                copy = _syndicated_copy(rng, item, city, index + 1)  # index + 1: keeps the title (the city has no district)
+                copy.body.append(f"Theo Cổng thông tin điện tử quận {site.district}")
+                city.articles.append(copy)
+    districts = [s for s in sites.values() if s.district]
+    city = sites["city"]
+    moment = datetime(2024, 2, 3, 9, 0, tzinfo=ZONE)
+    for index in range(TONE_VARIANTS):
+        moment += timedelta(days=rng.randint(3, 7), hours=rng.randint(0, 8))
+        original = _article(rng, city, moment)
+        original.body.insert(1, rng.choice(TONE_SENTENCES).format(person=_person(rng), n=rng.randint(12, 980)))
+        city.articles.append(original)
+        target = districts[index % len(districts)]
+        copy = _syndicated_copy(rng, original, target, index)
+        copy.body = [normalize_tones(p, style=NEW) for p in copy.body]
+        copy.title = normalize_tones(copy.title, style=NEW)
+        copy.case = "tone-variant"
+        target.articles.append(copy)
+
+
+#: Sentences holding capitalised words whose tone placement varies ("Ủy ban", "Hòa", "Thủy"): the
+#: fact check reads those as names, so a copy in the other placement once looked like a substitution.
+TONE_SENTENCES = [
+    "Đồng chí {person}, Phó Chủ tịch Ủy ban nhân dân quận, cho biết năm nay quận dành {n} triệu đồng hỗ trợ "
+    "các hộ gia đình ở phường Hòa Nghĩa và xã Thủy Sơn, huyện Thủy Nguyên.",
+    "Theo Ủy ban Mặt trận Tổ quốc quận, đã có {n} hộ gia đình tại phường Hòa Nghĩa được hỗ trợ sửa chữa nhà ở, "
+    "vượt chỉ tiêu Ủy ban nhân dân thành phố giao.",
+    "Đoàn công tác của Ủy ban Kiểm tra Quận ủy do đồng chí {person} làm trưởng đoàn đã làm việc với {n} tổ chức "
+    "cơ sở đảng tại xã Hòa Bình, huyện Thủy Nguyên.",
+]
+
+
+def _venue(rng: random.Random, site: Site) -> tuple[str, list[str]]:
+    """A district's cultural house and the two paragraphs its portal prints under every event there."""
+    name = f"Nhà Văn hóa quận {site.district}"
+    return name, [
+        f"{name} tọa lạc tại số {rng.randint(2, 90)} {rng.choice(VENUE_STREETS)}, là thiết chế văn hóa trung tâm của quận "
+        f"với hội trường {rng.randint(3, 9)}00 chỗ ngồi, phòng triển lãm, thư viện và sân khấu ngoài trời, thường xuyên "
+        "phục vụ các hoạt động văn hóa, văn nghệ, thể dục thể thao của cán bộ và Nhân dân trên địa bàn.",
+        f"Trong năm qua, {name} đã tổ chức hơn {rng.randint(60, 150)} chương trình, thu hút trên {rng.randint(12, 40)} "
+        "nghìn lượt người tham gia; các câu lạc bộ thơ, dưỡng sinh, cờ tướng, khiêu vũ và võ thuật duy trì sinh hoạt "
+        "đều đặn, góp phần xây dựng đời sống văn hóa cơ sở.",
+    ]
+
+
+VENUE_STREETS = ["đường Lạch Tray", "đường Lê Lợi", "đường Tô Hiệu", "đường Cầu Đất", "đường Hai Bà Trưng"]
+VENUE_EVENTS_KINDS = [
+    "Triển lãm ảnh “{district} - 55 năm xây dựng và phát triển”", "Giải cờ tướng người cao tuổi quận năm 2024",
+    "Hội thi tiếng hát Mãi mãi tuổi 20", "Liên hoan văn nghệ quần chúng chào mừng ngày thành lập quận",
+    "Ngày hội đọc sách cho thiếu nhi", "Giải bóng bàn công nhân viên chức lao động quận",
+    "Hội diễn nghệ thuật hưởng ứng Tháng hành động vì người cao tuổi", "Chương trình giao lưu thơ mùa xuân",
+]
+
+
+def _venue_item(rng: random.Random, site: Site, venue: tuple[str, list[str]], moment: datetime) -> TrueArticle:
+    """A short item of its own (one or two paragraphs) about one event, then the venue's paragraphs."""
+    number = len(site.articles) + 1
+    name, paragraphs = venue
+    event = rng.choice(VENUE_EVENTS_KINDS).format(district=site.district)
+    own = [f"Ngày {moment.day}/{moment.month}, tại {name}, {rng.choice(V.ORGANISATIONS)} {site.district} tổ chức "
+           f"{event} với sự tham gia của {rng.randint(40, 400)} {rng.choice(['hội viên', 'vận động viên', 'đại biểu', 'em thiếu nhi'])}."]
+    if rng.random() < 0.5:
+        own.append(_fill(rng, f"Đồng chí {_person(rng)}, {rng.choice(V.ROLES)} {rng.choice(V.SPEECH)} "
+                              f"{rng.choice(V.TOPICS)} {rng.choice(V.CLAUSES)}."))
+    title = f"{event} tại {name}"
+    return TrueArticle(
+        site=site.key, number=number, slug=f"{slugify(title)}-{number}", title=title, published=moment,
+        category="van-hoa", body=own + list(paragraphs), subheadings=set(), photos=_photos(rng, site, moment, number),
+        author=_person(rng), story=f"{site.key}-{number}", case=f"venue:{site.key}",
     )
 
 
