@@ -59,6 +59,7 @@ import numpy as np  # noqa: E402
 from crawler.storage.db import configure  # noqa: E402
 from crawler.replica import ReplicaServer, build_replica  # noqa: E402
 from crawler.runner import REPLICA_FAMILY, replica_base_urls  # noqa: E402
+from crawler.text.orthography import NEW, normalize_tones  # noqa: E402
 from crawler.dedup.similarity import (  # noqa: E402
     DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE_SIZE,
@@ -284,41 +285,140 @@ def boilerplate_story(rng: random.Random, shared: str) -> str:
 # --- labelled set ---------------------------------------------------------------------------
 
 
-def labelled_corpus(seed: int = 7, stories: int = 150, families: int = 6, siblings: int = 12) -> tuple[list[str], list[int], list[str]]:
-    """(texts, story labels, kinds) in publication order: syndicated stories, template families, boilerplate pairs."""
+HOSTS = ["city", "ngoquyen", "lechan", "haian"]
+
+VENUE_PARAGRAPHS = [
+    "{venue} tọa lạc tại số {n} {street}, là thiết chế văn hóa trung tâm của quận với hội trường {seats} chỗ ngồi, phòng "
+    "triển lãm, thư viện và sân khấu ngoài trời, thường xuyên phục vụ các hoạt động văn hóa, văn nghệ, thể dục thể thao "
+    "của cán bộ và Nhân dân trên địa bàn.",
+    "Trong năm qua, {venue} đã tổ chức hơn {m} chương trình, thu hút trên {k} nghìn lượt người tham gia; các câu lạc bộ "
+    "thơ, dưỡng sinh, cờ tướng, khiêu vũ và võ thuật duy trì sinh hoạt đều đặn, góp phần xây dựng đời sống văn hóa cơ sở.",
+    "Để tham gia các lớp năng khiếu tại {venue}, phụ huynh và học sinh đăng ký tại phòng hành chính tầng 1 hoặc qua số "
+    "điện thoại đường dây nóng, thời gian làm việc từ thứ Hai đến thứ Bảy hằng tuần.",
+]
+VENUES = ["Nhà Văn hóa quận", "Cung Văn hóa Thiếu nhi", "Trung tâm Văn hóa Thể thao", "Nhà thi đấu quận", "Thư viện quận"]
+EVENTS = [
+    "Triển lãm ảnh “55 năm xây dựng và phát triển”", "Giải cờ tướng người cao tuổi năm 2024", "Hội thi tiếng hát Mãi mãi tuổi 20",
+    "Liên hoan văn nghệ quần chúng", "Ngày hội đọc sách cho thiếu nhi", "Giải bóng bàn công nhân viên chức lao động",
+    "Hội diễn nghệ thuật quần chúng", "Chương trình giao lưu thơ mùa xuân", "Lớp tập huấn kỹ năng sơ cấp cứu",
+]
+ORGANISERS = ["Phòng Văn hóa và Thông tin quận", "Hội Người cao tuổi quận", "Quận đoàn", "Liên đoàn Lao động quận",
+              "Hội Liên hiệp Phụ nữ quận"]
+#: Capitalised words whose tone placement varies ("Ủy ban", "Hòa", "Thủy"): read as names by the fact check.
+TONE_SENTENCES = [
+    "Đồng chí {person}, Phó Chủ tịch Ủy ban nhân dân quận, cho biết năm nay quận dành {n} triệu đồng hỗ trợ các hộ "
+    "gia đình ở phường Hòa Nghĩa và xã Thủy Sơn, huyện Thủy Nguyên.",
+    "Theo Ủy ban Mặt trận Tổ quốc quận, đã có {n} hộ gia đình tại phường Hòa Nghĩa được hỗ trợ sửa chữa nhà ở, vượt "
+    "chỉ tiêu Ủy ban nhân dân thành phố giao.",
+    "Đoàn công tác của Ủy ban Kiểm tra Quận ủy do đồng chí {person} làm trưởng đoàn đã làm việc với {n} tổ chức cơ sở "
+    "đảng tại xã Hòa Bình, huyện Thủy Nguyên.",
+]
+
+
+def venue_items(rng: random.Random, host: str) -> list[str]:
+    """Different events at one venue, each one or two paragraphs of its own, then the two or three
+    paragraphs about the venue the portal prints under every event held there."""
+    venue = f"{rng.choice(VENUES)} {rng.choice(PLACES)}"
+    furniture = [p.format(venue=venue, n=rng.randint(2, 90), street=f"đường {rng.choice(PLACES)}", seats=rng.randint(3, 9) * 100,
+                          m=rng.randint(60, 150), k=rng.randint(12, 40)) for p in rng.sample(VENUE_PARAGRAPHS, rng.randint(2, 3))]
+    items = []
+    for event in rng.sample(EVENTS, rng.randint(2, 4)):
+        own = [f"Ngày {date(rng)}, tại {venue}, {rng.choice(ORGANISERS)} tổ chức {event} với sự tham gia "
+               f"của {rng.randint(40, 400)} {rng.choice(['hội viên', 'vận động viên', 'đại biểu', 'em thiếu nhi'])}."]
+        if rng.random() < 0.5:
+            own.append(sentence(rng))
+        items.append("\n\n".join(own + furniture))
+    return items
+
+
+def tone_story(rng: random.Random) -> Story:
+    story = make_story(rng)
+    story.paragraphs.insert(1, rng.choice(TONE_SENTENCES).format(person=name(rng), n=rng.randint(12, 980)))
+    return story
+
+
+def labelled_corpus(
+    seed: int = 7, stories: int = 150, families: int = 6, siblings: int = 12, venues: int = 12, tone_variants: int = 30,
+) -> tuple[list[str], list[int], list[str], list[str]]:
+    """(texts, story labels, kinds, hosts) in publication order: syndicated stories (copies on other
+    hosts), template families, boilerplate triples, same-venue items (one host; some copied to
+    another), stories copied in the other tone-mark placement."""
     rng = random.Random(seed)
-    items: list[tuple[str, int, str]] = []
+    items: list[tuple[str, int, str, str]] = []
     label = 0
     for _ in range(stories):
         story = make_story(rng)
-        items.append((story.text(), label, "story"))
-        for _ in range(rng.randint(1, 3)):
-            items.append((syndicate(story, rng), label, "story"))
+        hosts = rng.sample(HOSTS, 4)
+        items.append((story.text(), label, "story", hosts[0]))
+        for copy in range(rng.randint(1, 3)):
+            items.append((syndicate(story, rng), label, "story", hosts[copy + 1]))
         label += 1
     for family in TEMPLATE_FAMILIES[:families]:
+        host, other = rng.sample(HOSTS, 2)
         for index in range(siblings):
             text = family(rng, index)
-            items.append((text, label, f"template:{family.__name__}"))
+            items.append((text, label, f"template:{family.__name__}", host))
             if rng.random() < 0.4:
                 copy = text + (f"\n\nTheo {rng.choice(PORTALS)}" if rng.random() < 0.5 else "")
                 copy = unicodedata.normalize("NFD", copy) if rng.random() < 0.5 else copy
-                items.append((copy, label, f"template:{family.__name__}"))
+                items.append((copy, label, f"template:{family.__name__}", other))
             label += 1
     for group in range(30):
         shared = "\n\n".join(paragraph(rng) for _ in range(3))
         for _ in range(3):
-            items.append((boilerplate_story(rng, shared), label, f"boilerplate:{group}"))
+            items.append((boilerplate_story(rng, shared), label, f"boilerplate:{group}", rng.choice(HOSTS)))
             label += 1
+    for group in range(venues):
+        host, other = rng.sample(HOSTS, 2)
+        for text in venue_items(rng, host):
+            items.append((text, label, f"venue:{group}", host))
+            if rng.random() < 0.4:
+                copy = text + (f"\n\nTheo {rng.choice(PORTALS)}" if rng.random() < 0.5 else "")
+                items.append((unicodedata.normalize("NFD", copy) if rng.random() < 0.3 else copy, label, f"venue:{group}", other))
+            label += 1
+    for _ in range(tone_variants):
+        story = tone_story(rng)
+        host, other = rng.sample(HOSTS, 2)
+        items.append((story.text(), label, "tone:original", host))
+        items.append((normalize_tones(syndicate(story, rng), style=NEW), label, "tone:variant", other))
+        label += 1
     rng.shuffle(items)
-    return [t for t, _, _ in items], [l for _, l, _ in items], [k for _, _, k in items]
+    return [t for t, *_ in items], [i[1] for i in items], [i[2] for i in items], [i[3] for i in items]
 
 
-def run_grouping(texts: list[str], **index_options) -> dict[int, int]:
-    """Assign every text through a fresh in-memory StoryIndex; item -> predicted story."""
+def run_grouping(texts: list[str], hosts: list[str] | None = None, order: list[int] | None = None,
+                 **index_options) -> dict[int, int]:
+    """Assign every text (in ``order``, default as listed) through a fresh in-memory StoryIndex;
+    item -> its story once all are in (stories can merge or split as later articles arrive)."""
     conn = sqlite3.connect(":memory:")
     index = StoryIndex(conn, **index_options)
     index.ensure_schema()
-    return {item: index.assign(item, text) for item, text in enumerate(texts)}
+    order = list(range(len(texts))) if order is None else order
+    for article_id, item in enumerate(order, start=1):
+        index.assign(article_id, texts[item], host=hosts[item] if hosts else None)
+    return {item: index.story_of(article_id) for article_id, item in enumerate(order, start=1)}
+
+
+def partition(grouping: dict[int, int]) -> frozenset[frozenset[int]]:
+    members: dict[int, set[int]] = {}
+    for item, story in grouping.items():
+        members.setdefault(story, set()).add(item)
+    return frozenset(frozenset(m) for m in members.values())
+
+
+def case_counts(labels: dict, predicted: dict, kinds: dict) -> tuple[int, int]:
+    """(venue_false_merges, tone_variant_splits): pairs of different events at one venue grouped
+    together; (original, other-placement copy) pairs not grouped together."""
+    venue: dict[str, list] = {}
+    for item, kind in kinds.items():
+        if kind and kind.startswith("venue:") and item in predicted:
+            venue.setdefault(kind, []).append(item)
+    false_merges = sum(1 for members in venue.values() for a, b in combinations(members, 2)
+                       if labels[a] != labels[b] and predicted[a] == predicted[b])
+    originals = {labels[i]: i for i, k in kinds.items() if k in ("tone:original",) and i in predicted}
+    splits = sum(1 for i, k in kinds.items() if k == "tone:variant" and i in predicted and labels[i] in originals
+                 and predicted[i] != predicted[originals[labels[i]]])
+    return false_merges, splits
 
 
 def exact_jaccard(first: str, second: str, shingle_size: int) -> float:
@@ -329,50 +429,80 @@ def exact_jaccard(first: str, second: str, shingle_size: int) -> float:
 
 def jaccard_by_class(texts: list[str], labels: list[int], kinds: list[str], shingle_size: int) -> dict[str, list[float]]:
     """Exact Jaccard of the pairs that matter: copies of one story, siblings of one template
-    family, stories sharing one boilerplate paragraph (first item of each label only)."""
-    by_class: dict[str, list[float]] = {"syndicated copies": [], "template siblings": [], "boilerplate stories": []}
+    family, stories sharing one boilerplate paragraph, different events at one venue (first item
+    of each label only), and stories against their copy in the other tone placement."""
+    by_class: dict[str, list[float]] = {"syndicated copies": [], "tone-variant copies": [], "template siblings": [],
+                                        "boilerplate stories": [], "same-venue items": []}
     members: dict[int, list[int]] = {}
     for item, label in enumerate(labels):
         members.setdefault(label, []).append(item)
     for group in members.values():
-        if kinds[group[0]] == "story":
-            by_class["syndicated copies"] += [exact_jaccard(texts[a], texts[b], shingle_size) for a, b in combinations(group, 2)]
+        key = {"story": "syndicated copies", "tone:original": "tone-variant copies", "tone:variant": "tone-variant copies"}.get(kinds[group[0]])
+        if key:
+            by_class[key] += [exact_jaccard(texts[a], texts[b], shingle_size) for a, b in combinations(group, 2)]
     families: dict[str, list[int]] = {}
     for group in members.values():
         families.setdefault(kinds[group[0]], []).append(group[0])
     for kind, firsts in families.items():
-        key = "template siblings" if kind.startswith("template") else "boilerplate stories" if kind.startswith("boilerplate") else None
+        key = {"template": "template siblings", "boilerplate": "boilerplate stories", "venue": "same-venue items"}.get(kind.split(":")[0])
         if key:
             by_class[key] += [exact_jaccard(texts[a], texts[b], shingle_size) for a, b in combinations(firsts, 2)]
     return by_class
 
 
-def quality_section(quick: bool) -> tuple[float, float]:
-    texts, labels, kinds = labelled_corpus(stories=60 if quick else 150, siblings=8 if quick else 12)
+@dataclass
+class Quality:
+    """The labelled set's numbers at the defaults."""
+
+    precision: float
+    recall: float
+    order_variants: int
+    venue_false_merges: int
+    tone_variant_splits: int
+
+
+#: Arrival orders of the order check (the listed one and nine shuffles).
+SHUFFLES = 10
+
+
+def quality_section(quick: bool) -> Quality:
+    texts, labels, kinds, hosts = labelled_corpus(stories=60 if quick else 150, siblings=8 if quick else 12,
+                                                  venues=6 if quick else 12, tone_variants=12 if quick else 30)
     truth = pairs_from_groups(dict(enumerate(labels)))
-    print(f"\n== Story grouping on a labelled synthetic set: {len(texts)} articles, {len(truth)} true pairs")
+    print(f"\n== Story grouping on a labelled synthetic set: {len(texts)} articles on {len(HOSTS)} hosts, {len(truth)} true pairs")
     print(f"{'class of pair':22} {'n':>6} {'min':>6} {'p10':>6} {'median':>7} {'p90':>6} {'max':>6}   exact Jaccard, {DEFAULT_SHINGLE_SIZE}-word shingles")
     for key, values in jaccard_by_class(texts, labels, kinds, DEFAULT_SHINGLE_SIZE).items():
         v = np.array(values)
         print(f"{key:22} {len(v):6d} {v.min():6.2f} {np.quantile(v, 0.1):6.2f} {np.median(v):7.2f} {np.quantile(v, 0.9):6.2f} {v.max():6.2f}")
     thresholds = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] if not quick else [0.5, 0.8]
-    print(f"\n{'threshold':>9} {'shingle':>7} {'checks':>22} {'precision':>9} {'recall':>7}")
-    configurations = [(t, DEFAULT_SHINGLE_SIZE, True, 0.8) for t in thresholds]
-    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.0) for t in thresholds]
-    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.8) for t in thresholds]
-    configurations += [] if quick else [(DEFAULT_THRESHOLD, k, True, 0.8) for k in (3, 5)]
-    chosen = (0.0, 0.0)
-    for threshold, shingle, facts, containment in configurations:
-        predicted = pairs_from_groups(
-            run_grouping(texts, threshold=threshold, shingle_size=shingle, verify_facts=facts, min_containment=containment)
-        )
-        precision, recall = score_grouping(truth, predicted)
+    print(f"\n{'threshold':>9} {'shingle':>7} {'checks':>22} {'hosts':>5} {'precision':>9} {'recall':>7} {'venue_fm':>8} {'tone_spl':>8}")
+    configurations = [(t, DEFAULT_SHINGLE_SIZE, True, 0.8, True) for t in thresholds]
+    configurations += [(DEFAULT_THRESHOLD, DEFAULT_SHINGLE_SIZE, True, 0.8, False)]  # no host: no furniture learned
+    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.0, True) for t in thresholds]
+    configurations += [(t, DEFAULT_SHINGLE_SIZE, False, 0.8, True) for t in thresholds]
+    configurations += [] if quick else [(DEFAULT_THRESHOLD, k, True, 0.8, True) for k in (3, 5)]
+    chosen = None
+    kind_of, label_of = dict(enumerate(kinds)), dict(enumerate(labels))
+    for threshold, shingle, facts, containment, with_hosts in configurations:
+        grouping = run_grouping(texts, hosts if with_hosts else None, threshold=threshold, shingle_size=shingle,
+                                verify_facts=facts, min_containment=containment)
+        precision, recall = score_grouping(truth, pairs_from_groups(grouping))
+        venue, tone = case_counts(label_of, grouping, kind_of)
         checks = ("containment+facts" if facts else "containment") if containment else "jaccard only"
         marker = ""
-        if (threshold, shingle, facts, containment) == (DEFAULT_THRESHOLD, DEFAULT_SHINGLE_SIZE, True, 0.8):
-            chosen, marker = (precision, recall), "  <- defaults"
-        print(f"{threshold:9.1f} {shingle:7d} {checks:>22} {precision:9.3f} {recall:7.3f}{marker}")
-    return chosen
+        if (threshold, shingle, facts, containment, with_hosts) == (DEFAULT_THRESHOLD, DEFAULT_SHINGLE_SIZE, True, 0.8, True):
+            chosen, marker = (precision, recall, venue, tone, grouping), "  <- defaults"
+        print(f"{threshold:9.1f} {shingle:7d} {checks:>22} {'yes' if with_hosts else 'no':>5} {precision:9.3f} {recall:7.3f} "
+              f"{venue:8d} {tone:8d}{marker}")
+    precision, recall, venue, tone, listed = chosen
+    rng = random.Random(19)
+    answers = {partition(listed)}
+    began = time.perf_counter()
+    for _ in range(SHUFFLES - 1):
+        answers.add(partition(run_grouping(texts, hosts, order=rng.sample(range(len(texts)), len(texts)))))
+    print(f"\norder check: {SHUFFLES} arrival orders (listed + {SHUFFLES - 1} shuffles) of the {len(texts)} articles give "
+          f"{len(answers)} distinct grouping(s) ({time.perf_counter() - began:.0f} s)")
+    return Quality(precision, recall, len(answers), venue, tone)
 
 
 # --- cost -------------------------------------------------------------------------------------
@@ -394,28 +524,35 @@ FULL = CostRun(200_000, [10_000, 100_000, 200_000], per_day=200, window_days=DEF
 QUICK = CostRun(8_000, [1_000, 4_000, 8_000], per_day=50, window_days=DEFAULT_WINDOW_DAYS)
 
 
-def stream_article(rng: random.Random, day: int, recent: list[tuple[Story, int]], family_counters: list[int]) -> tuple[str, int]:
-    """One article of a realistic stream and its publication day: mostly new stories, some
-    syndicated copies (0-3 days after the original), some templated notices."""
+#: The stream's portals: a city portal and a dozen districts.
+STREAM_HOSTS = [f"portal-{n}" for n in range(13)]
+
+
+def stream_article(rng: random.Random, day: int, recent: list[tuple[Story, int, str]],
+                   family_counters: list[int]) -> tuple[str, int, str]:
+    """One article of a realistic stream, its publication day and its portal: mostly new stories,
+    some syndicated copies (0-3 days after the original, on another portal), some templated notices
+    (each family on its own portal)."""
     roll = rng.random()
     if roll < 0.06 and recent:
-        story, published = rng.choice(recent)
-        return syndicate(story, rng), published + rng.randint(0, 3)
+        story, published, host = rng.choice(recent)
+        return syndicate(story, rng), published + rng.randint(0, 3), rng.choice([h for h in STREAM_HOSTS if h != host])
     if roll < 0.11:
         family = rng.randrange(len(TEMPLATE_FAMILIES))
         family_counters[family] += 1
-        return TEMPLATE_FAMILIES[family](rng, family_counters[family]), day
+        return TEMPLATE_FAMILIES[family](rng, family_counters[family]), day, STREAM_HOSTS[family]
     story = make_story(rng)
-    recent.append((story, day))
+    host = rng.choice(STREAM_HOSTS)
+    recent.append((story, day, host))
     if len(recent) > 200:
         recent.pop(0)
-    return story.text(), day
+    return story.text(), day, host
 
 
 def article_stream(total: int, per_day: int, seed: int = 11):
-    """(text, day) pairs in crawl order; day numbers start at 2020-01-01."""
+    """(text, day, host) in crawl order; day numbers start at 2020-01-01."""
     rng = random.Random(seed)
-    recent: list[tuple[Story, int]] = []
+    recent: list[tuple[Story, int, str]] = []
     counters = [0] * len(TEMPLATE_FAMILIES)
     start = datetime.date(2020, 1, 1).toordinal()
     for number in range(total):
@@ -449,7 +586,7 @@ def cost_section(run: CostRun, with_global: bool) -> tuple[float, float]:
     clocks = dict.fromkeys(timed, 0.0)
     started = time.perf_counter()
     with open(signatures_path, "wb") as signatures:
-        for article_id, (text, day) in enumerate(article_stream(run.total, run.per_day), start=1):
+        for article_id, (text, day, host) in enumerate(article_stream(run.total, run.per_day), start=1):
             if article_id - 1 in window_start:
                 clocks = dict.fromkeys(timed, 0.0)
             began = time.perf_counter()
@@ -457,7 +594,7 @@ def cost_section(run: CostRun, with_global: bool) -> tuple[float, float]:
             clocks["fingerprint"] += time.perf_counter() - began
             for name, index in indexes.items():
                 began = time.perf_counter()
-                index.assign_fingerprint(article_id, fingerprint, day)
+                index.assign_fingerprint(article_id, fingerprint, day, host)
                 if article_id % COMMIT_EVERY == 0:
                     index.conn.commit()
                 clocks[name] += time.perf_counter() - began
@@ -537,12 +674,22 @@ def baseline_costs(signatures_path: str, run: CostRun) -> dict[int, tuple[float,
 # --- the replica portal ------------------------------------------------------------------------
 
 
-def replica_section() -> tuple[float, float]:
-    """Crawl the replica family (a real crawl, in a subprocess) and score its story grouping
-    against the replica's own truth (URL -> story)."""
+@dataclass
+class ReplicaResult:
+    precision: float
+    recall: float
+    venue_false_merges: int
+    tone_variant_splits: int
+    order_variants: int
+
+
+def replica_section() -> ReplicaResult:
+    """Crawl the replica family with its story cases (a real crawl, in a subprocess) and score its
+    story grouping against the replica's own truth (URL -> story); then feed the crawled bodies to
+    a fresh index in 10 arrival orders and count the distinct groupings."""
     directory = tempfile.mkdtemp(prefix="muninews-dedup-replica-")
     db = os.path.join(directory, "replica.db")
-    with ReplicaServer(build_replica()) as server:
+    with ReplicaServer(build_replica(story_cases=True)) as server:
         moves = [f"--base-url={name}={url}" for name, url in replica_base_urls(server.base_urls).items()]
         began = time.perf_counter()
         subprocess.run(
@@ -551,17 +698,39 @@ def replica_section() -> tuple[float, float]:
         )
         elapsed = time.perf_counter() - began
         truth = server.replica.stories(server.base_urls)
+        cases = {server.base_urls[a.site] + a.path: a.case for a in server.replica.all_articles()}
     conn = sqlite3.connect(db)
     stored = dict(conn.execute("SELECT url, story_id FROM articles").fetchall())
+    bodies = conn.execute("SELECT url, portal, body, coalesce(published, first_seen) FROM articles ORDER BY id").fetchall()
     conn.close()
     shutil.rmtree(directory)
     true_pairs = pairs_from_groups(truth)
     precision, recall = score_grouping(true_pairs, pairs_from_groups(stored))
-    print(f"\n== Replica crawl ({REPLICA_FAMILY}, {elapsed:.0f} s): {len(stored)} articles stored, "
+    known = {url: story for url, story in truth.items() if url in stored}
+    kinds = {url: ("tone:original" if any(cases.get(o) == "tone-variant" and truth[o] == truth[url] for o in truth)
+                   and cases.get(url) is None else ("tone:variant" if cases.get(url) == "tone-variant" else cases.get(url)))
+             for url in known}
+    venue, tone = case_counts(known, stored, kinds)
+    print(f"\n== Replica crawl ({REPLICA_FAMILY} with story cases, {elapsed:.0f} s): {len(stored)} articles stored, "
           f"{len(truth)} known to the replica, {len(set(truth.values()))} true stories, {len(true_pairs)} true pairs")
     missing = len(set(truth) - set(stored))
-    print(f"story grouping: precision {precision:.3f}  recall {recall:.3f}  ({missing} replica URLs not stored)")
-    return precision, recall
+    print(f"story grouping: precision {precision:.3f}  recall {recall:.3f}  ({missing} replica URLs not stored); "
+          f"same-venue false merges {venue} of {sum(1 for k in kinds.values() if k and k.startswith('venue'))} venue items, "
+          f"tone-variant copies split off {tone} of {sum(1 for k in kinds.values() if k == 'tone:variant')}")
+    rng = random.Random(19)
+    answers = set()
+    began = time.perf_counter()
+    for shuffle in range(SHUFFLES):
+        order = list(range(len(bodies))) if shuffle == 0 else rng.sample(range(len(bodies)), len(bodies))
+        index = StoryIndex(sqlite3.connect(":memory:"))
+        index.ensure_schema()
+        for article_id, item in enumerate(order, start=1):
+            _, portal, body, published = bodies[item]
+            index.assign(article_id, body, published, host=portal)
+        answers.add(partition({item: index.story_of(article_id) for article_id, item in enumerate(order, start=1)}))
+    print(f"order check: the {len(bodies)} crawled bodies in {SHUFFLES} arrival orders (crawl order + {SHUFFLES - 1} "
+          f"shuffles) give {len(answers)} distinct grouping(s) ({time.perf_counter() - began:.0f} s)")
+    return ReplicaResult(precision, recall, venue, tone, len(answers))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -574,13 +743,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.articles:
         checkpoints = [args.articles // 20, args.articles // 2, args.articles]
         run = CostRun(args.articles, checkpoints, per_day=FULL.per_day, window_days=FULL.window_days)
-    synthetic_precision, synthetic_recall = quality_section(args.quick)
+    quality = quality_section(args.quick)
     ratio, our_peak = cost_section(run, with_global=not args.no_global)
-    precision, recall = replica_section()
-    print(f"\n{'story grouping':24} {'precision':>9} {'recall':>7}")
-    print(f"{'labelled synthetic set':24} {synthetic_precision:9.3f} {synthetic_recall:7.3f}")
-    print(f"{'replica crawl':24} {precision:9.3f} {recall:7.3f}")
-    print(f"story_precision={precision:.3f} story_recall={recall:.3f} cost_ratio={ratio:.2f} peak_mb={our_peak:.0f}")
+    replica = replica_section()
+    print(f"\n{'story grouping':24} {'precision':>9} {'recall':>7} {'orders':>6} {'venue_fm':>8} {'tone_spl':>8}")
+    print(f"{'labelled synthetic set':24} {quality.precision:9.3f} {quality.recall:7.3f} {quality.order_variants:6d} "
+          f"{quality.venue_false_merges:8d} {quality.tone_variant_splits:8d}")
+    print(f"{'replica crawl':24} {replica.precision:9.3f} {replica.recall:7.3f} {replica.order_variants:6d} "
+          f"{replica.venue_false_merges:8d} {replica.tone_variant_splits:8d}")
+    print("(order_variants: the larger of the two order checks; venue/tone counts: the replica crawl's)")
+    print(f"story_precision={replica.precision:.3f} story_recall={replica.recall:.3f} cost_ratio={ratio:.2f} "
+          f"peak_mb={our_peak:.0f} order_variants={max(quality.order_variants, replica.order_variants)} "
+          f"venue_false_merges={replica.venue_false_merges} tone_variant_splits={replica.tone_variant_splits}")
     return 0
 
 
