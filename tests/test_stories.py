@@ -11,7 +11,9 @@ from itertools import combinations
 
 import pytest
 
-from conftest import crawl_replica, rows
+from conftest import checkpoint, copy_db, crawl_replica, rows
+from crawler.processing.dedup import DedupStep
+from crawler.storage import Storage
 from crawler.dedup.similarity import score_grouping
 from crawler.replica import ReplicaServer, build_replica
 
@@ -113,3 +115,27 @@ def test_readme_query_stories_carried_by_the_most_portals_this_month(crawled):
     counts = [r["portal_count"] for r in top]
     assert counts == sorted(counts, reverse=True)
     assert counts[0] >= 2
+
+
+def test_an_index_from_before_the_text_form_is_rebuilt_from_the_articles(replica, crawled, tmp_path):
+    """Tables built before the comparison form (tone placement, paragraph keys) compare other
+    shingles: the dedup step rebuilds them from the stored articles, and the stories follow."""
+    checkpoint(crawled)
+    db = copy_db(crawled, tmp_path / "old.db")
+    storage = Storage(db)
+    storage.open([])
+    conn = storage.db.conn
+    conn.execute("DELETE FROM dedup_meta WHERE name = 'text_form'")
+    for table in ("dedup_edges", "dedup_furniture", "dedup_paragraphs"):
+        conn.execute(f"DELETE FROM {table}")
+    ids = [row[0] for row in conn.execute("SELECT id FROM articles")]
+    storage.move_to_stories({article_id: article_id for article_id in ids})  # every article its own story
+    assert len({r[0] for r in conn.execute("SELECT story_id FROM articles")}) == len(ids)
+    step = DedupStep(storage)
+    assert step.index.stale is False
+    storage.commit()
+    storage.close()
+    true_pairs = pairs(replica.replica.stories(replica.base_urls))
+    stored = {r["url"]: r["story_id"] for r in rows(db, "SELECT url, story_id FROM articles")}
+    assert score_grouping(true_pairs, pairs(stored)) == (1.0, 1.0)
+    assert rows(db, "SELECT COUNT(*) AS n FROM stories")[0]["n"] == len(set(stored.values()))

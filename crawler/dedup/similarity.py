@@ -624,6 +624,9 @@ class StoryIndex:
         self.bands, self.rows = _cached_lsh_params(round(threshold * LSH_SLACK, 2), num_perm)
         self.minhasher = MinHasher(num_perm)
         self.moved: dict[int, int] = {}
+        #: True after :meth:`ensure_schema` found tables of an older text form: their rows compare
+        #: differently from new ones, so the owner should :meth:`rebuild` them from the texts.
+        self.stale = False
         self._furniture_known: set[int] = set()  # furniture only grows: a positive cache
 
     # schema ----------------------------------------------------------------------------
@@ -633,7 +636,7 @@ class StoryIndex:
 
         Tables from before the time partition are re-partitioned; tables from before the current
         text form (:data:`TEXT_FORM`) get its columns and are accepted, their rows compared as
-        they are (a crawl database is rebuilt from its articles by migration m012 instead)."""
+        they are, and :attr:`stale` is set (the dedup step then rebuilds them from its articles)."""
         legacy = _columns(self.conn, "dedup_bands") and "epoch" not in _columns(self.conn, "dedup_bands")
         columns = _columns(self.conn, "dedup_signatures")
         for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''")):
@@ -648,6 +651,7 @@ class StoryIndex:
         if stored and "text_form" not in stored:
             self.conn.execute("INSERT INTO dedup_meta (name, value) VALUES ('text_form', ?)", (TEXT_FORM,))
             stored["text_form"] = TEXT_FORM
+            self.stale = True
         if not stored:
             self.conn.executemany("INSERT INTO dedup_meta (name, value) VALUES (?, ?)", sorted(wanted.items()))
         elif legacy and stored == {k: v for k, v in wanted.items() if k != "epoch_days"}:
@@ -1043,6 +1047,20 @@ class StoryIndex:
                               [(other, article_id) for other in sorted(neighbours)])
         self.conn.execute("DELETE FROM dedup_edges WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM dedup_signatures WHERE article_id = ?", (article_id,))
+
+    def rebuild(self, articles: Iterable[tuple[int, str, date | datetime | str | None, str | None]]) -> dict[int, int]:
+        """Forget every stored article and assign these (article id, text, published, host) again,
+        in the order given (the result does not depend on it); returns article id -> story."""
+        for table in ("dedup_edges", "dedup_furniture", "dedup_paragraphs", "dedup_bands", "dedup_signatures"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self._furniture_known.clear()
+        ids = []
+        for article_id, text, published, host in articles:
+            self.assign(article_id, text, published, host)
+            ids.append(article_id)
+        self.moved = {}
+        self.stale = False
+        return {article_id: self.story_of(article_id) for article_id in ids}
 
     def story_of(self, article_id: int) -> int | None:
         row = self.conn.execute("SELECT story_id FROM dedup_signatures WHERE article_id = ?", (article_id,)).fetchone()

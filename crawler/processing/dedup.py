@@ -57,7 +57,20 @@ class DedupStep:
                 self.storage.db.conn, o.threshold, min_containment=o.min_containment, window_days=o.window_days
             )
             self._index.ensure_schema()
+            if self._index.stale:
+                self.rebuild_index()
         return self._index
+
+    def rebuild_index(self) -> None:
+        """Assign every stored article to the story index again (its tables were built from an
+        older text form) and move the articles whose story that changes."""
+        rows = self.storage.db.execute(
+            "SELECT id, body, coalesce(published, first_seen), portal, story_id FROM articles WHERE body IS NOT NULL ORDER BY id"
+        ).fetchall()
+        stories = self._index.rebuild((article_id, body, published, portal) for article_id, body, published, portal, _ in rows)
+        self.storage.move_to_stories({row[0]: stories[row[0]] for row in rows if stories[row[0]] != row[4]})
+        if self.stats is not None:
+            self.stats.set_value("muninews/dedup/index_rebuilt", len(rows))
 
     def process(self, item):
         if not isinstance(item, PageItem):
