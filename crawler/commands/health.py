@@ -143,11 +143,11 @@ def _print_table(rows: list[FieldHealth]) -> None:
     from rich.table import Table
 
     table = Table(title="muninews health: winning layer per field (latest run vs earlier runs)")
-    for column in ("portal", "field", "run", "articles", "profile", "structured", "generic", "none", "profile before", "drift"):
+    for column in ("portal", "field", "run", "articles", "profile", "structured", "generic", "htmldate", "none", "profile before", "drift"):
         table.add_column(column)
     for row in rows:
-        share = {layer: f"{row.layers.get(layer, 0) / row.articles:.0%}" for layer in ("profile", "structured", "generic", NOTHING)}
+        share = {layer: f"{row.layers.get(layer, 0) / row.articles:.0%}" for layer in ("profile", "structured", "generic", "htmldate", NOTHING)}
         before = "-" if row.profile_before is None else f"{row.profile_before:.0%}"
         table.add_row(row.portal, row.field, str(row.run), str(row.articles), share["profile"], share["structured"],
-                      share["generic"], share[NOTHING], before, "DRIFT" if row.drifted else "")
+                      share["generic"], share["htmldate"], share[NOTHING], before, "DRIFT" if row.drifted else "")
     Console(width=140).print(table)

@@ -48,7 +48,18 @@ def _fallback_layers() -> tuple[tuple[str, Layer], ...]:
         layers.append(("generic", lambda t, c, wanted: extract_generic(t, c, wanted=wanted)))
     except ImportError:  # pragma: no cover
         pass
+    layers.append(("htmldate", _htmldate_layer))
     return tuple(layers)
+
+
+def _htmldate_layer(tree: etree._Element, ctx: Context, wanted: frozenset[str]) -> dict[str, Any]:
+    """Only the publication day, only when every layer before found none (``dates.htmldate_published``)."""
+    if "published" not in wanted:
+        return {}
+    from crawler.extraction.dates import htmldate_published
+
+    published = htmldate_published(tree, ctx)
+    return {"published": published} if published else {}
 
 
 def extract_page(
@@ -156,7 +167,8 @@ def _profile_missed_the_article(record: Record) -> bool:
 
 def _require_a_dated_story(record: Record) -> None:
     """Without the profile's word, the fallback layers must show a story with a date line; a
-    listing or a home page of a known portal must not become an article silently."""
-    if not record.published:
+    listing or a home page of a known portal must not become an article silently. A day htmldate
+    found anywhere on the page (a listing's newest item, the URL) is no date line."""
+    if not record.published or record.layers.get("published") == "htmldate":
         record.body = []
         record.layers.pop("body", None)

@@ -6,6 +6,7 @@ A byline carries more than names ("By Jane Doe, Staff Writer", "Bài và ảnh: 
 
 from __future__ import annotations
 
+import html
 import re
 
 from lxml import etree
@@ -15,7 +16,10 @@ from crawler.text.fold import class_id, fold
 
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|·|•|\n)\s*")
+# Co-authors are joined by a comma, a semicolon, an ampersand, a bar, a slash, a bullet, a line
+# break, or a dash between spaces ("Hải Yến - Văn Hưng", "Jane Doe – John Roe"; a hyphen inside a
+# name, "Jean-Pierre", has no spaces around it); "and"/"và"/"und" are vocabulary.NAME_CONJUNCTION.
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|·|•|\n)\s*|\s+[-–—]\s+")
 _ACRONYM = re.compile(r"^[A-ZĐÀ-Ỹ]{2,}$")
 MAX_NAME_LENGTH = 60
 MAX_NAME_WORDS = 5
@@ -40,17 +44,53 @@ def clean_authors(values: list[str] | str | None, max_words: int = MAX_NAME_WORD
     return names
 
 
+def byline_source(values: list[str] | str | None) -> str | None:
+    """The source a byline names ("Minh Hảo - Theo TTXVN"), kept apart from its authors."""
+    for value in [values] if isinstance(values, str) else list(values or []):
+        source = byline_parts(value)[2]
+        if source:
+            return source
+    return None
+
+
 def split_names(value: str, max_words: int = 5) -> list[str]:
-    text = _URL.sub(" ", _EMAIL.sub(" ", fold(value)))
+    return byline_parts(value, max_words)[0]
+
+
+def byline_parts(value: str, max_words: int = 5) -> tuple[list[str], list[str], str | None]:
+    """(authors, photo credits, source) of one byline. "Bài: Minh Hảo - Ảnh: Văn Hưng" is the
+    author Minh Hảo and the photographer Văn Hưng; "Bài và ảnh: Minh Hảo" wrote and photographed;
+    "Theo TTXVN" names the source. A part that a role introduces keeps that role up to the next
+    part that names another one ("Ảnh: A, B" credits both)."""
+    text = _URL.sub(" ", _EMAIL.sub(" ", fold(html.unescape(value))))
     text = re.sub(r"\(.*?\)", " ", text)
-    text = vocabulary.BYLINE_PREFIX.sub("", fold(text))
-    names = []
-    for piece in _SPLIT.split(text):
+    names: list[str] = []
+    credits: list[str] = []
+    source: str | None = None
+    role = "author"
+    for piece in _SPLIT.split(fold(text)):
+        piece = fold(piece)
+        if vocabulary.PHOTO_CREDIT_PREFIX.match(piece):
+            role, piece = "credit", vocabulary.PHOTO_CREDIT_PREFIX.sub("", piece, count=1)
+        elif vocabulary.SOURCE_PREFIX.match(piece) and (agency := source_of(piece)):
+            source = source or agency
+            role = "source"
+            continue
+        elif vocabulary.BYLINE_PREFIX.match(piece):
+            role, piece = "author", vocabulary.BYLINE_PREFIX.sub("", piece, count=1)
+        if role == "source":
+            continue
         for part in _people_in(piece):
             name = clean_name(part, max_words)
-            if name:
-                names.append(name)
-    return names
+            if name and not (_CREDENTIAL.match(name) and (names or credits)):
+                (names if role == "author" else credits).append(name)
+    return names, credits, source
+
+
+# What follows a name after a comma is often its holder's degree or title, not a second person
+# ("Dylan Bailey, MS, RD", "Genevieve Carlton, Ph.D.", "Jane Doe, Jr."): one word in capitals or
+# a dotted abbreviation, once a name has been read.
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}|Jr|Sr|Ph\.?D|(?:[A-Za-z]{1,3}\.){1,3}[A-Za-z]{0,3}\.?|[A-Z][a-z]?\.?[A-Z]\.?)$")
 
 
 def _people_in(piece: str) -> list[str]:
@@ -65,6 +105,8 @@ def _people_in(piece: str) -> list[str]:
 def clean_name(part: str, max_words: int = 5) -> str | None:
     name = fold(vocabulary.BYLINE_PREFIX.sub("", fold(part))).strip(" .,:;-–—|*")
     if not name or vocabulary.BYLINE_ROLE.match(name) or vocabulary.NOT_A_NAME.search(name) or len(name) > MAX_NAME_LENGTH:
+        return None
+    if vocabulary.BYLINE_WORD.match(name):  # "By", "Author", "Written by" with no name after it
         return None
     if len(name.split()) > max_words or not any(char.isalpha() for char in name):
         return None

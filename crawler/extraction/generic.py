@@ -20,6 +20,7 @@ from crawler.extraction import xpaths
 from crawler.extraction.authors import (
     MAX_SIGNATURE_WORDS,
     byline_or_closing,
+    byline_source,
     clean_authors,
     in_reader_box,
     looks_like_person,
@@ -97,7 +98,7 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
         "title": _title(tree, ctx) if "title" in want else None,
         "published": date_line or (_url_date(ctx) if "published" in want else None),
         "authors": byline_or_closing(clean_authors(bylines), tail_authors),
-        "source": source,
+        "source": source or byline_source(bylines),
         "body": body,
         "images": images,
     }

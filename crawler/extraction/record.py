@@ -24,7 +24,7 @@ class Record:
 
     ``published``/``modified`` are ISO 8601 strings carrying the portal's UTC offset.
     ``body`` is a list of paragraphs (subheadings are paragraphs too), never captions.
-    ``layers`` maps each filled field to the layer that won it ("profile", "structured", "generic").
+    ``layers`` maps each filled field to the layer that won it ("profile", "structured", "generic", "htmldate": the day htmldate read when no other layer dated the page).
     """
 
     url: str

@@ -78,13 +78,38 @@ def _is_site_segment(segment: str, sites: set[str]) -> bool:
     return any(key == s or compact == s.replace(" ", "") or (len(key) > 3 and s.startswith(key)) for s in sites)
 
 
-def h1_texts(tree: etree._Element) -> list[str]:
+def h1_texts(tree: etree._Element, tag: str = "h1") -> list[str]:
     texts = []
-    for h1 in tree.iter("h1"):
+    for h1 in tree.iter(tag):
         text = element_text(h1)
         if 3 <= len(text) <= MAX_TITLE_LENGTH:
             texts.append(text)
     return texts
+
+
+# Headings read for the headline that starts a <title>: the first few <h1>, or, on a page with no
+# <h1> (portals whose theme prints the story's headline as an <h2>), the first few <h2>.
+MAX_HEADINGS = 3
+
+
+def visible_headline(tree: etree._Element, h1s: list[str], titles: list[str]) -> str | None:
+    """The visible heading that a <title> (or og:title) starts with, when what follows it is the
+    site's suffix ("Headline | Site", "Headline - Section - Site", "Headline | by Author | Site"):
+    the heading is what readers see, and whatever follows it in the tab title is not headline. A
+    heading the title only contains elsewhere ("Kultur : Headline", a kicker) is not taken."""
+    headings = h1s[:MAX_HEADINGS] or h1_texts(tree, "h2")[:MAX_HEADINGS]
+    keys = [(heading, norm_key(heading)) for heading in headings]
+    for title in titles:
+        segments = _SEPARATOR.split(title)
+        for count in range(1, len(segments)):
+            lead = norm_key(" ".join(segments[:count]))
+            for heading, key in keys:
+                if key and key == lead and len(key.split()) >= MIN_HEADLINE_WORDS:
+                    return heading
+    return None
+
+
+MIN_HEADLINE_WORDS = 2  # a one-word heading before a separator is a section name ("News | …")
 
 
 def title_tag(tree: etree._Element) -> str | None:
@@ -101,6 +126,7 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     metas = meta_content(tree, xpaths.META_TITLE[:3])
     h1s = h1_texts(tree)
     raw_title = title_tag(tree)
+    h1s = _without_site_heading(h1s, raw_title, sites)
     candidates: list[tuple[str, str]] = []
     if headline:
         candidates.append(("ld", headline))
@@ -108,10 +134,28 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     candidates += [("meta", m) for m in metas]
     if raw_title:
         candidates.append(("title", raw_title))
+    shown = visible_headline(tree, h1s, [fold(html.unescape(t)) for t in ([raw_title] if raw_title else []) + metas])
+    if shown:
+        return shown
     cleaned = [(source, strip_site_name(fold(html.unescape(text)), sites)) for source, text in candidates if fold(text)]
     if not cleaned:
         return None
     return _agreed(cleaned, raw_title, sites)
+
+
+def _without_site_heading(h1s: list[str], raw_title: str | None, sites: set[str]) -> list[str]:
+    """A blog theme prints the site's name as the page's <h1> (the logo) and the headline lower
+    down; its <title> then ends with that name ("Headline • Site", "Headline – Site"). An <h1>
+    equal to the title's last segment is the site's name: it joins ``sites`` (so it is stripped
+    from the other candidates) and leaves the headings."""
+    segments = _SEPARATOR.split(fold(html.unescape(raw_title or "")))
+    if len(segments) < 2:
+        return h1s
+    last = norm_key(segments[-1])
+    if not last or norm_key(segments[0]) == last or all(norm_key(h) != last for h in h1s):
+        return h1s
+    sites.add(last)
+    return [h for h in h1s if norm_key(h) != last]
 
 
 # On a tie between agreeing pairs (JSON-LD + <title> against <h1> + og:title), the visible

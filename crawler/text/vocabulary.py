@@ -166,6 +166,11 @@ BYLINE_PREFIX = re.compile(
     r"\s*[:.\-–]?\s+",
     re.IGNORECASE,
 )
+# A byline part that credits the photos, not the text: "Ảnh: Văn Hưng", "Photo: Jane Doe",
+# "Photos by …", "Foto: …", "Bild: …". ("Bài và ảnh: …", text and photos, is BYLINE_PREFIX's.)
+PHOTO_CREDIT_PREFIX = re.compile(
+    r"^(?:ảnh|photos?|photographs?|fotos?|bild(?:er)?|images?|video)(?:\s+by|\s*:)\s*", re.IGNORECASE
+)
 # The label before a named original source: "Theo TTXVN", "Nguồn: …", "Source:", "Quelle:", "via".
 SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|fonte|via)\s*[:.\-–]?\s*", re.IGNORECASE)
 # "and" between two names of one byline, in the languages of the corpus.
@@ -180,7 +185,10 @@ BYLINE_ROLE = re.compile(
     re.IGNORECASE,
 )
 # What a name never holds: numbers, links, e-mail, "updated", "minutes".
-NOT_A_NAME = re.compile(r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b", re.IGNORECASE)
+NOT_A_NAME = re.compile(r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b|\d\s*mins?\b", re.IGNORECASE)
+# A byline's label left alone, with no name after it: "By", "Author", "The author", "Written by".
+BYLINE_WORD = re.compile(r"^(?:(?:written|posted|reported)\s+)?(?:by|von|par|por|bởi|the\s+)?\s*(?:authors?|by|tác giả)?$",
+                         re.IGNORECASE)
 # News agencies, and the Vietnamese shapes of an organisation's name ("Báo …", "Tạp chí …",
 # "Cổng thông tin …", "Sở …", "UBND …"): a source or an office, not a person.
 AGENCY = re.compile(
