@@ -45,6 +45,7 @@ class DiscoveryRun:
     """Progress of one portal's discovery in this run (per-run state; nothing here outlives it)."""
 
     source_index: int = 0
+    order: tuple[str, ...] = ()  # the portal's sources, the one that worked last run first
     pending: int = 0
     found: int = 0
     seen: set[str] = field(default_factory=set)
@@ -98,11 +99,12 @@ class PortalSpider(scrapy.Spider):
         settings = crawler.settings
         spider.portals = select_portals(registry_from_settings(settings), spider.portal_arg)
         spider.allowed_domains = sorted({host for p in spider.portals.values() for host in p.hosts})
-        spider.runs = {name: DiscoveryRun() for name in spider.portals}
         spider.budgets = {name: Budget.of(p, settings) for name, p in spider.portals.items()}
         spider.units = {name: portal_units(p) for name, p in spider.portals.items()}
         if settings.getbool("MUNINEWS_INCREMENTAL"):
             spider.state = FetchState(settings.get("SQLITE_PATH"))
+        spider.runs = {name: DiscoveryRun(order=source_order(p, spider.state.last_source(name)))
+                       for name, p in spider.portals.items()}
         spider.since = utc_iso(spider.since_arg or settings.get("MUNINEWS_SINCE") or None)
         spider.frontier = Frontier(settings.getint("FRONTIER_MEMORY"))
         # Distributed: other workers answer the article requests, so none would come back here to
@@ -150,7 +152,7 @@ class PortalSpider(scrapy.Spider):
     # --- sources ---------------------------------------------------------------------------------
     def _begin_sources(self, portal: Portal) -> Iterator:
         run = self.runs[portal.name]
-        sources = portal.discovery.sources
+        sources = run.order or portal.discovery.sources
         chosen = sources if portal.discovery.mode == "all" else sources[run.source_index : run.source_index + 1]
         for source in chosen:
             yield from self._source_requests(portal, source)
@@ -208,6 +210,8 @@ class PortalSpider(scrapy.Spider):
         found = sources.get(source).parse(response, profile, step, context, **kwargs)
         taken = yield from self._take_links(portal, found.links)
         new, wanted = taken
+        if self.runs[portal].found and profile.discovery.mode != "all":  # the source that gave articles
+            self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
         if found.problem:
             yield self._failure(response.url, portal, f"{source}: {found.problem}", response.status)
         if wanted or not found.steps_only_if_new:
@@ -248,9 +252,10 @@ class PortalSpider(scrapy.Spider):
         if run.found and source in sources.complete_sources() and not self.since:
             self._removal_checks(profile)
             yield from self._feed(portal)
-        if profile.discovery.mode != "all" and not run.found and run.source_index + 1 < len(profile.discovery.sources):
+        order = run.order or profile.discovery.sources
+        if profile.discovery.mode != "all" and not run.found and run.source_index + 1 < len(order):
             run.source_index += 1
-            self.logger.info("portal %s: nothing from %s, trying %s", portal, source, profile.discovery.sources[run.source_index])
+            self.logger.info("portal %s: nothing from %s, trying %s", portal, source, order[run.source_index])
             yield from self._begin_sources(profile)
 
     # --- the frontier --------------------------------------------------------------------------
@@ -431,6 +436,16 @@ class PortalSpider(scrapy.Spider):
 
     def _count(self, portal: str, counter: str) -> None:
         self.crawler.stats.inc_value(f"muninews/portal/{portal}/{counter}")
+
+
+def source_order(portal: Portal, last_source: str | None) -> tuple[str, ...]:
+    """The portal's sources in profile order, except that the one which gave articles last run
+    (mode ``first``) is asked first: a nightly run does not walk the same failing fallbacks again.
+    If it gives nothing this time, the others follow in profile order."""
+    sources = tuple(portal.discovery.sources)
+    if portal.discovery.mode == "all" or last_source not in sources:
+        return sources
+    return (last_source, *(source for source in sources if source != last_source))
 
 
 def select_portals(registry: Registry, argument: str) -> dict[str, Portal]:

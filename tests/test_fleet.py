@@ -21,6 +21,7 @@ HOSTS, ARTICLES = 16, 4
 
 @pytest.fixture(scope="module")
 def fleet_run(tmp_path_factory):
+    """The fleet crawled once, then again the next night with nothing changed (same database)."""
     fleet = build_fleet(HOSTS, ARTICLES, syndicate_every=4, slow_every=6, down_every=11)
     assert fleet.slow and fleet.down, "the fleet must include a slow and a down host"
     work = tmp_path_factory.mktemp("fleet")
@@ -29,8 +30,15 @@ def fleet_run(tmp_path_factory):
         profiles.mkdir()
         (profiles / "fleet.toml").write_text(fleet_profile(fleet, server.port), encoding="utf-8")
         db = work / "fleet.db"
-        result = muninews("crawl", "fleet", "--profiles", str(profiles), "--db", str(db), "--quiet", check=False)
-        yield fleet, server.base_urls, server.take_log(), db, result
+        crawl = ("crawl", "fleet", "--profiles", str(profiles), "--db", str(db), "--quiet")
+        result = muninews(*crawl, check=False)
+        first_log = server.take_log()
+        muninews(*crawl, check=False)
+        RERUN_LOG.extend(server.take_log())
+        yield fleet, server.base_urls, first_log, db, result
+
+
+RERUN_LOG: list = []
 
 
 def test_every_reachable_host_is_crawled_completely(fleet_run):
@@ -81,5 +89,21 @@ def test_the_down_host_is_reported_and_the_run_is_partial(fleet_run):
     failed = rows(db, "SELECT portal, reason FROM failures WHERE url LIKE ?", (base_urls[down] + "%",))
     assert failed and all(f["portal"] == f"fleet-{down}" for f in failed)
     assert any("refused" in f["reason"] for f in failed), [f["reason"] for f in failed]
-    status = rows(db, "SELECT status FROM crawl_run_portals WHERE portal = ?", (f"fleet-{down}",))
-    assert [s["status"] for s in status] == ["failed"]
+    status = rows(db, "SELECT status FROM crawl_run_portals WHERE portal = ? ORDER BY run_id", (f"fleet-{down}",))
+    assert [s["status"] for s in status] == ["failed", "failed"]  # both nights
+
+
+def test_the_next_night_asks_each_host_the_source_that_worked(fleet_run):
+    fleet, _, _, db, _ = fleet_run
+    expected = {"wpjson": "wpjson", "sitemap": "sitemap", "feed": "feed", "listing": "listing"}
+    for key in fleet.reachable:
+        mix = fleet.replica.sites[key].sources
+        first_offered = next(s for s in ("wpjson", "sitemap", "feed", "listing") if s in mix)
+        (row,) = rows(db, "SELECT source FROM crawl_run_portals WHERE portal = ? ORDER BY run_id LIMIT 1",
+                      (f"fleet-{key}",))
+        assert row["source"] == expected[first_offered], (key, sorted(mix))
+    listing_only = [k for k in fleet.reachable if fleet.replica.sites[k].sources == {"listing"}]
+    asked = {hit.path for hit in RERUN_LOG if hit.host in listing_only}
+    assert listing_only and asked, "the rerun must reach the listings-only hosts"
+    assert not [p for p in asked if p.startswith(("/wp-json", "/sitemap", "/feed"))], sorted(asked)
+    assert not [hit for hit in RERUN_LOG if hit.path.endswith(".html") and hit.status == 200]  # nothing changed

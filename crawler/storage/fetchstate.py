@@ -74,6 +74,22 @@ class FetchState:
         return row is not None
 
 
+    def last_source(self, portal: str) -> str | None:
+        """The discovery source that gave this portal its articles in its last finished run."""
+        if self.conn is None:
+            return None
+        try:
+            row = self.conn.execute(
+                """SELECT c.source FROM crawl_run_portals c JOIN crawl_runs r ON r.id = c.run_id
+                   WHERE c.portal = ? AND r.finished IS NOT NULL AND c.source IS NOT NULL
+                   ORDER BY c.run_id DESC LIMIT 1""",
+                [portal],
+            ).fetchone()
+        except sqlite3.OperationalError:  # a database from before migration 9: no source recorded
+            return None
+        return row[0] if row else None
+
+
 def is_recent(published_utc: str | None, days: float, now: datetime | None = None) -> bool:
     if not published_utc:
         return True

@@ -304,7 +304,8 @@ def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, A
     """Rows of crawl_run_portals from the crawl's stats (keys muninews/portal/<name>/<counter>)."""
     return [
         {"run_id": run_id, "portal": portal,
-         **{counter: int(stats.get(f"muninews/portal/{portal}/{counter}", 0)) for counter in PORTAL_COUNTERS}}
+         **{counter: int(stats.get(f"muninews/portal/{portal}/{counter}", 0)) for counter in PORTAL_COUNTERS},
+         "source": stats.get(f"muninews/portal/{portal}/source")}
         for portal in portals
     ]
 

@@ -19,7 +19,9 @@ class Feeds(Source):
 
     def parse(self, response: Any, portal: Any, step: str, context: Context,
               page: int = 1, **kwargs: Any) -> Found:
-        found = Found(links=feed_links(response.body, response.url))
+        links = feed_links(response.body, response.url)
+        # After a finished run, older feed pages hold what is stored already (as with listings).
+        found = Found(links=links, steps_only_if_new=bool(links) and context.completed_before)
         if found.links and not all_older_than(found.links, context.since):
             next_url = families.feed_page_url(portal, response.url, page + 1)
             if next_url:
