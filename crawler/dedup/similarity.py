@@ -57,8 +57,9 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
    directions), and the stories of the connected component the new article touches are
    recomputed by one rule over the set (:func:`_cluster`): articles taken most-connected first,
    ties by content hash (never by arrival), each joining the story it has most edges to among
-   those holding no article it has a fact conflict with (template siblings joined only through a
-   third article stay apart), else starting its own; a story is numbered by its lowest article
+   those holding no article it cannot be with (a fact conflict: template siblings joined only
+   through a third article; or one host's two unrelated articles sharing furniture), else
+   starting its own; a story is numbered by its lowest article
    id. An article matching two stories therefore joins them; a component whose rule says two
    stories, gets two. Furniture only grows and only lowers similarity, so when a paragraph
    becomes furniture, the edges of the articles holding it are verified again and the
@@ -979,13 +980,21 @@ class StoryIndex:
         self.conn.executemany("UPDATE dedup_signatures SET story_id = ? WHERE article_id = ?", updates)
 
     def _cannot_link(self, stored: dict[int, _Stored]) -> set[tuple[int, int]]:
-        """Pairs of one component that the fact check says are different items (template siblings
-        joined only through a third article): never in one story."""
-        if not self.verify_facts:
-            return set()
+        """Pairs of one component that are different items for sure, never in one story however
+        a third article links them: a fact conflict (template siblings), or two articles of one host
+        that share paragraphs and are otherwise unrelated (different events at one venue)."""
         ids = sorted(stored)
-        return {(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]
-                if stored[a].content_hash != stored[b].content_hash and facts_conflict(stored[a].facts, stored[b].facts)}
+        pairs = set()
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                first, second = stored[a], stored[b]
+                if first.content_hash == second.content_hash:
+                    continue
+                if self.verify_facts and facts_conflict(first.facts, second.facts):
+                    pairs.add((a, b))
+                elif first.host and first.host == second.host and self._unrelated_share(first, second):
+                    pairs.add((a, b))
+        return pairs
 
     # updates ---------------------------------------------------------------------------
 
