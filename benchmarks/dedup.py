@@ -316,15 +316,17 @@ TONE_SENTENCES = [
 
 
 def venue_items(rng: random.Random, host: str) -> list[str]:
-    """Different events at one venue, each one or two paragraphs of its own, then the two or three
-    paragraphs about the venue the portal prints under every event held there."""
+    """Different events at one venue, each one or two paragraphs of its own, then the two paragraphs
+    about the venue the portal prints under every event held there (the proportions of the case
+    reported in issue 19: Jaccard about 0.6, containment above 0.8)."""
     venue = f"{rng.choice(VENUES)} {rng.choice(PLACES)}"
     furniture = [p.format(venue=venue, n=rng.randint(2, 90), street=f"đường {rng.choice(PLACES)}", seats=rng.randint(3, 9) * 100,
-                          m=rng.randint(60, 150), k=rng.randint(12, 40)) for p in rng.sample(VENUE_PARAGRAPHS, rng.randint(2, 3))]
+                          m=rng.randint(60, 150), k=rng.randint(12, 40)) for p in rng.sample(VENUE_PARAGRAPHS, 2)]
     items = []
     for event in rng.sample(EVENTS, rng.randint(2, 4)):
         own = [f"Ngày {date(rng)}, tại {venue}, {rng.choice(ORGANISERS)} tổ chức {event} với sự tham gia "
-               f"của {rng.randint(40, 400)} {rng.choice(['hội viên', 'vận động viên', 'đại biểu', 'em thiếu nhi'])}."]
+               f"của {rng.randint(40, 400)} {rng.choice(['hội viên', 'vận động viên', 'đại biểu', 'em thiếu nhi'])}. "
+               + sentence(rng, rng.randint(10, 18))]
         if rng.random() < 0.5:
             own.append(sentence(rng))
         items.append("\n\n".join(own + furniture))
@@ -341,7 +343,7 @@ def labelled_corpus(
     seed: int = 7, stories: int = 150, families: int = 6, siblings: int = 12, venues: int = 12, tone_variants: int = 30,
 ) -> tuple[list[str], list[int], list[str], list[str]]:
     """(texts, story labels, kinds, hosts) in publication order: syndicated stories (copies on other
-    hosts), template families, boilerplate triples, same-venue items (one host; some copied to
+    hosts, some re-posted on the original's), template families, boilerplate triples, same-venue items (one host; some copied to
     another), stories copied in the other tone-mark placement."""
     rng = random.Random(seed)
     items: list[tuple[str, int, str, str]] = []
@@ -350,8 +352,8 @@ def labelled_corpus(
         story = make_story(rng)
         hosts = rng.sample(HOSTS, 4)
         items.append((story.text(), label, "story", hosts[0]))
-        for copy in range(rng.randint(1, 3)):
-            items.append((syndicate(story, rng), label, "story", hosts[copy + 1]))
+        for copy in range(rng.randint(1, 3)):  # one copy in seven on the original's own portal (a re-post)
+            items.append((syndicate(story, rng), label, "story", hosts[0] if rng.random() < 0.15 else hosts[copy + 1]))
         label += 1
     for family in TEMPLATE_FAMILIES[:families]:
         host, other = rng.sample(HOSTS, 2)

@@ -23,8 +23,11 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
    however large the database and however often a template family has hit the same bucket.
 3. **Verification**, all three must hold for a candidate, on what the two texts have *of their
    own*: paragraphs both hold word for word that are known **furniture** (4.) are left out of
-   both texts and of their intersection first (the intersection without them is estimated from
-   the Jaccard estimate, and is at least the exactly shared non-furniture paragraphs):
+   both texts and of their intersection first. Each signature position remembers which
+   paragraph its minimum came from (``owners``); positions whose minimum over both texts lies
+   in a left-out paragraph are equal in both and say nothing about the rest, so the share of
+   equal positions among the others estimates the Jaccard of what remains (and the
+   intersection is at least the exactly shared non-furniture paragraphs):
 
    a. estimated Jaccard similarity of the shingle sets >= ``threshold``;
    b. estimated containment of the smaller text in the larger >= ``min_containment``:
@@ -256,14 +259,14 @@ def shingle_hashes(text: str, shingle_size: int) -> np.ndarray:
     return _paragraph_shingles(comparison_paragraphs(text), shingle_size)[0]
 
 
-def _paragraph_shingles(paragraphs: list[list[str]], shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(unique shingle hashes, shingles per paragraph) of paragraphs given as word lists."""
+def _paragraph_shingles(paragraphs: list[list[str]], shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unique shingle hashes, shingles per paragraph, the paragraph of each unique shingle) of
+    paragraphs given as word lists."""
     if not paragraphs:
-        return np.empty(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.empty(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     lengths = np.fromiter((len(p) for p in paragraphs), dtype=np.int64, count=len(paragraphs))
     tokens = _HASHER.tokens([word for words in paragraphs for word in words])
-    counts = np.zeros(len(paragraphs), dtype=np.int64)
-    parts = []
+    parts, owners = [], []
     total, size = len(tokens), shingle_size
     with np.errstate(over="ignore"):
         if total >= size and lengths.max() >= size:
@@ -274,7 +277,7 @@ def _paragraph_shingles(paragraphs: list[list[str]], shingle_size: int) -> tuple
             owner = np.repeat(np.arange(len(paragraphs)), lengths)
             inside = owner[:count] == owner[size - 1 :]
             parts.append(combined[inside])
-            counts += np.bincount(owner[:count][inside], minlength=len(paragraphs))
+            owners.append(owner[:count][inside])
         short = np.flatnonzero(lengths < size)
         if short.size:
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
@@ -285,17 +288,25 @@ def _paragraph_shingles(paragraphs: list[list[str]], shingle_size: int) -> tuple
                     value = value * np.uint64(0x9E3779B97F4A7C15) + token
                 values.append(value)
             parts.append(np.array(values, dtype=np.uint64))
-            counts[short] = 1
-    return np.unique(_mix64(np.concatenate(parts))), counts
+            owners.append(short)
+    unique, first = np.unique(_mix64(np.concatenate(parts)), return_index=True)
+    owner_of = np.concatenate(owners)[first]
+    # each distinct shingle counts once, for the first paragraph holding it: the counts add up to
+    # the set's size, so leaving paragraphs out never takes away more than the set holds
+    return unique, np.bincount(owner_of, minlength=len(paragraphs)), owner_of
 
 
-def _paragraph_keys(paragraphs: list[list[str]], counts: np.ndarray) -> np.ndarray:
-    """Sorted unique (paragraph hash, its shingle count) rows, shape (n, 2): a paragraph's identity
-    is its words in comparison form (case, spacing, punctuation, tone placement ignored)."""
+def _paragraph_keys(paragraphs: list[list[str]], counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique (paragraph hash, its shingle count) rows, shape (n, 2), and the row of each
+    paragraph: a paragraph's identity is its words in comparison form (case, spacing,
+    punctuation, tone placement ignored)."""
+    hashes = [_hash63(" ".join(words)) for words in paragraphs]
     keys: dict[int, int] = {}
-    for words, count in zip(paragraphs, counts.tolist()):
-        keys.setdefault(_hash63(" ".join(words)), count)
-    return np.array(sorted(keys.items()), dtype=np.uint64).reshape(-1, 2)
+    for key, count in zip(hashes, counts.tolist()):
+        keys.setdefault(key, count)
+    rows = np.array(sorted(keys.items()), dtype=np.uint64).reshape(-1, 2)
+    position = {int(key): row for row, key in enumerate(rows[:, 0].tolist())}
+    return rows, np.fromiter((position[key] for key in hashes), dtype=np.int64, count=len(hashes))
 
 
 def _hash63(text: str) -> int:
@@ -333,6 +344,15 @@ class MinHasher:
         with np.errstate(over="ignore"):
             permuted = (self._a * shingles[None, :] + self._b) >> np.uint64(32)
         return permuted.min(axis=1).astype(np.uint32)
+
+    def signature_and_argmin(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The signature and, per position, the index in ``shingles`` of the minimum (-1 when empty)."""
+        if shingles.size == 0:
+            return self.signature(shingles), np.full(self.num_perm, -1, dtype=np.int64)
+        with np.errstate(over="ignore"):
+            permuted = (self._a * shingles[None, :] + self._b) >> np.uint64(32)
+        argmin = permuted.argmin(axis=1)
+        return permuted[np.arange(self.num_perm), argmin].astype(np.uint32), argmin
 
 
 def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
@@ -401,31 +421,43 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
 
 
 def _tokens_and_facts(text: str) -> tuple[list[str], list[str | None]]:
-    """Masked context tokens and, per token, its fact value (None for a non-fact)."""
+    """Masked context tokens and, per token, its fact value (None for a non-fact).
+
+    One ``findall`` of plain strings and one cache lookup per token: a language has a few
+    thousand distinct words and numbers, so the per-token work is done once per distinct string."""
+    cache = _TOKEN_CACHE
+    if len(cache) > _TOKEN_CACHE_LIMIT:
+        cache.clear()
     masked: list[str] = []
     values: list[str | None] = []
-    words = _WORD_TOKENS
-    for number, word, newline, _mark in _TOKEN.findall(text):
-        if number:
-            masked.append(_MASK)
-            values.append(".".join(group.lstrip("0") or "0" for group in _DIGIT_GROUPS.findall(number)))
-        elif word:
-            token = words.get(word)
-            if token is None:
-                if len(words) > _WORD_TOKENS_LIMIT:
-                    words.clear()
-                token = words[word] = _word_token(word)
-            masked.append(token[0])
-            values.append(token[1])
-        else:
-            masked.append(_PARAGRAPH if newline else _mark)
-            values.append(None)
+    for token in _TOKEN_TEXT.findall(text):
+        entry = cache.get(token)
+        if entry is None:
+            entry = cache[token] = _token_entry(token)
+        masked.append(entry[0])
+        values.append(entry[1])
     return masked, values
 
 
-#: (masked token, fact value) per word: a language has a few thousand distinct words.
-_WORD_TOKENS: dict[str, tuple[str, str | None]] = {}
-_WORD_TOKENS_LIMIT = 100_000
+#: The alternatives of ``_TOKEN`` without groups: numbers, words, line breaks, marks.
+_TOKEN_TEXT = re.compile(r"\d+(?:[.,:/\-h]\d+)*(?!\w)|\w+|\n+|[^\w\s]")
+_NUMBER = re.compile(r"\d+(?:[.,:/\-h]\d+)*")
+#: (masked token, fact value) per distinct token string.
+_TOKEN_CACHE: dict[str, tuple[str, str | None]] = {}
+_TOKEN_CACHE_LIMIT = 200_000
+
+
+def _token_entry(token: str) -> tuple[str, str | None]:
+    if _NUMBER.fullmatch(token):  # the first alternative matched (a word never is digits and separators only)
+        return _MASK, ".".join(group.lstrip("0") or "0" for group in _DIGIT_GROUPS.findall(token))
+    if token[0] == "\n":
+        return _PARAGRAPH, None
+    if _WORD_CHAR.match(token):
+        return _word_token(token)
+    return token, None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _word_token(word: str) -> tuple[str, str | None]:
@@ -478,7 +510,8 @@ CREATE TABLE IF NOT EXISTS dedup_signatures (
     facts BLOB NOT NULL,
     day INTEGER NOT NULL,
     host TEXT NOT NULL DEFAULT '',
-    paragraphs BLOB NOT NULL DEFAULT x''
+    paragraphs BLOB NOT NULL DEFAULT x'',
+    owners BLOB NOT NULL DEFAULT x''
 );
 CREATE INDEX IF NOT EXISTS dedup_signatures_content_hash ON dedup_signatures (content_hash);
 CREATE INDEX IF NOT EXISTS dedup_signatures_story ON dedup_signatures (story_id);
@@ -512,14 +545,16 @@ CREATE TABLE IF NOT EXISTS dedup_edges (
 ) WITHOUT ROWID;
 """
 
+#: :attr:`Fingerprint.owners` value for "no paragraph known" (empty text, or beyond 255 paragraphs).
+NO_OWNER = 255
 #: Below this many shingles of its own a text is not compared on its own part: too little to judge.
 MIN_OWN_SHINGLES = 8
 #: Two articles of one host sharing paragraphs are *unrelated* (the shared paragraphs are the host's
 #: furniture) when each keeps at least this share of its shingles outside them ...
-FURNITURE_MIN_OWN_SHARE = 0.1
+FURNITURE_MIN_OWN_SHARE = 0.15
 #: ... and their own parts overlap less than this (containment of the smaller own part).
-FURNITURE_MAX_OWN_CONTAINMENT = 0.5
-#: A paragraph's same-host occurrences read when looking for furniture evidence (most recent first).
+FURNITURE_MAX_OWN_CONTAINMENT = 0.7
+#: Same-host articles read when looking for furniture evidence for one article (most recent first).
 PARAGRAPH_CAP = 64
 #: Components larger than this are clustered without cannot-link checks (a guard; never seen).
 CANNOT_LINK_CAP = 48
@@ -550,6 +585,9 @@ class Fingerprint:
     facts: np.ndarray
     #: (paragraph hash, shingles in it) rows sorted by hash, shape (n, 2)
     paragraphs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
+    #: per signature position, the row in ``paragraphs`` of the paragraph holding the minimum
+    #: shingle (:data:`NO_OWNER` when unknown): what lets two texts be compared without some paragraphs
+    owners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
 
 
 @dataclass(frozen=True)
@@ -574,18 +612,19 @@ class _Stored:
     paragraphs: np.ndarray
     host: str
     day: int
+    owners: np.ndarray
 
     @classmethod
     def from_row(cls, row: tuple) -> _Stored:
-        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day = row
+        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day, owners = row
         return cls(
             article_id, story_id, content_hash_, shingle_count, np.frombuffer(signature, dtype="<u4"),
             np.frombuffer(facts, dtype="<u8").reshape(-1, 2), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
-            host, day,
+            host, day, np.frombuffer(owners, dtype=np.uint8),
         )
 
 
-_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day"
+_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners"
 
 
 class StoryIndex:
@@ -629,6 +668,7 @@ class StoryIndex:
         #: differently from new ones, so the owner should :meth:`rebuild` them from the texts.
         self.stale = False
         self._furniture_known: set[int] = set()  # furniture only grows: a positive cache
+        self._last_buckets: tuple[bytes, list[tuple[int, int]]] = (b"", [])
 
     # schema ----------------------------------------------------------------------------
 
@@ -640,7 +680,8 @@ class StoryIndex:
         they are, and :attr:`stale` is set (the dedup step then rebuilds them from its articles)."""
         legacy = _columns(self.conn, "dedup_bands") and "epoch" not in _columns(self.conn, "dedup_bands")
         columns = _columns(self.conn, "dedup_signatures")
-        for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''")):
+        for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''"),
+                                  ("owners", "BLOB NOT NULL DEFAULT x''")):
             if columns and name not in columns:
                 self.conn.execute(f"ALTER TABLE dedup_signatures ADD COLUMN {name} {declaration}")
         for statement in _statements(_SCHEMA):
@@ -693,13 +734,20 @@ class StoryIndex:
     def fingerprint(self, text: str) -> Fingerprint:
         form = comparison_form(text)
         paragraphs = _paragraph_words(form)
-        shingles, counts = _paragraph_shingles(paragraphs, self.shingle_size)
+        shingles, counts, shingle_paragraph = _paragraph_shingles(paragraphs, self.shingle_size)
+        signature, argmin = self.minhasher.signature_and_argmin(shingles)
+        keys, key_row = _paragraph_keys(paragraphs, counts)
+        owners = np.full(signature.size, NO_OWNER, dtype=np.uint8)
+        if shingles.size:
+            rows = key_row[shingle_paragraph[argmin]]
+            owners = np.where(rows < NO_OWNER, rows, NO_OWNER).astype(np.uint8)
         return Fingerprint(
             content_hash=content_hash(text),
             shingle_count=int(shingles.size),
-            signature=self.minhasher.signature(shingles),
+            signature=signature,
             facts=_fact_pairs_of_form(form),
-            paragraphs=_paragraph_keys(paragraphs, counts),
+            paragraphs=keys,
+            owners=owners,
         )
 
     def _buckets(self, signature: np.ndarray) -> list[tuple[int, int]]:
@@ -709,11 +757,15 @@ class StoryIndex:
         a chance collision only adds a candidate that verification then rejects.
         """
         raw = signature.astype("<u4").tobytes()
+        if self._last_buckets[0] == raw:
+            return self._last_buckets[1]
         width = self.rows * 4
-        return [
+        buckets = [
             (band, int.from_bytes(hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=4).digest(), "little"))
             for band in range(self.bands)
         ]
+        self._last_buckets = (raw, buckets)  # an article's buckets are read to look up, then to store
+        return buckets
 
     def _epochs(self, first_day: int, last_day: int) -> list[int]:
         return list(range(first_day // self.epoch_days, last_day // self.epoch_days + 1))
@@ -792,13 +844,20 @@ class StoryIndex:
             return 1.0
         jaccard = estimated_jaccard(first.signature, second.signature)
         size_a, size_b = first.shingle_count, second.shingle_count
-        shared, furniture = self._shared_shingles(first.paragraphs, second.paragraphs)
+        common, counts = _shared_paragraphs(first.paragraphs, second.paragraphs)
+        in_furniture = self._in_furniture(common)
+        furniture = int(counts[in_furniture].sum())
         if furniture:
-            intersection = jaccard * (size_a + size_b) / (1.0 + jaccard)
             size_a, size_b = size_a - furniture, size_b - furniture
             if min(size_a, size_b) < MIN_OWN_SHINGLES:
                 return None  # one of them is (nearly) all furniture: nothing of its own to compare
-            own = min(max(shared - furniture, intersection - furniture, 0.0), size_a, size_b)
+            shared = int(counts.sum())
+            own_jaccard = _own_jaccard(first, second, common[in_furniture])
+            if own_jaccard is None:  # rows from before the owners were kept
+                intersection = jaccard * (first.shingle_count + second.shingle_count) / (1.0 + jaccard) - furniture
+            else:
+                intersection = own_jaccard * (size_a + size_b) / (1.0 + own_jaccard)
+            own = min(max(shared - furniture, intersection, 0.0), size_a, size_b)
             jaccard = own / (size_a + size_b - own)
             containment = own / min(size_a, size_b)
         else:
@@ -809,17 +868,13 @@ class StoryIndex:
             return None
         return jaccard
 
-    def _shared_shingles(self, first: np.ndarray, second: np.ndarray) -> tuple[int, int]:
-        """Shingles in paragraphs the two texts share word for word: (all of them, furniture ones)."""
-        if not len(first) or not len(second):
-            return 0, 0
-        common, at_a, at_b = np.intersect1d(first[:, 0], second[:, 0], assume_unique=True, return_indices=True)
-        if not common.size:
-            return 0, 0
-        counts = np.minimum(first[at_a, 1], second[at_b, 1]).astype(np.int64)
-        furniture = self._furniture(common.tolist())
-        in_furniture = np.fromiter((int(p) in furniture for p in common.tolist()), dtype=bool, count=common.size)
-        return int(counts.sum()), int(counts[in_furniture].sum())
+    def _in_furniture(self, paragraphs: np.ndarray) -> np.ndarray:
+        """Boolean mask: which of these paragraph hashes are known furniture."""
+        if not paragraphs.size:
+            return np.zeros(0, dtype=bool)
+        hashes = [int(p) for p in paragraphs.tolist()]
+        furniture = self._furniture(hashes)
+        return np.fromiter((p in furniture for p in hashes), dtype=bool, count=len(hashes))
 
     def _furniture(self, paragraphs: list[int]) -> set[int]:
         """Which of these paragraph hashes are known furniture."""
@@ -852,13 +907,12 @@ class StoryIndex:
         first, last = article.day - self.window_days, article.day + self.window_days
         epochs = self._epochs(first, last)
         query = (
-            f"SELECT article_id FROM dedup_paragraphs WHERE epoch IN ({','.join('?' * len(epochs))}) AND paragraph = ? "
-            "AND day BETWEEN ? AND ? AND host = ? AND article_id != ? ORDER BY article_id DESC LIMIT ?"
+            f"SELECT DISTINCT article_id FROM dedup_paragraphs WHERE epoch IN ({','.join('?' * len(epochs))}) "
+            f"AND paragraph IN ({','.join('?' * len(open_hashes))}) AND day BETWEEN ? AND ? AND host = ? AND article_id != ? "
+            "ORDER BY article_id DESC LIMIT ?"
         )
-        others: set[int] = set()
-        for paragraph in open_hashes:
-            others.update(row[0] for row in self.conn.execute(
-                query, (*epochs, paragraph, first, last, article.host, article.article_id, PARAGRAPH_CAP)))
+        others = {row[0] for row in self.conn.execute(
+            query, (*epochs, *open_hashes, first, last, article.host, article.article_id, PARAGRAPH_CAP))}
         if not others:
             return set()
         learned: set[int] = set()
@@ -876,18 +930,22 @@ class StoryIndex:
 
     def _unrelated_share(self, first: _Stored, second: _Stored) -> set[int]:
         """The paragraphs two articles of one host share, when they are otherwise unrelated; else none."""
-        common, at_a, at_b = np.intersect1d(
-            first.paragraphs[:, 0], second.paragraphs[:, 0], assume_unique=True, return_indices=True)
+        common, counts = _shared_paragraphs(first.paragraphs, second.paragraphs)
         if not common.size:
             return set()
-        shared = int(np.minimum(first.paragraphs[at_a, 1], second.paragraphs[at_b, 1]).astype(np.int64).sum())
+        shared = int(counts.sum())
         own_a, own_b = first.shingle_count - shared, second.shingle_count - shared
         for own, size in ((own_a, first.shingle_count), (own_b, second.shingle_count)):
             if own < max(MIN_OWN_SHINGLES, FURNITURE_MIN_OWN_SHARE * size):
                 return set()  # one is (nearly) contained in the other: a re-post, not furniture
-        jaccard = estimated_jaccard(first.signature, second.signature)
-        intersection = jaccard * (first.shingle_count + second.shingle_count) / (1.0 + jaccard)
-        if (intersection - shared) / min(own_a, own_b) >= FURNITURE_MAX_OWN_CONTAINMENT:
+        own_jaccard = _own_jaccard(first, second, common)
+        if own_jaccard is None:  # rows from before the owners were kept
+            jaccard = estimated_jaccard(first.signature, second.signature)
+            intersection = jaccard * (first.shingle_count + second.shingle_count) / (1.0 + jaccard) - shared
+            own_containment = intersection / min(own_a, own_b)
+        else:
+            own_containment = containment_from_jaccard(own_jaccard, own_a, own_b)
+        if own_containment >= FURNITURE_MAX_OWN_CONTAINMENT:
             return set()  # their own parts are one text, edited: the same story
         return {int(p) for p in common.tolist()}
 
@@ -1019,20 +1077,24 @@ class StoryIndex:
         """:meth:`assign` for a fingerprint already computed (one text fed to several indexes)."""
         self.moved = {}
         seeds = {article_id}
-        previous = self._edges_of([article_id])[article_id]
-        if previous or self.story_of(article_id) is not None:
-            seeds |= set(previous) | self._story_mates({article_id})
+        known = self.story_of(article_id) is not None
+        if known:  # an edited article: what it was linked to may fall apart
+            seeds |= set(self._edges_of([article_id])[article_id]) | self._story_mates({article_id})
         found = self.matches(fingerprint, day, exclude=[article_id])
-        self._store(article_id, article_id, fingerprint, day, host or "")
+        self._store(article_id, article_id, fingerprint, day, host or "", replace=known)
         self._add_edges(article_id, found)
         seeds |= {m.article_id for m in found}
-        learned = self._learn_furniture(self._load([article_id])[article_id]) if host else set()
-        if learned:
-            seeds |= self._reverify_edges(self._articles_with(learned))
+        if host:
+            stored = _Stored(article_id, article_id, fingerprint.content_hash, fingerprint.shingle_count,
+                             fingerprint.signature, fingerprint.facts, fingerprint.paragraphs, host, day,
+                             fingerprint.owners)
+            learned = self._learn_furniture(stored)
+            if learned:
+                seeds |= self._reverify_edges(self._articles_with(learned))
         if len(seeds) > 1:
             self._recluster(seeds)
         self.moved.pop(article_id, None)
-        return self.story_of(article_id)
+        return self.story_of(article_id) if len(seeds) > 1 else article_id
 
     def remove(self, article_id: int) -> None:
         """Forget an article. Its band rows are found from its signature and day (no extra index)."""
@@ -1075,11 +1137,13 @@ class StoryIndex:
         row = self.conn.execute("SELECT story_id FROM dedup_signatures WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def _store(self, article_id: int, story_id: int, fingerprint: Fingerprint, day: int, host: str = "") -> None:
-        self.remove(article_id)
+    def _store(self, article_id: int, story_id: int, fingerprint: Fingerprint, day: int, host: str = "",
+               replace: bool = True) -> None:
+        if replace:
+            self.remove(article_id)
         self.conn.execute(
             "INSERT INTO dedup_signatures (article_id, story_id, content_hash, shingle_count, signature, facts, day, "
-            "host, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "host, paragraphs, owners) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 story_id,
@@ -1090,6 +1154,7 @@ class StoryIndex:
                 day,
                 host,
                 fingerprint.paragraphs.astype("<u8").tobytes(),
+                fingerprint.owners.astype(np.uint8).tobytes(),
             ),
         )
         if fingerprint.shingle_count:
@@ -1107,6 +1172,31 @@ class StoryIndex:
             "INSERT OR IGNORE INTO dedup_bands (epoch, band, bucket, article_id, day) VALUES (?, ?, ?, ?, ?)",
             [(epoch, band, bucket, article_id, day) for band, bucket in self._buckets(signature)],
         )
+
+
+def _shared_paragraphs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the paragraphs two texts hold word for word, and the shingles in each."""
+    if not len(first) or not len(second):
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    common, at_a, at_b = np.intersect1d(first[:, 0], second[:, 0], assume_unique=True, return_indices=True)
+    return common, np.minimum(first[at_a, 1], second[at_b, 1]).astype(np.int64)
+
+
+def _own_jaccard(first: Fingerprint | _Stored, second: _Stored, excluded: np.ndarray) -> float | None:
+    """Jaccard of the two texts without the ``excluded`` paragraphs (which both hold), estimated
+    from their signatures: a position whose minimum over both texts lies in an excluded
+    paragraph is equal in both and says nothing about the rest; among the other positions the
+    share of equal ones estimates the Jaccard of what remains. None when the owners are unknown."""
+    size = first.signature.size
+    if first.owners.size != size or second.owners.size != size or not len(first.paragraphs):
+        return None
+    equal = first.signature == second.signature
+    rows = first.owners.astype(np.intp)
+    known = rows < len(first.paragraphs)
+    owner = first.paragraphs[np.where(known, rows, 0), 0]
+    in_excluded = equal & known & np.isin(owner, excluded)
+    rest = size - int(in_excluded.sum())
+    return float(np.count_nonzero(equal & ~in_excluded)) / rest if rest else 0.0
 
 
 def _cluster(stored: dict[int, _Stored], edges: dict[int, dict[int, float]],

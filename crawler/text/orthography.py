@@ -55,8 +55,11 @@ for _plain in _VOWELS + _VOWELS.upper():
         _SPLIT[_toned] = (_plain, _index)
         _JOIN[(_plain, _index)] = _toned
 
-# A word holding at least one toned vowel (only those can need a change).
-_TONED_WORD = re.compile(r"[^\W\d_]*[" + "".join(_SPLIT) + r"][^\W\d_]*")
+# A word where a toned vowel touches another vowel: only a nucleus of two or three vowels (or a
+# qu-/gi- initial, whose u/i is written as a vowel) can have its tone in more than one place.
+_TONED = "".join(_SPLIT)
+_PLAIN = _VOWELS + _VOWELS.upper()
+_TOUCHING = re.compile("[" + _TONED + "][" + _PLAIN + "]|[" + _PLAIN + "][" + _TONED + "]")
 _CACHE: dict[tuple[str, str], str] = {}
 _CACHE_LIMIT = 200_000
 
@@ -69,7 +72,22 @@ def normalize_tones(text: str, style: str = TRADITIONAL) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(_CACHE) > _CACHE_LIMIT:
         _CACHE.clear()
-    return _TONED_WORD.sub(lambda found: _cached(found.group(), style), text)
+    parts, done, end = [], 0, len(text)
+    for found in _TOUCHING.finditer(text):
+        start = found.start()
+        if start < done:
+            continue  # a second vowel pair of a word already rewritten
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        stop = found.end()
+        while stop < end and text[stop].isalpha():
+            stop += 1
+        parts += (text[done:start], _cached(text[start:stop], style))
+        done = stop
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _cached(word: str, style: str) -> str:
