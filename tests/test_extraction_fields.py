@@ -121,3 +121,42 @@ class TestHtmldateLayer:
     def test_no_date_anywhere_stays_no_date(self):
         record = extract_page(self.page("", ""), "https://news.example.com/council-budget")
         assert record.published is None
+
+
+class TestNotAnArticle:
+    """Pages that declare themselves no story, and listing URLs, never become articles (generic
+    layers only; a profile's body is believed)."""
+
+    def page(self, head: str = "") -> bytes:
+        return (f"<html lang='vi'><head><title>Tập huấn về đấu tranh</title>{head}</head><body><article>"
+                f"<h1>Tập huấn về đấu tranh</h1><div class='post-date'>22/06/2022 07:10</div>{STORY}</article></body></html>").encode()
+
+    def test_an_article_page_is_an_article(self):
+        assert extract_page(self.page(), "https://portal.example.vn/tin/bai-1.html").is_article()
+
+    @pytest.mark.parametrize("kind", ["Product", "QAPage", "DiscussionForumPosting", "CollectionPage", "ItemList"])
+    def test_a_page_declaring_a_non_story_type_is_no_article(self, kind):
+        head = f'<script type="application/ld+json">{{"@type": "{kind}", "name": "Tập huấn"}}</script>'
+        assert not extract_page(self.page(head), "https://shop.example.com/p/123").is_article()
+
+    def test_a_story_that_also_lists_products_is_an_article(self):
+        head = ('<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Tập huấn về đấu tranh"},'
+                ' {"@type": "Product", "name": "Sách"}]</script>')
+        assert extract_page(self.page(head), "https://portal.example.vn/tin/bai-1.html").is_article()
+
+    def test_a_shop_page_by_its_og_type_is_no_article(self):
+        head = '<meta property="og:type" content="product.group">'
+        assert not extract_page(self.page(head), "https://shop.example.com/p/123").is_article()
+
+    @pytest.mark.parametrize("url", ["https://portal.example.vn/", "https://portal.example.vn/category/tin-tuc/",
+                                     "https://portal.example.vn/tag/hoi-nghi", "https://portal.example.vn/page/3/",
+                                     "https://portal.example.vn/tin-tuc/page/2", "https://portal.example.vn/news",
+                                     "https://portal.example.vn/author/minh-hao/"])
+    def test_front_section_category_tag_author_and_paged_listing_urls_are_no_article(self, url):
+        assert not extract_page(self.page(), url).is_article()
+
+    @pytest.mark.parametrize("url", ["https://portal.example.vn/news/2024/03/05/council-budget",
+                                     "https://portal.example.vn/category/tin-tuc/2024/bai-1.html",
+                                     "https://portal.example.vn/page-about-the-budget"])
+    def test_story_urls_under_such_folders_are_articles(self, url):
+        assert extract_page(self.page(), url).is_article()

@@ -76,3 +76,59 @@ def test_learned_template_survives_in_sqlite(site, tmp_path):
     assert third.learned(HOST) == [NOTICE]
     rows = db.execute("SELECT pages FROM host_boilerplate WHERE host = ? AND text = ?", [HOST, NOTICE]).fetchall()
     assert rows == [(8,)]
+
+
+# --- formulaic sentences: a host whose articles share real sentences of their stories -------------
+
+FORMULA = "Quang cảnh hội nghị tại hội trường Ủy ban nhân dân quận."
+CLOSING = "Hội nghị đã thông qua nghị quyết với sự nhất trí cao của các đại biểu."
+
+
+def formulaic_page(site, article) -> bytes:
+    """The replica host's articles share two formulaic sentences of their stories: one after the
+    lead paragraph, one before the last paragraph, on every page; and the template's reuse
+    notice closes every body."""
+    html = article_page(site, article, [])
+    second = html.find(article.body[1][:40])
+    start = html.rfind("<p", 0, second)
+    html = html[:start] + f"<p>{FORMULA}</p>\n" + html[start:]
+    last = html.find(article.body[-1][:40])
+    start = html.rfind("<p", 0, last)
+    html = html[:start] + f"<p>{CLOSING}</p>\n" + html[start:]
+    return html.replace('<p style="text-align: right;">', f"<p>{NOTICE}</p>\n<p style=\"text-align: right;\">", 1).encode()
+
+
+def formulaic_story(article) -> list[str]:
+    return [article.body[0], FORMULA, *article.body[1:-1], CLOSING, article.body[-1]]
+
+
+def test_sentences_many_stories_share_stay_and_only_the_furniture_at_the_edge_goes(site):
+    articles = [a for a in site.articles if len(a.body) >= 3]
+    pages = [extract_page(formulaic_page(site, a), BASE + a.path).body for a in articles]
+    assert all(FORMULA in body and CLOSING in body and NOTICE in body for body in pages)
+    templates = HostTemplates()
+    for body in pages:
+        templates.observe(HOST, body)
+    assert {FORMULA, CLOSING, NOTICE} <= set(templates.learned(HOST))  # all three recur on every page
+    for article, body in zip(articles, pages):
+        assert templates.clean(HOST, body) == formulaic_story(article)
+
+
+def test_the_crawl_chain_keeps_the_shared_sentences_and_settles_only_the_first_pages(site):
+    from crawler.items import PageItem
+    from crawler.processing.extract import ExtractStep
+    from crawler.registry import load_registry
+
+    step = ExtractStep(load_registry())
+    articles = [a for a in site.articles if len(a.body) >= 3]
+    for number, article in enumerate(articles):
+        item = PageItem(url=BASE + article.path, portal="no-such-portal", status=200,
+                        body=formulaic_page(site, article), crawl_time="2024-06-01T00:00:00+00:00")
+        step.process(item)
+        item.article_id = number
+        item.change = "new"
+        step.track(item)
+        if number >= 10:  # once the host's template is known, every body is the story alone
+            assert item.record.body == formulaic_story(article)
+    # only the first five pages (cleaned before the notice had been seen on five) are read again
+    assert step.pages_to_settle() == [0, 1, 2, 3, 4]

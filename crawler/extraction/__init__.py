@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -22,6 +23,7 @@ from crawler.extraction.profile_layer import extract_with_profile
 from crawler.extraction.record import FIELDS, Context, Image, Record
 from crawler.extraction.selectors import PageIndex
 from crawler.registry import Portal
+from crawler.text import vocabulary
 
 __all__ = ["NotHTML", "Record", "Image", "extract_page", "extract_tree", "context_for"]
 
@@ -95,6 +97,7 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         layers.append(("profile", lambda t, c, _wanted: extract_with_profile(t, parser, c)))
     layers.extend(_fallback_layers())
     site_authors: tuple[str, list[str]] | None = None
+    declared: str | None = None  # the non-story type structured data declares (a product, a forum thread)
     for name, layer in layers:
         missing = [f for f in FIELDS if not getattr(record, f)]
         if not missing:
@@ -105,6 +108,7 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         found = layer(tree, ctx, frozenset(missing))
         if found.get("site_authors") and site_authors is None:
             site_authors = (name, found["site_authors"])
+        declared = declared or found.get("declared_kind")
         for field_name in missing:
             if found.get(field_name):
                 setattr(record, field_name, found[field_name])
@@ -113,8 +117,36 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         record.layers["authors"], record.authors = site_authors
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
+    if (declared or listing_url(url)) and record.layers.get("body") != "profile":
+        _no_story_body(record)
     _normalise_text(record)
     return record
+
+
+def listing_url(url: str) -> bool:
+    """The URL of a site's front page, a section front ("/news"), or a category, tag, author,
+    archive, search or paged listing ("/category/x/", "/tag/x", "/page/3/"): never one story."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    if not parts:
+        return True
+    for index, part in enumerate(parts):
+        if len(parts) - index > 2:
+            continue
+        if part.lower() == "page":
+            if index + 1 < len(parts) and parts[index + 1].isdigit():
+                return True
+        elif vocabulary.LISTING_FOLDER.match(part):
+            return True
+    return bool(vocabulary.SECTION_FRONT.match(parts[-1]))
+
+
+def _no_story_body(record: Record) -> None:
+    """A page whose structured data declares it a product, a forum thread, a question, a category
+    or search page or a list, and no story, or whose URL is a listing's (``listing_url``), has no
+    article body the profile-free layers may give: a shop, a front or a category page must not
+    become an article row (a profile's body is believed)."""
+    record.body = []
+    record.layers.pop("body", None)
 
 
 def _nfc(text: str | None) -> str | None:

@@ -26,7 +26,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str] | None = None) -> dict[str, Any]:
     """Only the keys found among title, published, modified, authors (of ``wanted``, if given),
     and ``site_authors``: the site itself named as author, used only if no layer finds a person."""
-    article = first_article(json_ld_objects(tree))
+    objects = json_ld_objects(tree)
+    article = first_article(objects)
     fields: dict[str, Any] = {}
     want = wanted if wanted is not None else frozenset(("title", "published", "modified", "authors"))
     headline = _text_value(article.get("headline") or article.get("name")) if article else None
@@ -40,7 +41,24 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     if "authors" in want:
         sites = site_names(tree, ctx.url, [publisher] if publisher else None)
         fields["authors"], fields["site_authors"] = _authors(tree, article, sites)
+    fields["declared_kind"] = None if article else declared_kind(tree, objects)
     return {key: value for key, value in fields.items() if value}
+
+
+_NON_ARTICLE_OG = re.compile(xpaths.NON_ARTICLE_OG_TYPE, re.IGNORECASE)
+
+
+def declared_kind(tree: etree._Element, objects: list[dict[str, Any]]) -> str | None:
+    """The non-story type the page declares ("Product", "QAPage", "CollectionPage", og:type
+    "product"), or None: a page that declares a story type, or nothing, may be an article."""
+    types = set().union(*(_types(item) for item in objects)) if objects else set()
+    if types & xpaths.STORY_TYPES:
+        return None
+    found = sorted(types & xpaths.NON_ARTICLE_TYPES)
+    if found:
+        return found[0]
+    og_type = next(iter(meta_content(tree, ("og:type",))), "")
+    return og_type if og_type and _NON_ARTICLE_OG.search(og_type) else None
 
 
 # --- JSON-LD ------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from every later page of that host.
 
 The generic extractor removes most furniture by its markup; what slips through is text a site
 prints on every page in an unremarkable <p>. No rule can know it, but the host's own pages do:
-a block that appears, word for word, on a large share of a host's pages is template. Counts are
+a block that appears, word for word, on a large share of a host's pages is template, and it is
+removed only where furniture sits: in the run of template blocks that opens or closes a body.
+A recurring sentence with story text before and after it is the story's (``removable``). Counts are
 kept per host in SQLite (``host_boilerplate``, ``host_pages``; migration m004) so what one crawl
 learned still applies to the next one.
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -49,6 +51,11 @@ MAX_BLOCKS = 5000
 def block_key(text: str) -> str:
     """Identity of a block: its normalised words, hashed (case, spacing, punctuation ignored)."""
     return hashlib.blake2b(norm_key(text).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def block_keys(blocks: Sequence[str]) -> tuple[str | None, ...]:
+    """Each block's key in body order; None for a long block (never template) or an empty one."""
+    return tuple(block_key(b) if b and len(b) <= MAX_BLOCK else None for b in blocks)
 
 
 @dataclass
@@ -120,12 +127,28 @@ class HostTemplates:
 
     # --- applying --------------------------------------------------------------------------------
     def clean(self, host: str, blocks: list[str]) -> list[str]:
-        """``blocks`` without the host's template blocks, order kept."""
+        """``blocks`` without the host's template blocks at their edges, order kept."""
+        removed = self.removable(host, block_keys(blocks))
+        return [b for i, b in enumerate(blocks) if i not in removed] if removed else blocks
+
+    def removable(self, host: str, keys: Sequence[str | None]) -> frozenset[int]:
+        """Indexes of the blocks (by ``block_keys``) to remove: the template blocks that open or
+        close the body, up to the first block that is not template. What slips past the generic
+        extractor's pruning is furniture before or after the story (a widget title, the reuse
+        notice, the footer address); a recurring block with the story's own text on both sides of
+        it ("Quang cảnh hội nghị.", a formulaic sentence many notices share) is the story's, however
+        often the host prints it, and stays."""
         template = self.hosts.get(host)
         if template is None or not template.pages:
-            return blocks
-        return [b for b in blocks if len(b) > MAX_BLOCK
-                or not template.is_template(block_key(b), self.min_pages, self.min_share)]
+            return frozenset()
+        flags = [key is not None and template.is_template(key, self.min_pages, self.min_share) for key in keys]
+        start = 0
+        while start < len(flags) and flags[start]:
+            start += 1
+        end = len(flags)
+        while end > start and flags[end - 1]:
+            end -= 1
+        return frozenset([*range(start), *range(end, len(flags))])
 
     # --- persistence -----------------------------------------------------------------------------
     @classmethod

@@ -20,6 +20,21 @@ ARTICLE_TYPES = frozenset(
     }
 )
 
+# What a page declares itself to be when it is no story: a shop's product, a forum thread or a
+# question, a category or search page, a list of items, a profile or contact page (schema.org
+# types every CMS and shop plugin writes). A page that also declares a story type (an article
+# listing products in it, a how-to, a recipe, a review) is a story.
+NON_ARTICLE_TYPES = frozenset(
+    {
+        "Product", "ProductGroup", "ProductCollection", "IndividualProduct", "Offer", "AggregateOffer",
+        "DiscussionForumPosting", "QAPage", "CollectionPage", "SearchResultsPage", "ItemList",
+        "ProfilePage", "ContactPage",
+    }
+)
+STORY_TYPES = ARTICLE_TYPES | {"HowTo", "Recipe", "Review"}
+# og:type values of shop pages ("product", "product.group", "product.item", "ebay-objects:item").
+NON_ARTICLE_OG_TYPE = r"product|(?:^|[:.])item$|ecommerce"
+
 # Meta tags (property or name attribute, lower-cased), best first.
 META_TITLE = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "title")
 META_PUBLISHED = (

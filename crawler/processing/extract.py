@@ -29,7 +29,7 @@ import sqlite_utils
 from crawler import families
 from crawler.extraction import NotHTML, extract_page
 from crawler.extraction.dates import listed_modified
-from crawler.extraction.template import MAX_BLOCK, HostTemplates, block_key
+from crawler.extraction.template import HostTemplates, block_keys
 from crawler.items import PageItem
 from crawler.registry import Registry
 from crawler.storage.db import open_db
@@ -37,11 +37,12 @@ from crawler.storage.db import open_db
 
 @dataclass(frozen=True)
 class Cleaned:
-    """The template decisions taken on one page: its short blocks' keys, and which were removed."""
+    """The template decisions taken on one page: its blocks' keys in order (None for a long
+    block), and the indexes of those removed."""
 
     host: str
-    keys: tuple[str, ...]
-    removed: frozenset[str]
+    keys: tuple[str | None, ...]
+    removed: frozenset[int]
 
 
 class ExtractStep:
@@ -101,17 +102,14 @@ class ExtractStep:
         if self.templates is None or item.record.layers.get("body") == "profile":
             return
         host, record = urlsplit(item.url).netloc, item.record
-        short = [block for block in record.body if block and len(block) <= MAX_BLOCK]
-        cleaned = self.templates.clean(host, record.body)
-        if len(cleaned) != len(record.body):
+        keys = block_keys(record.body)
+        removed = self.templates.removable(host, keys)
+        if removed:
             self._count("muninews/extract/template_blocks_removed")
-        kept = set(cleaned)
-        keys = tuple(dict.fromkeys(block_key(block) for block in short))
-        removed = frozenset(block_key(block) for block in short if block not in kept)
         item.extra["template_decisions"] = Cleaned(host, keys, removed)
-        record.body = cleaned
-        if learn:
-            self.templates.observe(host, record.body)
+        extracted, record.body = record.body, [block for i, block in enumerate(record.body) if i not in removed]
+        if learn:  # what the page printed, not what is left of it: a removed block still recurs
+            self.templates.observe(host, extracted)
 
     def track(self, item) -> None:
         """After the store: remember this run's template decisions for the page's article."""
@@ -125,15 +123,10 @@ class ExtractStep:
             return []
         changed = [
             article_id for article_id, done in self._cleaned.items()
-            if any(self._is_template(done.host, key) != (key in done.removed) for key in done.keys)
+            if self.templates.removable(done.host, done.keys) != done.removed
         ]
         self._cleaned.clear()
         return changed
-
-    def _is_template(self, host: str, key: str) -> bool:
-        template = self.templates.hosts.get(host)
-        return template is not None and template.pages > 0 and template.is_template(
-            key, self.templates.min_pages, self.templates.min_share)
 
     def _count(self, key: str) -> None:
         if self.stats is not None:

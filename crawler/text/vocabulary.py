@@ -197,6 +197,20 @@ AGENCY = re.compile(
     re.IGNORECASE,
 )
 
+# --- pages that are no article ----------------------------------------------------------------------
+
+# A URL folder that lists posts, followed by at most one more segment: WordPress and most CMSs'
+# category, tag, author, archive, search and paged listings ("/category/tin-tuc/", "/tag/x",
+# "/author/jane/", "/page/3/"), Blogger's "/search/label/x", Vietnamese portals' "chuyen-muc",
+# "danh-muc", "tu-khoa".
+LISTING_FOLDER = re.compile(
+    r"^(?:category|categories|tag|tags|topics|sections?|author|archives?|search|label|chuyen-muc|danh-muc|"
+    r"tu-khoa)$",
+    re.IGNORECASE,
+)
+# The last segment of a section's front page: "/news", "/blog", "/articles", "/tin-tuc".
+SECTION_FRONT = re.compile(r"^(?:news|blogs?|articles|stories|latest|tin-tuc|tin-moi)$", re.IGNORECASE)
+
 # --- dates ----------------------------------------------------------------------------------------
 
 # class words of date lines ("date", "time", "posted", "meta", Vietnamese "ngày", "thời gian",
