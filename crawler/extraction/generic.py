@@ -155,11 +155,44 @@ def prune(root: etree._Element) -> None:
         if node.tag == "noscript" and _unwrap_noscript_image(node):
             continue
         _remove(node)
+    page_text = len(element_text(root))
+    builder = _widgets_are_blocks(root, page_text)
     for node in list(root.iter()):
         if node.getparent() is None or not is_element(node):
             continue
-        if _is_hidden(node) or _is_boilerplate(node):
+        if (_is_hidden(node) and not _shown_by_script(node, page_text)) or _is_boilerplate(node, builder):
             _remove(node)
+
+
+# A hidden element holding more than this share of the page's text is the page itself, shown by
+# script once it loads: streamed HTML moved into place (``<div hidden id="S:0">``), a fade-in
+# wrapper (``class="hide"`` until the styles load). Hiding most of a page is never furniture.
+SHOWN_BY_SCRIPT_SHARE = 0.5
+
+
+def _shown_by_script(node: etree._Element, page_text: int) -> bool:
+    return page_text > 0 and len(element_text(node)) > SHOWN_BY_SCRIPT_SHARE * page_text
+
+
+def _widget_only(names: str) -> bool:
+    matched = [m.group(0) for m in vocabulary.BOILERPLATE.finditer(names)]
+    return bool(matched) and all("widget" in word.lower() for word in matched)
+
+
+def _widgets_are_blocks(root: etree._Element, page_text: int) -> bool:
+    """Page builders (Elementor, Divi, ...) call every block of a page a widget, the text of the
+    story included: when boxes named only "widget" hold most of the page's text, "widget" names
+    the builder's blocks here, not a sidebar's boxes."""
+    if page_text <= 0:
+        return False
+    held = 0
+    for node in root.iter():
+        if not is_element(node) or not _widget_only(class_id(node)):
+            continue
+        if any(_widget_only(class_id(a)) for a in node.iterancestors()):
+            continue
+        held += len(element_text(node))
+    return held > SHOWN_BY_SCRIPT_SHARE * page_text
 
 
 def drop_video_players(root: etree._Element) -> None:
@@ -236,11 +269,13 @@ def _unwrap_noscript_image(node: etree._Element) -> bool:
     return True
 
 
-def _is_boilerplate(node: etree._Element) -> bool:
+def _is_boilerplate(node: etree._Element, widgets_are_blocks: bool = False) -> bool:
     if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture", "figcaption"):
         return False
     names = class_id(node)
     if not names or not vocabulary.BOILERPLATE.search(names):
+        return False
+    if widgets_are_blocks and _widget_only(names):
         return False
     if _is_text_expander(node, names):
         return False
