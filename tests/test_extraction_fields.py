@@ -160,3 +160,36 @@ class TestNotAnArticle:
                                      "https://portal.example.vn/page-about-the-budget"])
     def test_story_urls_under_such_folders_are_articles(self, url):
         assert extract_page(self.page(), url).is_article()
+
+
+class TestBodiesShapesManySitesShare:
+    """Markup that hid whole stories from the generic layer: streamed HTML in a hidden holder,
+    page builders that call every block a widget, a furniture box left open around the story."""
+
+    ARTICLE_TEXT = STORY * 3
+
+    def body_of(self, inner: str, url: str = "https://blog.example.com/2024/05/story") -> str:
+        html = (f"<html lang='vi'><head><title>Tập huấn về đấu tranh</title></head><body>"
+                f"<aside class='sidebar widget-area'><div class='widget'><a href='/a'>Tin khác một</a> "
+                f"<a href='/b'>Tin khác hai</a></div></aside>{inner}</body></html>")
+        return extract_page(html.encode(), url).body_text
+
+    def test_streamed_html_in_a_hidden_holder_is_the_story(self):
+        body = self.body_of(f'<div hidden id="S:0"><article><h1>Tập huấn về đấu tranh</h1>{self.ARTICLE_TEXT}</article></div>')
+        assert "Phát biểu khai mạc Hội nghị tập huấn" in body
+
+    def test_a_small_hidden_box_still_goes(self):
+        body = self.body_of(f'<article><h1>Tập huấn về đấu tranh</h1>{self.ARTICLE_TEXT}'
+                            '<div hidden><p>Nội dung ẩn dành cho trình đọc, không phải bài viết này.</p></div></article>')
+        assert "Nội dung ẩn" not in body and "Phát biểu khai mạc" in body
+
+    def test_a_page_builders_text_widgets_are_the_story_but_a_sidebar_widget_is_not(self):
+        widgets = "".join(f'<div class="elementor-widget elementor-widget-text-editor"><div class="elementor-widget-container">'
+                          f'<p>{text}</p></div></div>' for text in (STORY, STORY, STORY))
+        body = self.body_of(f'<div class="elementor-section"><h1>Tập huấn về đấu tranh</h1>{widgets}</div>')
+        assert "Phát biểu khai mạc Hội nghị tập huấn" in body and "Tin khác" not in body
+
+    def test_an_unclosed_nav_around_the_story_does_not_take_it_away(self):
+        body = self.body_of(f'<nav class="navbar"><ul><li><a href="/">Trang chủ</a></li></ul>'
+                            f'<div class="navbar-collapse"><article><h1>Tập huấn về đấu tranh</h1>{STORY}</article></div></nav>')
+        assert "Phát biểu khai mạc Hội nghị tập huấn" in body

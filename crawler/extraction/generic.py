@@ -146,6 +146,10 @@ def prune(root: etree._Element) -> None:
     for node in list(root.iter(*xpaths.DROP_TAGS)):
         if node.tag in xpaths.LAYOUT_DROP_TAGS and _holds_article_text(node):
             continue
+        if node.tag in xpaths.LAYOUT_DROP_TAGS:
+            page_text = len(element_text(root)) if page_text is None else page_text
+            if _wraps_the_page(node, page_text, SHOWN_BY_SCRIPT_SHARE) and link_density(node) < MAX_LINK_DENSITY:
+                continue  # an unclosed <nav>/<aside> the parser let swallow the story
         if node.tag == "form":
             page_text = len(element_text(root)) if page_text is None else page_text
             if _wraps_the_page(node, page_text):
@@ -160,18 +164,23 @@ def prune(root: etree._Element) -> None:
     for node in list(root.iter()):
         if node.getparent() is None or not is_element(node):
             continue
-        if (_is_hidden(node) and not _shown_by_script(node, page_text)) or _is_boilerplate(node, builder):
-            _remove(node)
+        if _is_hidden(node) or _is_boilerplate(node, builder):
+            if not _shown_by_script(node, page_text):
+                _remove(node)
 
 
 # A hidden element holding more than this share of the page's text is the page itself, shown by
 # script once it loads: streamed HTML moved into place (``<div hidden id="S:0">``), a fade-in
-# wrapper (``class="hide"`` until the styles load). Hiding most of a page is never furniture.
+# wrapper (``class="hide"`` until the styles load). Hiding most of a page is never furniture,
+# and neither is a furniture-classed box that holds most of it.
 SHOWN_BY_SCRIPT_SHARE = 0.5
 
 
 def _shown_by_script(node: etree._Element, page_text: int) -> bool:
-    return page_text > 0 and len(element_text(node)) > SHOWN_BY_SCRIPT_SHARE * page_text
+    """Also a box classed like furniture ("navbar-collapse") that the parser let swallow the
+    story (an unclosed <nav>): most of the page's text, and not a strip of links."""
+    return (page_text > 0 and len(element_text(node)) > SHOWN_BY_SCRIPT_SHARE * page_text
+            and link_density(node) < MAX_LINK_DENSITY)
 
 
 def _widget_only(names: str) -> bool:
@@ -322,10 +331,10 @@ def _is_captioned_photo(node: etree._Element) -> bool:
 LAYOUT_FORM_SHARE = 0.5
 
 
-def _wraps_the_page(form: etree._Element, page_text: int) -> bool:
+def _wraps_the_page(form: etree._Element, page_text: int, share: float = LAYOUT_FORM_SHARE) -> bool:
     """ASP.NET wraps the whole page in one <form>: a form holding most of the page's text is
-    layout, whatever markup its paragraphs use."""
-    return page_text > 0 and len(element_text(form)) >= LAYOUT_FORM_SHARE * page_text
+    layout, whatever markup its paragraphs use (and so is a <nav> left unclosed around the page)."""
+    return page_text > 0 and len(element_text(form)) >= share * page_text
 
 
 def _holds_article_text(node: etree._Element) -> bool:
