@@ -222,18 +222,22 @@ def load_child(config: dict) -> None:
     processor = PageProcessor.from_settings(project_settings(SQLITE_PATH=str(config["db"])), StatsCounter())
     loader = Loader(redis.Redis.from_url(config["redis_url"]), processor)
     commits: list[float] = []
+    busy = [0.0]  # seconds inside batches that held items (I/O included): the loader's capacity
     load_batch = loader.load_batch
 
     def timed(batch: list[bytes]) -> None:
+        began = time.perf_counter()
         load_batch(batch)
         if batch:
+            busy[0] += time.perf_counter() - began
             commits.append(time.time())
 
     loader.load_batch = timed  # type: ignore[method-assign]
     while loader.server.scard(WORKERS_KEY) < config["workers"]:  # idle with no worker alive, it would exit
         time.sleep(0.02)
     loaded = loader.run(idle_exit=config["idle_exit"])
-    print(json.dumps({"loaded": loaded, "last_commit": commits[-1] if commits else None, "cpu": time.process_time()}))
+    print(json.dumps({"loaded": loaded, "last_commit": commits[-1] if commits else None, "cpu": time.process_time(),
+                      "busy": busy[0]}))
 
 
 def process_cpu(pid: int) -> float:

@@ -150,35 +150,6 @@ def stored(db: Path) -> tuple[int, int]:
         conn.close()
 
 
-def load_child(config: dict) -> None:
-    """The loader of a distributed run, timing the busy part of every batch."""
-    import redis
-
-    from crawler.distributed import WORKERS_KEY, Loader
-    from crawler.processing import PageProcessor
-    from crawler.processing.stats import StatsCounter
-    from crawler.runner import project_settings
-
-    processor = PageProcessor.from_settings(project_settings(**config["settings"]), StatsCounter())
-    loader = Loader(redis.Redis.from_url(config["redis_url"]), processor)
-    busy, commits = [0.0], []
-    load_batch = loader.load_batch
-
-    def timed(batch: list[bytes]) -> None:
-        began = time.perf_counter()
-        load_batch(batch)
-        if batch:
-            busy[0] += time.perf_counter() - began
-            commits.append(time.time())
-
-    loader.load_batch = timed  # type: ignore[method-assign]
-    while loader.server.scard(WORKERS_KEY) < config["workers"]:
-        time.sleep(0.02)
-    loaded = loader.run(idle_exit=config["idle_exit"])
-    print(json.dumps({"loaded": loaded, "busy": busy[0], "last_commit": commits[-1] if commits else None,
-                      "cpu": time.process_time()}))
-
-
 def distributed(workers: int, profiles: Path, redis_url: str, workdir: Path) -> dict:
     import redis
 
@@ -186,9 +157,8 @@ def distributed(workers: int, profiles: Path, redis_url: str, workdir: Path) -> 
 
     redis.Redis.from_url(redis_url).flushdb()
     db = workdir / f"distributed-{workers}.db"
-    loader_settings = settings(profiles, db)
-    loader = subprocess.Popen([sys.executable, __file__, "--load", json.dumps(
-        {"redis_url": redis_url, "settings": loader_settings, "idle_exit": 1.0, "workers": workers})],
+    loader = subprocess.Popen([sys.executable, str(BENCH / "crawl.py"), "--load", json.dumps(
+        {"redis_url": redis_url, "db": str(db), "idle_exit": 1.0, "workers": workers})],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     worker = {**settings(profiles, workdir / "absent.db"), **worker_settings(redis_url)}
     children = [run_child(worker) for _ in range(workers)]
@@ -288,7 +258,5 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--serve":
         hosts_arg, articles_arg, down_arg, profiles_arg = sys.argv[2].split(",", 3)
         serve(int(hosts_arg), int(articles_arg), profiles_arg, int(down_arg))
-    elif len(sys.argv) == 3 and sys.argv[1] == "--load":
-        load_child(json.loads(sys.argv[2]))
     else:
         main()
