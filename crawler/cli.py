@@ -298,8 +298,9 @@ def _emit_error(path: Path, message: str, jsonl: bool) -> None:
 def record_json(record) -> dict:
     """The stable `muninews extract` contract."""
     return {
-        "url": record.url, "title": record.title, "published": record.published, "modified": record.modified,
-        "authors": record.authors, "source": record.source, "body": record.body_text, "paragraphs": record.body,
+        "url": record.url, "title": record.title, "published": record.published,
+        "published_precision": record.published_precision, "modified": record.modified,
+        "authors": record.authors, "lead": record.lead, "source": record.source, "body": record.body_text, "paragraphs": record.body,
         "captions": record.captions,
         "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in record.images],
         "language": record.language, "layers": record.layers, "profile": record.profile,

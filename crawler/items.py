@@ -20,6 +20,7 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     listed_modified: str | None = None  # ISO UTC: when the discovery source said the article changed
+    listed_published: str | None = None  # ISO UTC: when the discovery source said it was published
     record: Any = field(default=None, repr=False)  # crawler.extraction.Record, set by ExtractPipeline
     error: str | None = None  # why this page yields no article (set by a pipeline)
     url_key: str | None = None

@@ -22,6 +22,7 @@ class Entry(NamedTuple):
     key: str | None  # URL key, None for a URL the spider did not canonicalise itself
     lastmod: str | None
     kind: str  # "article" (discovered) or "check" (a stored article a complete index no longer lists)
+    published: str | None = None  # when the source says it was published (a feed's time)
 
 
 class Frontier:
@@ -44,8 +45,8 @@ class Frontier:
         if len(queue) < self.memory and not self.spilled.get(portal):
             queue.append(entry)
             return
-        self._disk().execute("INSERT INTO frontier (portal, url, key, lastmod, kind) VALUES (?, ?, ?, ?, ?)",
-                             (portal, *entry))
+        self._disk().execute("INSERT INTO frontier (portal, url, key, lastmod, kind, published) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (portal, *entry))
         self.spilled[portal] = self.spilled.get(portal, 0) + 1
 
     def pop(self, portal: str) -> Entry | None:
@@ -77,7 +78,7 @@ class Frontier:
 
     def _refill(self, portal: str) -> None:
         db = self._disk()
-        rows = db.execute("SELECT seq, url, key, lastmod, kind FROM frontier WHERE portal = ? ORDER BY seq LIMIT ?",
+        rows = db.execute("SELECT seq, url, key, lastmod, kind, published FROM frontier WHERE portal = ? ORDER BY seq LIMIT ?",
                           (portal, self.memory)).fetchall()
         if rows:
             db.execute("DELETE FROM frontier WHERE portal = ? AND seq <= ?", (portal, rows[-1][0]))
@@ -92,6 +93,6 @@ class Frontier:
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute("CREATE TABLE frontier (seq INTEGER PRIMARY KEY, portal TEXT, url TEXT, key TEXT, "
-                             "lastmod TEXT, kind TEXT)")
+                             "lastmod TEXT, kind TEXT, published TEXT)")
             self._db.execute("CREATE INDEX frontier_portal ON frontier (portal, seq)")
         return self._db

@@ -298,7 +298,7 @@ class PortalSpider(scrapy.Spider):
             self._count(portal, "skipped")
             return False
         run.queued += 1
-        self.frontier.push(portal, Entry(url, key, link.lastmod, "article"))
+        self.frontier.push(portal, Entry(url, key, link.lastmod, "article", link.published))
         return True
 
     def _feed(self, portal: str) -> Iterator[scrapy.Request]:
@@ -311,7 +311,8 @@ class PortalSpider(scrapy.Spider):
             run.outstanding += 1
             known = self.state.lookup(entry.key) if entry.key else None
             identity = (entry.url, entry.key) if entry.kind == "article" else None
-            yield self._fetch_article(portal, entry.url, known, identity=identity, lastmod=entry.lastmod)
+            yield self._fetch_article(portal, entry.url, known, identity=identity, lastmod=entry.lastmod,
+                                      published=entry.published)
 
     def _answered(self, request: scrapy.Request) -> None:
         portal = request.cb_kwargs.get("portal")
@@ -372,10 +373,11 @@ class PortalSpider(scrapy.Spider):
 
     def _fetch_article(
         self, portal: str, url: str, known: Known | None, identity: tuple[str, str] | None = None,
-        lastmod: str | None = None,
+        lastmod: str | None = None, published: str | None = None,
     ) -> scrapy.Request:
         """``identity``: (canonical URL, URL key) of ``url``, already computed for discovery;
-        ``lastmod``: when the source says it changed (the record's ``modified`` if the page says none)."""
+        ``lastmod``: when the source says it changed (the record's ``modified`` if the page says none);
+        ``published``: when the source says it was published (the time a date-only page lacks)."""
         headers = {}
         if known is not None and known.etag:
             headers["If-None-Match"] = known.etag
@@ -384,7 +386,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url, headers=headers, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal},
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None, "muninews_article": True,
-                  "muninews_identity": identity, "muninews_lastmod": lastmod},
+                  "muninews_identity": identity, "muninews_lastmod": lastmod, "muninews_published": published},
         )
 
     def _removal_checks(self, profile: Portal) -> None:
@@ -414,6 +416,7 @@ class PortalSpider(scrapy.Spider):
             url=response.url, portal=portal, status=response.status, body=response.body, crawl_time=_now(),
             content_type=_header(response, b"Content-Type"), etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"), listed_modified=response.meta.get("muninews_lastmod"),
+            listed_published=response.meta.get("muninews_published"),
         )
 
     def failed(self, failure: Failure) -> Iterator[FailureItem]:

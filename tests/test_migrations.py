@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import sqlite3
 
+import pytest
 import sqlite_utils
 
 from crawler.storage.db import MIGRATIONS, SCHEMA_VERSION, migrate, open_db, schema_version
@@ -103,3 +104,29 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch)
     columns = [r[1] for r in conn.execute("PRAGMA table_info(articles)")]
     assert "captions" not in columns
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0] == 0
+
+
+def test_a_migration_landing_below_the_newest_still_runs(tmp_path, monkeypatch):
+    """Numbers are reserved per piece of work and land in any order: a database already at the newest
+    version gets a lower-numbered migration that landed later, and readers refuse it until it has."""
+    import crawler.storage.db as storage_db
+    from crawler.storage.db import UnreadableDatabase, open_readonly
+
+    db = open_db(tmp_path / "m.db")
+    db.conn.close()
+    gap = next(n for n in range(2, SCHEMA_VERSION + 2) if n not in storage_db.VERSIONS)
+    ran = []
+    order = sorted([*zip(storage_db.VERSIONS, MIGRATIONS), (gap, lambda _db: ran.append(gap))], key=lambda p: p[0])
+    monkeypatch.setattr(storage_db, "VERSIONS", [v for v, _ in order])
+    monkeypatch.setattr(storage_db, "MIGRATIONS", [m for _, m in order])
+    newest = max(storage_db.VERSIONS)
+    monkeypatch.setattr(storage_db, "SCHEMA_VERSION", newest)
+    if gap < SCHEMA_VERSION:
+        with pytest.raises(UnreadableDatabase, match=f"without migration m{gap:03d}"):
+            open_readonly(tmp_path / "m.db")
+    db = open_db(tmp_path / "m.db")
+    assert ran == [gap] and schema_version(db) == newest
+    assert storage_db.applied_versions(db.conn) == set(storage_db.VERSIONS)
+    db.conn.close()
+    open_readonly(tmp_path / "m.db").close()
+    assert migrate(open_db(tmp_path / "m.db")) == 0 and ran == [gap]

@@ -91,7 +91,7 @@ def test_typed_words_are_a_phrase_and_commas_separate_phrases(db):
 
 def test_the_index_holds_folded_text_plus_the_d_words_and_snippets_show_it_as_written(db):
     columns = [r[1] for r in db.execute("PRAGMA table_info(articles_fts)")]
-    assert columns == ["title", "body", "captions", "d_words"]
+    assert columns == ["title", "body", "captions", "lead", "d_words"]
     db.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, instance)")
     by_column = {}
     for term, column in db.execute("SELECT term, col FROM temp.v"):
@@ -101,6 +101,16 @@ def test_the_index_holds_folded_text_plus_the_d_words_and_snippets_show_it_as_wr
     assert by_column["d_words"] == {"đa", "đon", "đoan", "đang", "đong", "đuong"}  # words with a đ, unfolded
     [row] = search(db.conn, "Da Nang")
     assert "[Đà Nẵng]" in row["snippet"]
+
+
+def test_the_lead_is_searched_and_kept_in_sync(db):
+    """m010: the lead (a standfirst kept out of the body) is indexed, folded, and follows edits."""
+    assert ids(db, "Vinh Bao") == set()
+    db.execute("UPDATE articles SET lead = ? WHERE id = 3", ["Đoàn thanh niên huyện Vĩnh Bảo ra quân."])
+    assert ids(db, "Vinh Bao") == {3} and ids(db, "đoàn thanh niên") == {3}
+    db.execute("UPDATE articles SET lead = NULL WHERE id = 3")
+    assert ids(db, "Vinh Bao") == set()
+    integrity_check(db.conn)
 
 
 def test_plain_datasette_and_sqlite_utils_detect_and_search_the_index(db):

@@ -31,8 +31,8 @@ import click
 from crawler.commands.usage import OneLineUsageError, local_date
 from crawler.settings_registry import default_db_path
 
-COLUMNS = ("id", "portal", "url", "url_key", "canonical_url", "title", "published", "published_utc", "modified",
-           "author", "authors", "source", "body", "captions", "language", "word_count", "content_hash", "story_id",
+COLUMNS = ("id", "portal", "url", "url_key", "canonical_url", "title", "published", "published_utc",
+           "published_precision", "modified", "author", "authors", "source", "lead", "body", "captions", "language", "word_count", "content_hash", "story_id",
            "version", "removed_at", "first_seen", "last_seen", "crawl_run", "profile", "parser_version", "layers",
            "year", "month")
 FLAT_COLUMNS = (*COLUMNS, "image_urls", "image_captions")

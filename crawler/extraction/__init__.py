@@ -1,7 +1,8 @@
 """Extraction: HTML bytes to a clean ``Record``, layer by layer.
 
-Layers, first to last: the portal profile's selectors, then structured data the page carries
-(JSON-LD, OpenGraph, meta tags), then a generic extractor that needs no profile. A field a higher
+Layers, first to last: the portal profile's selectors, then what the page's CMS family states in
+its own markup (crawler/families/: a Plone byline's authors and days, its lead), then structured
+data the page carries (JSON-LD, OpenGraph, meta tags), then a generic extractor that needs no profile. A field a higher
 layer leaves empty falls through to the next; ``Record.layers`` says which layer won each field,
 which is how a broken profile (a redesign) becomes visible instead of silently wrong.
 """
@@ -17,7 +18,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from crawler import families
 from crawler.extraction.authors import source_of
+from crawler.extraction.dates import precision_of
 from crawler.extraction.html import NotHTML, decode_html, parse_html
 from crawler.extraction.profile_layer import extract_with_profile
 from crawler.extraction.record import FIELDS, Context, Image, Record
@@ -95,6 +98,9 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
     if profile is not None and parser is not None:
         record.profile, record.parser_version = profile.family, parser.version
         layers.append(("profile", lambda t, c, _wanted: extract_with_profile(t, parser, c)))
+    family = families.extraction_family(profile, tree)
+    if family is not None:
+        layers.append(("family", family.extract))
     layers.extend(_fallback_layers())
     site_authors: tuple[str, list[str]] | None = None
     declared: str | None = None  # the non-story type structured data declares (a product, a forum thread)
@@ -117,9 +123,10 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         record.layers["authors"], record.authors = site_authors
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
-    if (declared or listing_url(url)) and record.layers.get("body") != "profile":
+    if (declared or listing_url(url)) and record.layers.get("body") not in ("profile", "family"):
         _no_story_body(record)
     _normalise_text(record)
+    _settle_precision(record)
     return record
 
 
@@ -149,6 +156,14 @@ def _no_story_body(record: Record) -> None:
     record.layers.pop("body", None)
 
 
+def _settle_precision(record: Record) -> None:
+    """``published_precision`` from the date the winning layer parsed; dates stored as plain text."""
+    record.published_precision = precision_of(record.published)
+    record.modified_precision = precision_of(record.modified)
+    record.published = str(record.published) if record.published else None
+    record.modified = str(record.modified) if record.modified else None
+
+
 def _nfc(text: str | None) -> str | None:
     if text is None or unicodedata.is_normalized("NFC", text):
         return text
@@ -158,7 +173,7 @@ def _nfc(text: str | None) -> str | None:
 def _normalise_text(record: Record) -> None:
     """Stored text is NFC. The HTML was normalised before parsing, but character references
     (``&#x323;``) become combining marks only inside the parser, after that (found by fuzzing)."""
-    record.title, record.source = _nfc(record.title), _nfc(record.source)
+    record.title, record.source, record.lead = _nfc(record.title), _nfc(record.source), _nfc(record.lead)
     record.body = [_nfc(p) for p in record.body]
     record.authors = [_nfc(a) for a in record.authors]
     for image in record.images:
@@ -169,7 +184,7 @@ def _normalise_text(record: Record) -> None:
 # (generic never finds one structured data lacked), the source (read from the closing line) and
 # images (a profile whose image selector found none on an article it read is believed: many
 # notices have no photo, and re-reading them generically was most of the profile path's cost).
-GENERIC_EXTRAS = frozenset({"modified", "source", "images"})
+GENERIC_EXTRAS = frozenset({"modified", "source", "images", "lead"})
 
 
 def _profile_read_the_article(record: Record, missing: list[str]) -> bool:

@@ -25,6 +25,29 @@ _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2})
 _SHORT_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}")  # day.month.yy (German, Norwegian date lines)
 
 
+class DateText(str):
+    """An ISO 8601 date-time that knows how much of it the text stated: ``precision`` "minute" (a
+    time of day) or "day" (a date alone, stored at midnight). Extraction reads the precision and
+    stores plain strings (``Record.published_precision``)."""
+
+    __slots__ = ("precision",)
+
+    def __new__(cls, value: str, precision: str = "minute") -> DateText:
+        text = super().__new__(cls, value)
+        text.precision = precision
+        return text
+
+    def __reduce__(self):
+        return (DateText, (str(self), self.precision))
+
+
+def precision_of(value: str | None) -> str | None:
+    """"minute" or "day" for a parsed date (see DateText); None for no date."""
+    if not value:
+        return None
+    return getattr(value, "precision", None) or "minute"
+
+
 def to_iso(moment: datetime) -> str:
     """ISO 8601 with seconds and offset, the form stored in the database."""
     return moment.isoformat(timespec="seconds")
@@ -68,12 +91,15 @@ NOT_NUMERIC = ""  # _parse_numbers found no ISO or numeric date: ask dateparser
 def _parse_numbers(text: str, tz: str, date_order: str) -> str | None:
     """ISO timestamps and day-first numeric dates; NOT_NUMERIC when the text holds neither."""
     zone = ZoneInfo(tz)
-    moment = _parse_iso(text, zone)
+    moment, precision = _parse_iso(text, zone), "minute"
+    if moment is not None and _ISO_DAY_ONLY.match(text.strip()):
+        precision = "day"
     if moment is None:
         moment = _parse_numeric(text, zone, date_order)
+        precision = "minute" if _TIME.search(_without_date(text)) else "day"
     if moment is None:
         return NOT_NUMERIC
-    return _in_range(moment)
+    return _in_range(moment, precision)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -81,12 +107,24 @@ def _parse_words_cached(
     text: str, languages: tuple[str, ...], tz: str, date_order: str, relative_base: str | None
 ) -> str | None:
     moment = _parse_words(text, languages, ZoneInfo(tz), date_order, relative_base)
-    return None if moment is None else _in_range(moment)
+    precision = "minute" if _TIME.search(text) or _looks_relative(text) else "day"
+    return None if moment is None else _in_range(moment, precision)
 
 
-def _in_range(moment: datetime) -> str | None:
-    """ISO 8601, or None for a year no news page was published in (a misread number)."""
-    return to_iso(moment) if 1990 <= moment.year <= 2100 else None
+# A machine-readable date with no time of day ("2025-06-12", "2025-06-12T" never occurs).
+_ISO_DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _without_date(text: str) -> str:
+    """The text around its numeric date: where a time of day would be."""
+    match = _NUMERIC_DATE.search(text)
+    return text if match is None else text[: match.start()] + " " + text[match.end():]
+
+
+def _in_range(moment: datetime, precision: str = "minute") -> str | None:
+    """ISO 8601 (a DateText with its precision), or None for a year no news page was published
+    in (a misread number)."""
+    return DateText(to_iso(moment), precision) if 1990 <= moment.year <= 2100 else None
 
 
 def _parse_iso(text: str, zone: ZoneInfo) -> datetime | None:
@@ -175,7 +213,8 @@ MIN_EDIT_SECONDS = 60
 def listed_modified(record: Any, lastmod: str | None, tz: str) -> None:
     """``record.modified`` from what discovery said (the REST API's ``modified_gmt``, a sitemap's
     ``lastmod``, ISO UTC), in the portal's zone, when the page itself says nothing and the date
-    is later than the publication: stock WordPress themes print no modification date at all."""
+    is later than the publication (stock WordPress themes print no modification date at all), or
+    says only the day (``modified_precision = "day"``) and the source's time falls on that day."""
     if not lastmod or not record.published:
         return
     try:
@@ -185,8 +224,11 @@ def listed_modified(record: Any, lastmod: str | None, tz: str) -> None:
         return
     if changed.tzinfo is None or published.tzinfo is None:
         return
-    if (changed - published).total_seconds() >= MIN_EDIT_SECONDS:
-        record.modified = to_iso(changed.astimezone(ZoneInfo(tz)))
+    local = changed.astimezone(ZoneInfo(tz))
+    if record.modified and (record.modified_precision != "day" or record.modified[:10] != local.date().isoformat()):
+        return
+    if record.modified or (changed - published).total_seconds() >= MIN_EDIT_SECONDS:
+        record.modified, record.modified_precision = to_iso(local), "minute"
         record.layers["modified"] = "discovery"
 
 
@@ -218,3 +260,22 @@ def htmldate_published(tree: Any, ctx: Any) -> str | None:
     if not day:
         return None
     return parse_date(day, ctx.languages or ("en",), ctx.timezone, ctx.date_order)
+
+
+def listed_published(record: Any, published: str | None, tz: str) -> None:
+    """``record.published`` from what discovery said (a feed's ``pubDate``/``dc:date``, the REST
+    API's ``date_gmt``, a news sitemap's publication date; ISO UTC), in the portal's zone, when it
+    is more precise than the page: the page gives no date at all, or only the day
+    (``published_precision = "day"``) and the source's time falls on that same day there."""
+    if not published:
+        return
+    try:
+        listed = datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+    except (ValueError, KeyError):
+        return
+    if record.published and record.published_precision != "day":
+        return
+    if record.published and record.published[:10] != listed.date().isoformat():
+        return  # another day: the page's own date stands
+    record.published, record.published_precision = to_iso(listed), "minute"
+    record.layers["published"] = "discovery"

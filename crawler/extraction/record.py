@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Fields that extraction layers compete for; the winning layer is recorded per field.
-FIELDS = ("title", "published", "modified", "authors", "source", "body", "images")
+FIELDS = ("title", "published", "modified", "authors", "source", "body", "images", "lead")
 
 
 @dataclass
@@ -22,7 +22,10 @@ class Image:
 class Record:
     """A clean article record.
 
-    ``published``/``modified`` are ISO 8601 strings carrying the portal's UTC offset.
+    ``published``/``modified`` are ISO 8601 strings carrying the portal's UTC offset;
+    ``published_precision`` says how much of ``published`` the source stated: "minute" (a time of
+    day, to the minute or better) or "day" (a date alone: the time in ``published`` is midnight
+    and means nothing). ``lead`` is the standfirst the page sets apart above the body (never in it).
     ``body`` is a list of paragraphs (subheadings are paragraphs too), never captions.
     ``layers`` maps each filled field to the layer that won it ("profile", "structured", "generic", "htmldate": the day htmldate read when no other layer dated the page).
     """
@@ -37,6 +40,9 @@ class Record:
     images: list[Image] = field(default_factory=list)
     language: str | None = None
     layers: dict[str, str] = field(default_factory=dict)
+    lead: str | None = None
+    published_precision: str | None = None
+    modified_precision: str | None = None  # the same for ``modified`` (not stored: a later source may refine it)
     profile: str | None = None
     parser_version: str | None = None
 

@@ -14,7 +14,12 @@ A family module defines ``NAME`` and may define any of:
 - ``ARTICLE_LINKS``: a selector for the article links of its listings;
 - ``CATEGORY_LINKS``: a selector for links to further listings (category archives);
 - ``not_an_article(body)``: why a fetched page that yields no article is none (a password form),
-  or None.
+  or None;
+- ``never_an_article(body)``: why a page is no article even when it has a title and text (a
+  content type that never is one: Plone's Events and Pages), or None;
+- ``recognises(tree)`` and ``extract(tree, ctx, wanted)``: the extraction layer "family" (after
+  the profile's selectors, before structured data): the fields the CMS's own markup states (its
+  byline's authors and dates, its lead), for a portal of that CMS or a page it recognises.
 
 Adding a CMS is one module here: every module of this package is a family, named by its file.
 """
@@ -52,15 +57,39 @@ def feed_page_url(portal: Any, feed_url: str, page: int) -> str | None:
     return paging(feed_url, page) if paging else None
 
 
+def _modules_for(portal: Any) -> list[ModuleType]:
+    """The portal's CMS family, or every family when its profile names none (a draft need not)."""
+    return [of(portal)] if portal is not None and portal.cms else [get(name) for name in FAMILY_MODULES]
+
+
 def not_an_article(portal: Any, body: bytes) -> str | None:
     """The CMS's own reason why ``body`` holds no article; for a portal whose CMS nobody named,
     any family that recognises its markup says (a draft profile need not name its CMS)."""
-    modules = [of(portal)] if portal is not None and portal.cms else [get(name) for name in FAMILY_MODULES]
+    return _first_reason(portal, body, "not_an_article")
+
+
+def never_an_article(portal: Any, body: bytes) -> str | None:
+    """The CMS's reason why ``body`` is no article whatever text it holds (its content type)."""
+    return _first_reason(portal, body, "never_an_article")
+
+
+def _first_reason(portal: Any, body: bytes, hook: str) -> str | None:
     data = body.encode("utf-8", "replace") if isinstance(body, str) else body
-    for module in modules:
-        reason = getattr(module, "not_an_article", None)
+    for module in _modules_for(portal):
+        reason = getattr(module, hook, None)
         if reason is not None and (found := reason(data)):
             return found
+    return None
+
+
+def extraction_family(portal: Any, tree: Any) -> ModuleType | None:
+    """The family whose ``extract`` reads this page: the portal's CMS, else one that recognises it."""
+    for module in _modules_for(portal):
+        if getattr(module, "extract", None) is None:
+            continue
+        recognises = getattr(module, "recognises", None)
+        if (portal is not None and portal.cms) or (recognises is not None and recognises(tree)):
+            return module
     return None
 
 

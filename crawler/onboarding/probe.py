@@ -314,11 +314,6 @@ def advertised_feeds(tree: lxml.html.HtmlElement | None, base: str) -> list[str]
     return sorted(dict.fromkeys(urls), key=lambda u: "comment" in u.lower())
 
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-RSS1 = "{http://purl.org/rss/1.0/}"
-RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
-
-
 def read_sitemap(body: bytes) -> tuple[list[str], list[str]]:
     """(child sitemaps, URLs) by the crawl's reader; ([], []) where it fails or crashes."""
     try:
@@ -329,35 +324,8 @@ def read_sitemap(body: bytes) -> tuple[list[str], list[str]]:
 
 
 def feed_item_urls(body: bytes, base: str) -> list[str]:
-    """Item URLs of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, items with only a permalink guid
-    included: the shared reader first, this one where it finds nothing."""
-    urls = [link.url for link in feed_links(body, base)]
-    if urls:
-        return urls
-    try:
-        root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                                                           huge_tree=False))
-    except (etree.XMLSyntaxError, ValueError):
-        return []
-    if root is None:
-        return []
-    for item in root.iter("item", f"{RSS1}item", f"{ATOM}entry"):
-        url = (_text(item, "link") or _text(item, f"{RSS1}link") or item.get(RDF_ABOUT) or _permalink_guid(item))
-        if url:
-            urls.append(urljoin(base, url))
-    return urls
-
-
-def _text(element: etree._Element, tag: str) -> str | None:
-    child = element.find(tag)
-    return child.text.strip() if child is not None and child.text and child.text.strip() else None
-
-
-def _permalink_guid(item: etree._Element) -> str | None:
-    guid = item.find("guid")
-    if guid is None or not guid.text or guid.get("isPermaLink", "true").lower() == "false":
-        return None
-    return guid.text.strip() if guid.text.strip().startswith(("http://", "https://", "/")) else None
+    """Item URLs of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, by the crawl's own reader."""
+    return [link.url for link in feed_links(body, base)]
 
 
 def url_pattern(urls: list[str], min_count: int = 3, max_shapes: int = 6) -> str | None:

@@ -28,7 +28,7 @@ import sqlite_utils
 
 from crawler import families
 from crawler.extraction import NotHTML, extract_page
-from crawler.extraction.dates import listed_modified
+from crawler.extraction.dates import listed_modified, listed_published
 from crawler.extraction.template import HostTemplates, block_keys
 from crawler.items import PageItem
 from crawler.registry import Registry
@@ -93,7 +93,12 @@ class ExtractStep:
             return None, f"extraction error: {type(error).__name__}: {error}"
         if not record.is_article():
             return None, families.not_an_article(profile, item.body) or "not an article: no title or no body text"
-        if not record.modified and profile is not None:
+        never = families.never_an_article(profile, item.body)
+        if never:
+            return None, never
+        if profile is not None:
+            listed_published(record, item.listed_published, profile.timezone)
+        if profile is not None and (not record.modified or record.modified_precision == "day"):
             listed_modified(record, item.listed_modified, profile.timezone)
         return record, None
 

@@ -98,20 +98,21 @@ def stored_page_item(storage: Storage, url_key: str) -> PageItem:
         url=url, portal=portal, status=status, body=gzip.decompress(html_gz), crawl_time=fetched_at,
         content_type=content_type, etag=etag, last_modified=last_modified,
         listed_modified=listed_modified_of(storage, url_key),
+        listed_published=listed_modified_of(storage, url_key, "published"),
     )
 
 
-def listed_modified_of(storage: Storage, url_key: str) -> str | None:
-    """The modification date discovery gave the stored article (the page itself has none): the HTML
-    alone cannot say it again, so re-extraction keeps it."""
-    row = storage.db.execute("SELECT modified, layers FROM articles WHERE url_key = ?", [url_key]).fetchone()
+def listed_modified_of(storage: Storage, url_key: str, column: str = "modified") -> str | None:
+    """The modification (or publication) date discovery gave the stored article (the page itself
+    has none, or only the day): the HTML alone cannot say it again, so re-extraction keeps it."""
+    row = storage.db.execute(f"SELECT {column}, layers FROM articles WHERE url_key = ?", [url_key]).fetchone()
     if not row or not row[0] or not row[1]:
         return None
     try:
         layers = json.loads(row[1])
     except ValueError:
         return None
-    return to_utc(row[0]) if isinstance(layers, dict) and layers.get("modified") == "discovery" else None
+    return to_utc(row[0]) if isinstance(layers, dict) and layers.get(column) == "discovery" else None
 
 
 def rewrite_if_changed(storage: Storage, article_id: int, item: PageItem) -> bool:

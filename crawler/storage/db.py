@@ -3,7 +3,8 @@
 The schema carries its version in ``PRAGMA user_version``; ``open_db`` upgrades an older file in
 place by running the missing migrations in order, each in its own transaction. Migrations are the
 modules ``crawler/storage/migrations/mNNN_name.py`` (NNN = the version it produces). Never edit or
-renumber a released migration: add the next number.
+renumber a released migration: add a new number. Numbers are reserved per piece of work and may land
+out of order, so ``schema_migrations`` records which ran (``user_version`` is the highest).
 """
 
 from __future__ import annotations
@@ -22,20 +23,24 @@ import sqlite_utils
 Migration = Callable[[sqlite_utils.Database], None]
 
 
-def _load_migrations() -> list[Migration]:
-    """Every ``crawler/storage/migrations/mNNN_*.py``; NNN is the schema version it produces, and the
-    versions must run 1, 2, 3, … without gaps or repeats (checked here, at import)."""
+def _load_migrations() -> tuple[list[int], list[Migration]]:
+    """Every ``crawler/storage/migrations/mNNN_*.py`` in order: (versions, migrations). NNN is the
+    schema version it produces; numbers are unique and may leave gaps (each piece of work reserves
+    its number, and they land in any order: m010 may land before m009). Checked here, at import."""
     from crawler.storage import migrations
 
     names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if re.match(r"m\d{3}_", m.name))
     versions = [int(name[1:4]) for name in names]
-    if versions != list(range(1, len(names) + 1)):
-        raise RuntimeError(f"migrations must be numbered m001, m002, … without gaps: {names}")
-    return [importlib.import_module(f"crawler.storage.migrations.{name}").migrate for name in names]
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError(f"migrations must be numbered from m001, each number once: {names}")
+    return versions, [importlib.import_module(f"crawler.storage.migrations.{name}").migrate for name in names]
 
 
-MIGRATIONS: list[Migration] = _load_migrations()
-SCHEMA_VERSION = len(MIGRATIONS)
+VERSIONS, MIGRATIONS = _load_migrations()
+SCHEMA_VERSION = VERSIONS[-1]
+# Which migrations ran, by number: a migration that lands after a higher one (m009 after m010) still
+# runs on a database already at the higher ``user_version``.
+APPLIED_TABLE = "schema_migrations"
 
 
 def configure(conn: sqlite3.Connection, *, busy_timeout_ms: int = 30000) -> None:
@@ -54,14 +59,39 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
+def applied_versions(conn: sqlite3.Connection) -> set[int]:
+    """The migrations a database has had: its ``schema_migrations`` rows, or (a file older than that
+    table, when numbers had no gaps) every number up to its ``user_version``."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [APPLIED_TABLE]).fetchone()
+    if exists:
+        return {row[0] for row in conn.execute(f"SELECT version FROM {APPLIED_TABLE}")}
+    return set(range(1, conn.execute("PRAGMA user_version").fetchone()[0] + 1))
+
+
 def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the database to SCHEMA_VERSION; returns how many migrations ran."""
-    current = schema_version(db)
-    for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+    """Run every migration the database has not had, in number order; returns how many ran.
+    ``user_version`` is the highest number applied."""
+    applied = applied_versions(db.conn)
+    ran = 0
+    for version, migration in zip(VERSIONS, MIGRATIONS):
+        if version in applied:
+            continue
         with db.conn:
             migration(db)
-            db.execute(f"PRAGMA user_version = {version}")
-    return SCHEMA_VERSION - current
+            _record(db, applied | {version})
+        applied.add(version)
+        ran += 1
+    if ran == 0 and applied and not db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", [APPLIED_TABLE]).fetchone():
+        with db.conn:
+            _record(db, applied)
+    return ran
+
+
+def _record(db: sqlite_utils.Database, applied: set[int]) -> None:
+    db.execute(f"CREATE TABLE IF NOT EXISTS {APPLIED_TABLE} (version INTEGER PRIMARY KEY)")
+    db.conn.executemany(f"INSERT OR IGNORE INTO {APPLIED_TABLE} (version) VALUES (?)", [(v,) for v in sorted(applied)])
+    db.execute(f"PRAGMA user_version = {max(applied)}")
 
 
 def open_db(path: str | Path, *, upgrade: bool = True) -> sqlite_utils.Database:
@@ -116,11 +146,14 @@ def open_readonly(path: str | Path, *, immutable: bool | None = None) -> sqlite3
     except sqlite3.DatabaseError as error:
         conn.close()
         raise UnreadableDatabase(f"{path}: not an SQLite database ({error})") from None
-    if version != SCHEMA_VERSION:
+    missing = sorted(set(VERSIONS) - applied_versions(conn)) if version == SCHEMA_VERSION else []
+    if version != SCHEMA_VERSION or missing:
         conn.close()
-        hint = "open it once with this muninews for writing (a crawl) to upgrade it" if version < SCHEMA_VERSION \
-            else "it was written by a newer muninews"
-        raise UnreadableDatabase(f"{path}: schema version {version}, this muninews reads {SCHEMA_VERSION}: {hint}")
+        hint = "open it once with this muninews for writing (a crawl) to upgrade it" \
+            if version < SCHEMA_VERSION or missing else "it was written by a newer muninews"
+        without = f" without migration {', '.join(f'm{v:03d}' for v in missing)}" if missing else ""
+        raise UnreadableDatabase(
+            f"{path}: schema version {version}{without}, this muninews reads {SCHEMA_VERSION}: {hint}")
     from crawler.storage.search import register_functions
 
     register_functions(conn)

@@ -2,11 +2,11 @@
 
 The index (``articles_fts``, migration m007) is declared ``content="articles"``, the way Datasette
 and sqlite-utils detect a table's full-text index, so plain ``datasette FILE`` (``?_search=``) and
-``sqlite-utils search FILE articles QUERY`` search it. It holds title, body and captions with đ→d
+``sqlite-utils search FILE articles QUERY`` search it. It holds title, body, captions and the lead (m010) with đ→d
 folded by ``replace()``; the tokenizer (``unicode61 remove_diacritics 2``) folds case and tone
 marks. A muninews query is folded the same way (``fold``), so "Ngo Quyen", "ngô quyền", "NGÔ QUYỀN"
 find "Ngô Quyền" and "Da Nang", "Đà Nẵng" find "Đà Nẵng". The plain tools do not fold a typed đ,
-so a fourth indexed column, ``d_words``, holds the article's words that contain a đ as written
+so a last indexed column, ``d_words``, holds the article's words that contain a đ as written
 (``d_words``; a few per cent of the tokens): their ``"Đà" "Nẵng"`` (words ANDed) then matches "đa"
 there and "nang" in the folded text. Its ``articles.d_words`` is a generated NULL column: the
 text lives only in the index.
@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from typing import Any
 
 FTS_TABLE = "articles_fts"
-INDEXED = ("title", "body", "captions")  # folded; then d_words (see module docstring)
+INDEXED = ("title", "body", "captions", "lead")  # folded; then d_words (see module docstring; lead since m010)
 TOKENIZER = "unicode61 remove_diacritics 2"  # as declared by migration m007
 D_WORDS_FUNCTION = "muninews_d_words"
 NOTHING = '""'  # an empty phrase: valid FTS5 that matches no row (an empty MATCH is a syntax error)
@@ -80,8 +80,9 @@ def d_words_sql(row: str) -> str:
 
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the index triggers call; every muninews connection registers them
-    (``crawler.storage.db``), so a writer keeps the index right."""
-    conn.create_function(D_WORDS_FUNCTION, len(INDEXED), d_words, deterministic=True)
+    (``crawler.storage.db``), so a writer keeps the index right. ``muninews_d_words`` takes any
+    number of columns: the triggers of m007 (three) and of m010 (four) both call it."""
+    conn.create_function(D_WORDS_FUNCTION, -1, d_words, deterministic=True)  # any number of columns (m007: 3, m010: 4)
 
 
 def indexed_values(row: str) -> str:

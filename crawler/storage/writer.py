@@ -259,14 +259,14 @@ class Storage:
     def update_article(self, article_id: int, item, record: Record) -> None:
         """An edited article keeps its row (and id); the text it replaces moves to article_versions."""
         old = self.db.execute(
-            "SELECT version, first_seen, last_seen, title, published, modified, author, body, content_hash, story_id "
-            "FROM articles WHERE id = ?", [article_id],
+            "SELECT version, first_seen, last_seen, title, published, modified, author, body, content_hash, lead, "
+            "story_id FROM articles WHERE id = ?", [article_id],
         ).fetchone()
         version, first_seen, last_seen, *previous, story_id = old
         self._insert(
             "article_versions",
             dict(zip(("article_id", "version", "fetched_at", "title", "published", "modified", "author", "body",
-                      "content_hash"), (article_id, version, last_seen, *previous))),
+                      "content_hash", "lead"), (article_id, version, last_seen, *previous))),
             conflict="OR REPLACE",
         )
         item.story_id = story_id
@@ -311,8 +311,9 @@ def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, A
 
 
 # The article columns that extraction decides (re-extraction rewrites exactly these).
-EXTRACTED_FIELDS = ("title", "published", "published_utc", "modified", "author", "authors", "source", "body",
-                    "language", "word_count", "content_hash", "profile", "parser_version", "layers")
+EXTRACTED_FIELDS = ("title", "published", "published_utc", "published_precision", "modified", "author", "authors",
+                    "source", "body", "lead", "language", "word_count", "content_hash", "profile", "parser_version",
+                    "layers")
 
 
 # The long article columns the search index tokenises (with captions, which triggers keep).
@@ -331,7 +332,8 @@ def article_row(article_id: int, item, record: Record, run_id: int | None) -> di
     return {
         "id": article_id, "portal": item.portal, "url": item.url, "url_key": item.url_key,
         "canonical_url": item.canonical_url or item.url, "title": record.title, "published": record.published,
-        "published_utc": to_utc_iso(record.published), "modified": record.modified,
+        "published_utc": to_utc_iso(record.published), "published_precision": record.published_precision,
+        "modified": record.modified, "lead": record.lead,
         "author": ", ".join(record.authors) or None, "authors": json.dumps(record.authors, ensure_ascii=False),
         "source": record.source, "body": body, "language": record.language, "word_count": len(body.split()),
         "content_hash": item.content_hash, "story_id": item.story_id, "first_seen": item.crawl_time,

@@ -180,8 +180,18 @@ def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
     return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
+
+
 def feed_links(body: bytes, base_url: str) -> list[Link]:
-    """Items of an RSS 2.0 or Atom feed."""
+    """Items of an RSS 2.0, RSS 1.0 (RDF, namespaced items) or Atom feed. An item's URL is its
+    ``<link>``, else its ``rdf:about`` (RSS 1.0), else its ``<guid>`` when that is a permalink
+    (RSS 2.0 items may carry only a guid); its publication date ``pubDate``, ``dc:date`` or Atom
+    ``published``; its change date Atom ``updated`` or ``dcterms:modified``."""
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
     except (etree.XMLSyntaxError, ValueError):
@@ -189,22 +199,33 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
     if root is None:
         return []
     links = []
-    for item in root.iter("item", "{http://www.w3.org/2005/Atom}entry"):
-        url = _child_text(item, "link") or _atom_link(item)
+    for item in root.iter("item", f"{RSS1}item", f"{ATOM}entry"):
+        url = (_child_text(item, "link") or _child_text(item, f"{RSS1}link") or _atom_link(item)
+               or item.get(RDF_ABOUT) or _permalink_guid(item))
         if url:
-            published = _child_text(item, "pubDate") or _child_text(item, "{http://www.w3.org/2005/Atom}published")
-            updated = _child_text(item, "{http://www.w3.org/2005/Atom}updated")
+            published = (_child_text(item, "pubDate") or _child_text(item, f"{DC}date")
+                         or _child_text(item, f"{ATOM}published") or _child_text(item, f"{DCTERMS}issued"))
+            updated = _child_text(item, f"{ATOM}updated") or _child_text(item, f"{DCTERMS}modified")
             links.append(Link(urljoin(base_url, url.strip()), utc_iso(updated), utc_iso(published)))
     return links
 
 
 def _child_text(element: etree._Element, tag: str) -> str | None:
     child = element.find(tag)
-    return child.text.strip() if child is not None and child.text else None
+    return child.text.strip() if child is not None and child.text and child.text.strip() else None
 
 
 def _atom_link(entry: etree._Element) -> str | None:
-    for link in entry.findall("{http://www.w3.org/2005/Atom}link"):
+    for link in entry.findall(f"{ATOM}link"):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             return link.get("href")
     return None
+
+
+def _permalink_guid(item: etree._Element) -> str | None:
+    """An RSS 2.0 ``<guid>`` that is the item's URL: not marked ``isPermaLink="false"``, and a URL."""
+    guid = item.find("guid")
+    if guid is None or not guid.text or guid.get("isPermaLink", "true").strip().lower() == "false":
+        return None
+    text = guid.text.strip()
+    return text if text.startswith(("http://", "https://", "/")) else None

@@ -1,0 +1,141 @@
+"""Plone (5.2 and 6, Classic UI): its sitemap, feeds and collections, its content types, its byline.
+
+What every stock Plone site answers, whatever its theme and language:
+
+- ``/sitemap.xml.gz`` (when the site enables it): a gzipped sitemap index served as
+  ``application/octet-stream``, read by content (spiders/sources/parsers.py); ``lastmod`` is the
+  item's modification time;
+- feeds of the site and of every folder and collection: ``/RSS`` (RSS 1.0, items with
+  ``rdf:about`` and ``dc:date``), ``/rss.xml`` (RSS 2.0, items with only a ``<guid>``), ``/atom.xml``;
+  they do not page (the newest items only);
+- listings (folders, the news collection) batched with ``?b_start:int=N``; the next batch is
+  ``<li class="page-item next"><a class="page-link">``; the items are ``a.summary`` links;
+- every page's ``<body class="portaltype-…">`` names its content type: a ``News Item`` is an
+  article, a Page (``document``), Event, Folder, Collection, File or Image is not (an Event also
+  says ``itemtype="https://schema.org/Event"``);
+- the byline ``#section-byline``: ``by <a href="…/author/ID">Name</a>`` for each creator (several
+  for an item with several authors), then, when the site shows it, ``.documentPublished`` (a day,
+  ``22/09/2026``: Plone prints no time) and ``.documentModified`` ("last modified", in the site's
+  language, a day); the lead (the item's description) is ``p.lead`` (Plone 6) or
+  ``.documentDescription`` (Plone 5).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from crawler.extraction.authors import clean_authors
+from crawler.extraction.dates import parse_date
+from crawler.text.fold import element_text
+
+NAME = "plone"
+
+DISCOVERY: dict = {
+    "sources": ("sitemap", "listing", "feed"),
+    "sitemap_paths": ("/sitemap.xml.gz",),
+    "feed_paths": ("/RSS", "/rss.xml"),
+}
+
+# The next batch of a listing: Plone 6's pagination puts "next" on the list item, Plone 5's on
+# a `li.next`; the link carries ?b_start:int=N (or b_start=N).
+NEXT_PAGE = (
+    "xpath://li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[contains(@href, 'b_start')]"
+)
+# The items of a folder or collection listing (summary, listing and tabular views).
+ARTICLE_LINKS = "xpath://a[contains(concat(' ', normalize-space(@class), ' '), ' summary ')]"
+
+# Content types: `portaltype-<type>` on <body>, the type's name lower-cased with '-' for spaces.
+ARTICLE_TYPES = frozenset({"news-item"})
+NOT_ARTICLES = {"document": "Page", "event": "Event", "folder": "Folder", "collection": "Collection",
+                "file": "File", "image": "Image", "link": "Link", "plone-site": "site root"}
+_BODY_TYPE = re.compile(rb"<body\b[^>]*\bclass=[\"'][^\"']*\bportaltype-([a-z0-9-]+)", re.IGNORECASE)
+_GENERATOR = re.compile(rb"<meta[^>]+content=[\"']Plone\b", re.IGNORECASE)
+# schema.org types a page's markup declares that are no article, whatever the body class says.
+NOT_ARTICLE_SCHEMA = ("schema.org/Event",)
+
+BYLINE = "section-byline"
+AUTHOR_LINK = "/author/"
+# Plone 6 writes the lead as p.lead, Plone 5 as .documentDescription (both in the content header).
+LEAD_CLASSES = ("documentDescription", "lead")
+
+
+def content_type(body: bytes) -> str | None:
+    """The page's Plone content type from its body class (``news-item``, ``event``…), None elsewhere."""
+    match = _BODY_TYPE.search(body[:200_000])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def not_an_article(body: bytes) -> str | None:
+    """Why a Plone page is no article: its content type is not a News Item."""
+    kind = content_type(body)
+    if kind is None or kind in ARTICLE_TYPES or not _GENERATOR.search(body[:200_000]):
+        return None
+    return f"not an article: Plone {NOT_ARTICLES.get(kind, kind)} (portaltype-{kind}), not a News Item"
+
+
+def never_an_article(body: bytes) -> str | None:
+    """A page of a type that is never an article, even when it has a title and text (an Event's
+    "When / Where" page, a Page in the news folder): checked before the page may be stored."""
+    reason = not_an_article(body)
+    if reason is None and content_type(body) is not None and any(s.encode() in body for s in NOT_ARTICLE_SCHEMA):
+        return "not an article: Plone page declaring a schema.org Event"
+    return reason
+
+
+def recognises(tree: etree._Element) -> bool:
+    """A page Plone made: its generator tag and a portaltype body class."""
+    body = tree.find("body")
+    if body is None or "portaltype-" not in (body.get("class") or ""):
+        return False
+    return any((meta.get("content") or "").startswith("Plone") for meta in tree.iter("meta")
+               if (meta.get("name") or "").lower() == "generator")
+
+
+def extract(tree: etree._Element, ctx: Any, wanted: frozenset[str]) -> dict[str, Any]:
+    """What Plone's own viewlets say: authors (the byline's author links), published and modified
+    (the byline's days), the lead (the description)."""
+    fields: dict[str, Any] = {}
+    byline = next((e for e in tree.iter("section", "div") if e.get("id") == BYLINE), None)
+    if byline is not None:
+        names = [element_text(a) for a in byline.iter("a") if AUTHOR_LINK in (a.get("href") or "")]
+        fields["authors"] = clean_authors(names, max_words=8)
+        for field_name, css in (("published", "documentPublished"), ("modified", "documentModified")):
+            element = _with_class(byline, css)
+            if element is not None and field_name in wanted:
+                fields[field_name] = _day(element, ctx)
+    lead = _lead(tree)
+    if lead:
+        fields["lead"] = lead
+    return {key: value for key, value in fields.items() if value}
+
+
+def _with_class(root: etree._Element, name: str) -> etree._Element | None:
+    for element in root.iter():
+        if isinstance(element.tag, str) and name in (element.get("class") or "").split():
+            return element
+    return None
+
+
+def _day(element: etree._Element, ctx: Any) -> str | None:
+    """The date in a byline span ("published 22/09/2026", "cập nhật lần cuối 17/02/2026")."""
+    return parse_date(element_text(element), ctx.languages, ctx.timezone, ctx.date_order, ctx.crawl_time)
+
+
+def _lead(tree: etree._Element) -> str | None:
+    content = next((e for e in tree.iter() if isinstance(e.tag, str) and e.get("id") in ("content", "main-container")
+                    and e.tag in ("article", "div", "main")), tree)
+    for element in content.iter("p", "div", "span"):
+        classes = (element.get("class") or "").split()
+        if any(name in classes for name in LEAD_CLASSES):
+            text = element_text(element)
+            if text:
+                return text
+    return None
+
+
+def feed_page_url(feed_url: str, page: int) -> str | None:
+    """Plone's feeds show the newest items only; they do not page."""
+    return None
