@@ -56,6 +56,9 @@ _GENERATOR = re.compile(rb"<meta[^>]+content=[\"']Plone\b", re.IGNORECASE)
 # schema.org types a page's markup declares that are no article, whatever the body class says.
 NOT_ARTICLE_SCHEMA = ("schema.org/Event",)
 
+# The item's rich text: its paragraphs and subheadings are the body; its figures' captions are not.
+TEXT_FIELD = "parent-fieldname-text"
+BODY_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 BYLINE = "section-byline"
 AUTHOR_LINK = "/author/"
 # Plone 6 writes the lead as p.lead, Plone 5 as .documentDescription (both in the content header).
@@ -96,8 +99,11 @@ def recognises(tree: etree._Element) -> bool:
 
 def extract(tree: etree._Element, ctx: Any, wanted: frozenset[str]) -> dict[str, Any]:
     """What Plone's own viewlets say: authors (the byline's author links), published and modified
-    (the byline's days), the lead (the description)."""
+    (the byline's days), the lead (the description), and the body (the item's text field: a
+    sentence many items repeat is still theirs, not the site's furniture)."""
     fields: dict[str, Any] = {}
+    if "body" in wanted:
+        fields["body"] = _body(tree)
     byline = next((e for e in tree.iter("section", "div") if e.get("id") == BYLINE), None)
     if byline is not None:
         names = [element_text(a) for a in byline.iter("a") if AUTHOR_LINK in (a.get("href") or "")]
@@ -110,6 +116,21 @@ def extract(tree: etree._Element, ctx: Any, wanted: frozenset[str]) -> dict[str,
     if lead:
         fields["lead"] = lead
     return {key: value for key, value in fields.items() if value}
+
+
+def _body(tree: etree._Element) -> list[str]:
+    text = next((e for e in tree.iter("div") if e.get("id") == TEXT_FIELD), None)
+    if text is None:
+        return []
+    blocks = []
+    for element in text.iter(*BODY_TAGS):
+        if any(a.tag in ("figure", "figcaption") for a in element.iterancestors()):
+            continue
+        if any(d is not element and d.tag in BODY_TAGS for d in element.iter(*BODY_TAGS)):
+            continue  # a list item holding paragraphs: its paragraphs are the blocks
+        if (line := element_text(element)):
+            blocks.append(line)
+    return blocks
 
 
 def _with_class(root: etree._Element, name: str) -> etree._Element | None:

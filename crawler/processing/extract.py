@@ -45,6 +45,11 @@ class Cleaned:
     removed: frozenset[int]
 
 
+# Bodies read by selectors made for the page's markup (the profile's, or its CMS family's text field)
+# are trusted as they are: never template-cleaned, never counted.
+TRUSTED_BODY_LAYERS = ("profile", "family")
+
+
 class ExtractStep:
     def __init__(self, registry: Registry, stats=None, *, learn_templates: bool = True) -> None:
         self.registry = registry
@@ -104,7 +109,7 @@ class ExtractStep:
 
     def apply_templates(self, item: PageItem, *, learn: bool = True) -> None:
         """Drop the host's template blocks from a profile-free body; with ``learn``, count the page."""
-        if self.templates is None or item.record.layers.get("body") == "profile":
+        if self.templates is None or item.record.layers.get("body") in TRUSTED_BODY_LAYERS:
             return
         host, record = urlsplit(item.url).netloc, item.record
         keys = block_keys(record.body)
