@@ -84,6 +84,11 @@ class TestTitles:
         ("By", [], [], None),
         ("The Author", [], [], None),
         ("5 mins read", [], [], None),
+        ("Written bySir Nuno", ["Sir Nuno"], [], None),
+        ("ByAmy Roeder", ["Amy Roeder"], [], None),
+        ("Posted by:Idle Cartulary", ["Idle Cartulary"], [], None),
+        ("DiCaprio Leonardo", ["DiCaprio Leonardo"], [], None),
+        ("Byron Smith", ["Byron Smith"], [], None),
     ],
 )
 def test_byline_parts(byline, authors, credits, source):
@@ -97,6 +102,16 @@ def test_a_byline_that_names_its_source_gives_the_record_its_source():
             f"{STORY}</article></body></html>")
     record = extract_page(html.encode(), "https://portal.example.vn/tin/bai-1.html")
     assert record.authors == ["Minh Hảo"] and record.source == "TTXVN"
+
+
+def test_a_by_line_no_markup_names_is_the_byline_and_a_comment_by_line_is_not():
+    html = ('<html lang="en"><head><title>Council approves the budget</title></head><body><article>'
+            '<h1>Council approves the budget</h1><div><span>By</span> <a href="/people/jane">Jane Doe</a></div>'
+            f'{STORY}</article><div class="comments"><p>By Troll McTroll</p></div></body></html>')
+    record = extract_page(html.encode(), "https://news.example.com/2024/03/05/council-budget/")
+    assert record.authors == ["Jane Doe"]
+    without = html.replace('<div><span>By</span> <a href="/people/jane">Jane Doe</a></div>', "")
+    assert extract_page(without.encode(), "https://news.example.com/2024/03/05/council-budget/").authors == []
 
 
 class TestHtmldateLayer:

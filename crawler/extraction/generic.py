@@ -745,7 +745,31 @@ def _byline_texts(root: etree._Element) -> list[str]:
         texts.extend(names or [element_text(node)])
         if len(texts) >= 4:
             break
-    return [t for t in texts if t]
+    return [t for t in texts if t] or _by_lines(root)
+
+
+MAX_BY_LINE = 70
+_BY_LINE_STARTS = frozenset({"by", "wr", "po", "au"})  # By, Written by, Posted by, Author: (a cheap first test)
+
+
+def _by_lines(root: etree._Element) -> list[str]:
+    """The first short "By Jane Doe" line of a page whose markup names no byline, when what
+    follows "By" reads as a person's name."""
+    for node in root.iter():
+        if not is_element(node) or node.tag in ("script", "style", "title", "a", "option"):
+            continue
+        head = (node.text or "").lstrip()
+        if not head and len(node) and is_element(node[0]):
+            head = (node[0].text or "").lstrip()  # <div><span>By</span> <a>Jane Doe</a></div>
+        if head[:2].lower() not in _BY_LINE_STARTS:
+            continue
+        text = element_text(node)
+        if len(text) > MAX_BY_LINE or not text[:1].isalpha():
+            continue
+        match = vocabulary.BYLINE_LINE.match(text)
+        if match and looks_like_person(match.group("name")) and not in_reader_box(node):
+            return [match.group("name")]
+    return []
 
 
 def _date_line(root: etree._Element, ctx: Context) -> str | None:

@@ -160,12 +160,15 @@ AUTHOR_PAGE_PATH = re.compile(r"autor|author|tac-?gia|/people/|/profile|/staff|/
 # The label before the names of a byline: "By", "Von", "Par", "Por", "Door", Vietnamese "Bài và
 # ảnh:", "Thực hiện:", "PV", "CTV", "Phóng viên", "Tác giả", after an optional "Written"/"Photos".
 BYLINE_PREFIX = re.compile(
-    r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?)\s+)?"
+    r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?|recipe)\s+)?"
     r"(?:by|von|par|por|di|da|door|av|af|от|автор|text|texto|tekst|bài(?: và ảnh)?|ảnh|"
     r"bài, ảnh|thực hiện|nhóm pv|pv|ctv|btv|phóng viên|tác giả|author|autor|autorin|reporter)"
-    r"\s*[:.\-–]?\s+",
+    r"(?:\s*[:.\-–]?\s+|\s*:|(?<=by)(?-i:(?=[A-ZĐÀ-Ỹ])))",  # "By Jane", "Posted by:Jane", "ByJane" (two spans)
     re.IGNORECASE,
 )
+# A line that is a byline by its words alone, wherever the page puts it: "By Jane Doe",
+# "Written by Jane Doe", "Author: Jane Doe" (read when no element is classed as a byline).
+BYLINE_LINE = re.compile(r"^(?:(?:written|posted)\s+by|by|author\s*:)\s*(?P<name>\S.{2,58})$", re.IGNORECASE)
 # A byline part that credits the photos, not the text: "Ảnh: Văn Hưng", "Photo: Jane Doe",
 # "Photos by …", "Foto: …", "Bild: …". ("Bài và ảnh: …", text and photos, is BYLINE_PREFIX's.)
 PHOTO_CREDIT_PREFIX = re.compile(
