@@ -8,6 +8,7 @@ tests prove what the crawler did and did not fetch.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import socket
@@ -24,7 +25,15 @@ from crawler.replica import vocabulary as V
 from crawler.replica.generator import Replica, Site, build_replica
 
 Response = tuple[int, dict[str, str], bytes]
-_JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+# A real 160x120 JPEG (409 bytes): a browser shows the photos of an article page (tests/test_browser.py).
+_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1R"
+    "V19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nj"
+    "Y2NjY2NjY2NjY2NjY2P/wAARCAB4AKADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAA"
+    "AAAAAAAA/8QAFwEBAQEBAAAAAAAAAAAAAAAAAAMBAv/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/ALAC6IAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC"
+    "GA1yAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA//2Q=="
+)
 
 
 @dataclass

@@ -107,12 +107,17 @@ def match_expression(query: str) -> str:
 
 
 def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
-    """The newest matches of one tier inside the window, newest first; FTS5 walks its doclists
-    from the newest id and stops at ``limit``."""
+    """The newest matches of one tier inside the window, newest first.
+
+    FTS5 reads the window's id range in ascending order and SQLite sorts what it found (``+f.rowid``
+    keeps the sort out of FTS5): asked for descending order with a lower bound, FTS5 walks the
+    tokens' doclists backwards from the newest id, and for a tier with few or no hits in the window
+    (a topic that no caption names) that walk took 40–200 ms at a million articles, against under
+    1 ms ascending (``benchmarks/search.py``). The window holds at most ``:window`` matches."""
     join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
     return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {FTS_TABLE} f {join} "
             f"WHERE f.{FTS_TABLE} MATCH {where} AND f.rowid >= (SELECT id FROM window_floor) "
-            f"ORDER BY f.rowid DESC LIMIT {limit})")
+            f"ORDER BY +f.rowid DESC LIMIT {limit})")
 
 
 def ranked_sql(*, portal: bool = False) -> str:

@@ -1,20 +1,27 @@
-"""Datasette plugin for `muninews serve`: read-only connections, muninews search semantics and
-readable article cells.
+"""Datasette plugin for `muninews serve`: read-only connections, muninews search semantics, the
+reading view and the article page.
 
 Loaded with ``--plugins-dir``; knows table and column names of the muninews schema, nothing of any
-portal.
+portal. The SQL lives in ``crawler.storage.reading`` and ``crawler.storage.search``.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
+from urllib.parse import parse_qsl, quote, urlencode
 
 import markupsafe
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
 
+from crawler.storage import reading
 from crawler.storage.search import match_expression
 
 THUMBNAIL = '<a href="{url}"><img class="muninews-thumb" src="{url}" alt="{alt}" loading="lazy"></a>'
+# Columns that hold a URL-shaped key nobody serves (normalised for de-duplication): text, not links.
+KEY_COLUMNS = {"url_key"}
 
 
 @hookimpl(trylast=True)
@@ -33,12 +40,79 @@ def prepare_connection(conn, database, datasette):
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    """An empty search box means no search: ``?_search=`` (or only spaces) redirects to the same
+    page without it, on every table (Datasette would search for nothing and list no row)."""
+
+    def wrap(app):
+        async def without_blank_search(scope, receive, send):
+            if scope.get("type") == "http" and b"_search" in scope.get("query_string", b""):
+                pairs = parse_qsl(scope["query_string"].decode("utf-8", "replace"), keep_blank_values=True)
+                kept = [(k, v) for k, v in pairs if not (k.startswith("_search") and reading.is_blank(v))]
+                if len(kept) != len(pairs):
+                    location = quote(scope.get("root_path", "") + scope["path"]) + ("?" + urlencode(kept) if kept else "")
+                    await Response.redirect(location).asgi_send(send)
+                    return
+            await app(scope, receive, send)
+
+        return without_blank_search
+
+    return wrap
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    """The reading view's search (``?_search=``): the newest ``reading.SEARCH_CAP`` matches at most.
+
+    ``trylast``: this runs after Datasette's own search filter (which finds no index for a view and
+    would hide the search box), so the box shows and holds the query."""
+    if table != reading.READING_VIEW:
+        return None
+
+    async def inner():
+        query = request.args.get("_search", "")
+        if reading.is_blank(query):
+            return FilterArguments([], extra_context={"supports_search": True, "search": ""})
+        expression = match_expression(query)
+        db = datasette.get_database(database)
+        row = (await db.execute(reading.FLOOR_SQL, {"q": expression, "cap": reading.SEARCH_CAP})).first()
+        floor = row[0] + 1 if row else 0
+        return FilterArguments(
+            [reading.SEARCH_CLAUSE], reading.search_params(query, floor),
+            [reading.describe_search(query, floor, reading.SEARCH_CAP)],
+            extra_context={"supports_search": True, "search": query, "muninews_search_capped": bool(floor)},
+        )
+
+    return inner
+
+
+@hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if column in KEY_COLUMNS and isinstance(value, str):
+        return markupsafe.Markup('<span class="muninews-key">{}</span>').format(value)
+    if table == reading.READING_VIEW and column in ("title", "id") and "id" in row.keys() and row["id"] is not None:
+        href = datasette.urls.row(database, "articles", str(row["id"]))
+        return markupsafe.Markup('<a href="{href}">{text}</a>').format(href=href, text=value if value is not None else "")
     if table == "articles" and column == "url" and value:
         return _article_links(row, value, database, datasette)
     if table == "images" and column == "url" and value:
+        if not reading.is_web_image(value):
+            return markupsafe.Markup('<span class="muninews-key">{}</span>').format(value)
         caption = row["caption"] if "caption" in row.keys() else ""
         return markupsafe.Markup(THUMBNAIL.format(url=markupsafe.escape(value), alt=markupsafe.escape(caption or "")))
+    if table and isinstance(value, (int, str)) and not isinstance(value, bool) and value != "":
+        return _foreign_key_link(value, column, table, database, datasette)
+    return None
+
+
+async def _foreign_key_link(value, column, table, database, datasette):
+    """A declared foreign key as a link on a row page, where Datasette prints the bare value (its
+    table pages expand keys themselves and pass a label, not a plain value)."""
+    db = datasette.get_database(database)
+    for fk in await db.foreign_keys_for_table(table):
+        if fk["column"] == column:
+            href = datasette.urls.row(database, fk["other_table"], tilde_encode(str(value)))
+            return markupsafe.Markup('<a class="muninews-fk" href="{href}">{value}</a>').format(href=href, value=value)
     return None
 
 
@@ -50,3 +124,45 @@ def _article_links(row, url: str, database: str, datasette) -> markupsafe.Markup
     return markupsafe.Markup(
         '<a href="{url}" title="{url}">source page ↗</a> · <a class="muninews-images" href="{images}">images</a>'
     ).format(url=url, images=images)
+
+
+@hookimpl
+def extra_template_vars(template, database, table, columns, view_name, request, datasette):
+    """An article's page (``/DB/articles/ID``) gets ``muninews_article``: its headline, date,
+    portal, authors, lead when the schema has one, photos with captions, and the same story on
+    other portals (``crawler.storage.reading``)."""
+    if view_name != "row" or table != "articles" or request is None:
+        return {}
+
+    async def inner():
+        try:
+            article_id = int(request.url_vars["pks"])
+        except (KeyError, ValueError):
+            return {}
+        db = datasette.get_database(database)
+        found = (await db.execute("SELECT * FROM articles WHERE id = :id", {"id": article_id})).first()
+        if found is None:
+            return {}
+        article = dict(found)
+        images = [dict(r) for r in await db.execute(reading.IMAGES_SQL, {"id": article_id})
+                  if reading.is_web_image(r["url"])]
+        copies = [dict(r) for r in await db.execute(reading.COPIES_SQL, {"story": article.get("story_id"), "id": article_id})]
+        portal = (await db.execute(reading.PORTAL_SQL, {"portal": article["portal"]})).first()
+        try:
+            authors = [a for a in json.loads(article.get("authors") or "[]") if isinstance(a, str) and a.strip()]
+        except ValueError:
+            authors = []
+        urls = datasette.urls
+        return {"muninews_article": {
+            **article,
+            "authors_list": authors or [a.strip() for a in (article.get("author") or "").split(",") if a.strip()],
+            "paragraphs": [p.strip() for p in (article.get("body") or "").split("\n\n") if p.strip()],
+            "portal_title": portal["title"] if portal and portal["title"] else article["portal"],
+            "portal_href": urls.row(database, "portals", tilde_encode(article["portal"])),
+            "portal_articles_href": urls.table(database, reading.READING_VIEW) + "?" + urlencode({"portal": article["portal"]}),
+            "story_href": urls.row(database, "stories", str(article["story_id"])) if article.get("story_id") else None,
+            "images": images,
+            "copies": [{**c, "href": urls.row(database, "articles", str(c["id"]))} for c in copies],
+        }}
+
+    return inner

@@ -1,0 +1,181 @@
+"""The reading view of `muninews serve`, driven in process (the same Datasette object `serve` runs:
+metadata, plugin, templates, settings) on a crawl of the replica: the article list, the bounded
+search, the article page, hidden internal tables, key columns as text, the story links."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import rows
+
+from crawler.commands.serve import datasette_app
+from crawler.storage.db import open_db
+from crawler.storage import reading
+from crawler.storage.search import match_expression
+
+DB = "muninews"  # the file below is muninews.db
+
+
+@pytest.fixture(scope="module")
+def db(crawled) -> Path:
+    """The module's crawl, plus one image that must never be shown (not http(s))."""
+    conn = open_db(crawled).conn
+    with conn:
+        conn.execute("INSERT INTO images(article_id, position, url, caption) SELECT min(article_id), 99, "
+                     "'javascript:alert(1)', 'never shown' FROM images")
+        conn.execute("INSERT INTO images(article_id, position, url, caption) SELECT min(article_id), 98, "
+                     "'data:image/png;base64,AAAA', 'nor this' FROM images")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return crawled
+
+
+@pytest.fixture(scope="module")
+def get(db):
+    app = datasette_app(db)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(app.invoke_startup())
+
+    def fetch(path: str):
+        return loop.run_until_complete(app.client.get(path))
+
+    yield fetch
+    loop.close()
+
+
+def html(response) -> lxml.html.HtmlElement:
+    assert response.status_code == 200, (response.status_code, response.text[:500])
+    return lxml.html.fromstring(response.text)
+
+
+def matches(db: Path, query: str) -> list[int]:
+    """Every article the query matches, newest stored first, from the index itself."""
+    return [r[0] for r in rows(db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC",
+                               (match_expression(query),))]
+
+
+def test_the_list_shows_what_a_reader_scans_newest_first_and_links_each_article(db, get):
+    data = get(f"/{DB}/reading.json?_shape=objects&_size=max").json()
+    assert data["columns"] == ["id", "published", "portal", "title", "author", "excerpt"]
+    expected = rows(db, "SELECT id FROM articles ORDER BY published DESC LIMIT 50")
+    assert [r["id"] for r in data["rows"][:50]] == [r[0] for r in expected]
+    assert data["filtered_table_rows_count"] == rows(db, "SELECT count(*) FROM articles")[0][0]
+    for row in data["rows"]:
+        assert len(row["excerpt"]) <= reading_excerpt_limit() and "\n" not in row["excerpt"]
+    page = html(get(f"/{DB}/reading"))
+    first = page.cssselect("table.rows-and-columns tbody tr")[0]
+    link = first.cssselect("td.col-title a")[0]
+    assert link.get("href") == f"/{DB}/articles/{expected[0][0]}"
+    assert page.cssselect("input[name=_search]"), "the search box is shown"
+    assert {f.get("data-column") for f in page.cssselect(".facet-info")} == {"portal", "author"}
+
+
+def reading_excerpt_limit() -> int:
+    from crawler.storage.migrations.m009_reading_view import EXCERPT_CHARS
+    return EXCERPT_CHARS + 1  # and the ellipsis
+
+
+@pytest.mark.parametrize("words, spelled", [("Ngo Quyen", "Ngô Quyền"), ("Ngô Quyền", "Ngô Quyền"),
+                                            ("dang uy", "Đảng ủy"), ("Đảng ủy", "Đảng ủy")])
+def test_search_with_and_without_diacritics_is_exact_below_the_cap(db, get, words, spelled):
+    expected = matches(db, words)
+    assert 0 < len(expected) <= reading.SEARCH_CAP
+    data = get(f"/{DB}/reading.json?_shape=objects&_size=max&_search={words}").json()
+    assert data["filtered_table_rows_count"] == len(expected)
+    assert {r["id"] for r in data["rows"]} == set(expected)
+    published = [r["published"] for r in data["rows"]]
+    assert published == sorted(published, reverse=True)
+    page = html(get(f"/{DB}/reading?_search={words}"))
+    assert page.cssselect("input[name=_search]")[0].get("value") == words
+    heading = page.cssselect("h3")[0].text_content()
+    assert heading.split()[0] == f"{len(expected):,}" and "more than" not in heading
+
+
+@pytest.mark.parametrize("typed", ['"', "*", "'", "(", 'NEAR(', '"Ngô Quyền', "Ngô Quyền'*", "title:", "AND OR NOT"])
+def test_punctuation_and_operators_are_literal_and_never_an_error(db, get, typed):
+    page = html(get(f"/{DB}/reading?_search={typed}"))
+    expected = matches(db, typed) if match_expression(typed) != '""' else []
+    assert int(page.cssselect("h3")[0].text_content().split()[0].replace(",", "")) == len(expected)
+    assert not page.cssselect(".message-error")
+
+
+def test_an_empty_search_box_is_no_filter(db, get):
+    for blank in ("", "%20%20"):
+        response = get(f"/{DB}/reading?_search={blank}&portal=replica-city")
+        assert response.status_code == 302 and response.headers["location"] == f"/{DB}/reading?portal=replica-city"
+    total = rows(db, "SELECT count(*) FROM articles")[0][0]
+    assert get(f"/{DB}/articles?_search=").headers["location"] == f"/{DB}/articles"  # the table too
+    assert get(f"/{DB}/reading.json?_shape=objects").json()["filtered_table_rows_count"] == total
+
+
+def test_a_search_beyond_the_cap_keeps_its_newest_matches_and_says_so(db, get, monkeypatch):
+    """With the cap at 10: the 10 newest matches are listed, counted and faceted; the page says more match."""
+    monkeypatch.setattr(reading, "SEARCH_CAP", 10)
+    expected = matches(db, "Hai Phong")
+    assert len(expected) > 10
+    data = get(f"/{DB}/reading.json?_shape=objects&_size=max&_search=Hai+Phong").json()
+    assert data["filtered_table_rows_count"] == 10 and {r["id"] for r in data["rows"]} == set(expected[:10])
+    page = html(get(f"/{DB}/reading?_search=Hai+Phong"))
+    assert "more than 10 articles match" in page.cssselect("h3")[0].text_content()
+    portal_facet = {li.cssselect("a")[0].text_content(): int(li.text_content().split()[-1])
+                    for li in page.cssselect(".facet-info[data-column=portal] li")}
+    assert sum(portal_facet.values()) == 10
+    # a facet value within the capped search lists exactly what the facet counted
+    portal, count = next(iter(portal_facet.items()))
+    within = get(f"/{DB}/reading.json?_shape=objects&_search=Hai+Phong&portal={portal}").json()
+    assert within["filtered_table_rows_count"] == count
+
+
+def test_the_article_page_is_headed_by_its_headline_with_photos_captions_and_the_story(db, get):
+    [story] = rows(db, "SELECT story_id FROM articles GROUP BY story_id HAVING count(DISTINCT portal) > 1 LIMIT 1")
+    article = rows(db, "SELECT * FROM articles WHERE story_id = ? ORDER BY id LIMIT 1", (story[0],))[0]
+    page = html(get(f"/{DB}/articles/{article['id']}"))
+    assert page.cssselect("h1")[0].text_content().strip() == article["title"]
+    assert page.cssselect("title")[0].text_content().startswith(article["title"])
+    meta = page.cssselect("p.muninews-meta")[0].text_content()
+    portal_title = rows(db, "SELECT title FROM portals WHERE name = ?", (article["portal"],))[0][0]
+    assert article["published"].replace("T", " ") in meta and portal_title in meta
+    assert [a.text_content() for a in page.cssselect(".muninews-author")] == __import__("json").loads(article["authors"])
+    images = rows(db, "SELECT url, caption FROM images WHERE article_id = ? AND url LIKE 'http%' ORDER BY position",
+                  (article["id"],))
+    figures = page.cssselect("figure.muninews-photo")
+    assert [f.cssselect("img")[0].get("src") for f in figures] == [i["url"] for i in images]
+    assert [(f.cssselect("figcaption") or [None])[0] is not None and f.cssselect("figcaption")[0].text_content().strip()
+            or None for f in figures] == [i["caption"] or None for i in images]
+    others = rows(db, "SELECT id FROM articles WHERE story_id = ? AND id != ?", (story[0], article["id"]))
+    assert {a.get("href") for a in page.cssselect("ul.muninews-copies a")} == {f"/{DB}/articles/{o[0]}" for o in others}
+    assert page.cssselect("a.muninews-story-link")[0].get("href") == f"/{DB}/stories/{story[0]}"
+    columns = page.cssselect("details.muninews-all-columns")[0]
+    assert columns.cssselect("td.col-content_hash") and columns.cssselect("td.col-layers")  # one click away
+
+
+def test_only_web_images_are_shown(db, get):
+    [[article]] = rows(db, "SELECT article_id FROM images WHERE position = 99")
+    page = html(get(f"/{DB}/articles/{article}"))
+    figures = page.cssselect("figure.muninews-photo")
+    sources = [f.cssselect("img")[0].get("src") for f in figures]
+    assert sources and all(s.startswith(("http://", "https://")) for s in sources)
+    assert not any(word in f.text_content() for f in figures for word in ("never shown", "nor this"))
+    images = html(get(f"/{DB}/images?article_id={article}"))
+    assert not [a for a in images.cssselect("td.col-url a") if not a.get("href").startswith("http")]
+
+
+def test_internal_tables_are_hidden_and_the_analysts_are_listed(get):
+    page = html(get(f"/{DB}"))
+    listed = {a.text_content().strip() for a in page.cssselect("h3 a, ul li a")}
+    assert {"articles", "images", "stories", "portals", "reading"} <= listed
+    assert not listed & {"dedup_bands", "dedup_meta", "dedup_signatures", "host_pages", "host_boilerplate", "articles_fts"}
+
+
+def test_url_key_is_text_and_story_ids_are_links_both_ways(db, get):
+    page = html(get(f"/{DB}/articles?_size=5"))
+    keys = page.cssselect("td.col-url_key")
+    assert keys and not any(td.cssselect("a") for td in keys)
+    assert all(td.cssselect("a") and "/stories/" in td.cssselect("a")[0].get("href") for td in page.cssselect("td.col-story_id"))
+    story = rows(db, "SELECT id, first_article_id FROM stories LIMIT 1")[0]
+    story_page = html(get(f"/{DB}/stories/{story['id']}"))
+    assert story_page.cssselect("td.col-first_article_id a")[0].get("href") == f"/{DB}/articles/{story['first_article_id']}"
+    assert any("story_id in articles" in li.text_content() for li in story_page.cssselect("li"))
