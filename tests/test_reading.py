@@ -74,7 +74,7 @@ def test_the_list_shows_what_a_reader_scans_newest_first_and_links_each_article(
 
 
 def reading_excerpt_limit() -> int:
-    from crawler.storage.migrations.m009_reading_view import EXCERPT_CHARS
+    from crawler.storage.migrations.m015_reading_view import EXCERPT_CHARS
     return EXCERPT_CHARS + 1  # and the ellipsis
 
 

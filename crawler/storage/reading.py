@@ -1,6 +1,6 @@
 """What the reading view of `muninews serve` asks the database: a bounded search and an article's page.
 
-The reading view (``reading``, migration m009) lists articles newest first with a search box and
+The reading view (``reading``, migration m015) lists articles newest first with a search box and
 facets. Datasette computes a search page as three kinds of query over the same WHERE clause: the
 rows (sorted by ``published``), their count, and one per facet. Over every match each of them is
 linear in the number of matches: at a million articles a common name matches 250,000 and a broad

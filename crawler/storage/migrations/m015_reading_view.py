@@ -1,4 +1,4 @@
-"""Migration 9: the analyst's reading view, and a story's first article as a foreign key.
+"""Migration 15: the analyst's reading view, and a story's first article as a foreign key.
 
 ``reading`` is the list `muninews serve` opens: one row per article with what a reader scans
 (published, portal, title, author, a short excerpt) and the id that links to the article's page,
@@ -43,7 +43,7 @@ def migrate(db: sqlite_utils.Database) -> None:
                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = stories.first_article_id)""")
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'stories'").fetchone()[0]
     if FIRST_ARTICLE not in sql:
-        raise RuntimeError(f"m009: unexpected stories declaration: {sql}")
+        raise RuntimeError(f"m015: unexpected stories declaration: {sql}")
     version = db.execute("PRAGMA schema_version").fetchone()[0]
     db.execute("PRAGMA writable_schema = ON")
     try:
