@@ -179,3 +179,26 @@ def test_url_key_is_text_and_story_ids_are_links_both_ways(db, get):
     story_page = html(get(f"/{DB}/stories/{story['id']}"))
     assert story_page.cssselect("td.col-first_article_id a")[0].get("href") == f"/{DB}/articles/{story['first_article_id']}"
     assert any("story_id in articles" in li.text_content() for li in story_page.cssselect("li"))
+
+
+def test_the_match_cache_asks_the_index_once_and_forgets_when_the_database_changes(tmp_path):
+    db = open_db(tmp_path / "m.db")
+    db["portals"].insert({"name": "p"})
+    for i in (1, 2, 3):
+        db["articles"].insert({"id": i, "portal": "p", "url": f"u{i}", "url_key": f"u{i}", "title": "Ngô Quyền", "body": "x"})
+    db.conn.commit()
+    cache = reading.MatchCache(f"file:{tmp_path / 'm.db'}?mode=ro")
+    try:
+        expression = match_expression("ngo quyen")
+        assert cache.newest(expression, 2) == [3, 2] and cache.newest(expression, 10) == [3, 2, 1]
+        asked = []
+        cache._connection().set_trace_callback(asked.append)
+        assert cache.newest(expression, 10) == [3, 2, 1] and cache.newest(expression, 1) == [3]
+        assert not [sql for sql in asked if "MATCH" in sql], "answered from memory"
+        db["articles"].insert({"id": 4, "portal": "p", "url": "u4", "url_key": "u4", "title": "Ngô Quyền", "body": "y"})
+        db.conn.commit()
+        assert cache.newest(expression, 10) == [4, 3, 2, 1]  # another connection committed: asked again
+        assert cache.sql_function(expression, 2) == "[4, 3]" and cache.sql_function(None, 2) == "[]"
+    finally:
+        cache.close()
+        db.conn.close()

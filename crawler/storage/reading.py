@@ -1,19 +1,23 @@
 """What the reading view of `muninews serve` asks the database: a bounded search and an article's page.
 
 The reading view (``reading``, migration m015) lists articles newest first with a search box and
-facets. Datasette computes a search page as three kinds of query over the same WHERE clause: the
-rows (sorted by ``published``), their count, and one per facet. Over every match each of them is
-linear in the number of matches: at a million articles a common name matches 250,000 and a broad
-syllable 700,000, and each query took 0.5–2 s (``benchmarks/search.py``).
+facets. Datasette computes a search page as several queries over the same WHERE clause: the rows
+(sorted by ``published``), their count, and one per facet. Over every match each of them is linear
+in the number of matches: at a million articles a common name matches 250,000 and a broad syllable
+700,000, and each query took 0.5–2 s (``benchmarks/search.py``). And each of them evaluated the
+full-text query again: a name of common syllables ("Đặng Quang Long": each syllable in half the
+articles, the phrase in 2,000) costs 25–70 ms per evaluation however few rows it returns.
 
 So a search reads at most its newest ``SEARCH_CAP`` matches (the same 2,000 the ranked search
-ranks, ``crawler.storage.search.RANK_WINDOW``): ``search_floor`` finds the id below which older
-matches are left out, by walking the index newest first (cost bounded by the cap, not the corpus),
-and ``SEARCH_CLAUSE`` keeps the matches from that id up (FTS5 seeks straight to it). A search with
-at most ``SEARCH_CAP`` matches is exact; one with more says so on the page ("more than 2,000
-articles match: the 2,000 collected last are listed, counted and faceted"). Every query of the page
-then reads at most ``SEARCH_CAP`` rows, and the SQL Datasette shows (✎ View and edit SQL) is the
-one it ran, with the floor as a parameter.
+ranks, ``crawler.storage.search.RANK_WINDOW``), and the index is asked once per query:
+``MatchCache.newest`` walks the index newest first and stops at the cap (cost bounded by the cap,
+not the corpus), and keeps the answer until the database changes (``PRAGMA data_version``).
+``SEARCH_CLAUSE`` reads it through the SQL function ``muninews_matches(expression, cap)`` (a JSON
+list of ids), so the count, the rows and every facet of the page, and the pages a facet value or
+the next page open, read at most ``SEARCH_CAP`` rows by id. A search with at most ``SEARCH_CAP``
+matches is exact; one with more says so on the page ("more than 2,000 articles match: the 2,000
+collected last are listed, counted and faceted"). The SQL Datasette shows (✎ View and edit SQL)
+is the one it ran.
 
 What a query means (phrases, folding, punctuation literal) is ``crawler.storage.search.match_expression``;
 an empty or blank query is no search at all (``is_blank``).
@@ -21,7 +25,10 @@ an empty or blank query is no search at all (``is_blank``).
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import threading
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,18 +36,61 @@ from crawler.storage.search import FTS_TABLE, RANK_WINDOW, match_expression
 
 READING_VIEW = "reading"
 SEARCH_CAP = RANK_WINDOW
-# The (SEARCH_CAP + 1)-th newest match: everything above it is the newest SEARCH_CAP.
-FLOOR_SQL = (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
-             "ORDER BY rowid DESC LIMIT 1 OFFSET :cap")
-SEARCH_CLAUSE = (f"id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :muninews_q "
-                 "AND rowid >= :muninews_floor)")
+MATCHES_FUNCTION = "muninews_matches"
+NEWEST_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT ?"
+SEARCH_CLAUSE = f"id IN (SELECT value FROM json_each({MATCHES_FUNCTION}(:muninews_q, :muninews_cap)))"
 
-IMAGES_SQL = """SELECT position, url, caption, credit FROM images
-                WHERE article_id = :id AND (url LIKE 'http://%' OR url LIKE 'https://%') ORDER BY position"""
-COPIES_SQL = """SELECT a.id, a.portal, p.title AS portal_title, a.title, a.published, a.url
-                FROM articles a LEFT JOIN portals p ON p.name = a.portal
-                WHERE a.story_id = :story AND a.id != :id ORDER BY a.published, a.id"""
-PORTAL_SQL = "SELECT title, base_url FROM portals WHERE name = :portal"
+
+class MatchCache:
+    """The newest ids matching a full-text expression, newest first, remembered per expression (the
+    last ``size`` expressions) until the database changes.
+
+    Its own read-only connection (one, behind a lock: SQLite connections are not shared between
+    threads mid-statement) asks the index; ``PRAGMA data_version`` on it moves when another
+    connection commits, and then everything remembered is dropped."""
+
+    def __init__(self, uri: str, size: int = 64) -> None:
+        self.uri, self.size = uri, size
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[str, tuple[list[int], bool]] = OrderedDict()  # expression -> (ids, all of them)
+        self._version: int | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            self._conn.execute("PRAGMA query_only = 1")
+        return self._conn
+
+    def newest(self, expression: str, limit: int) -> list[int]:
+        with self._lock:
+            conn = self._connection()
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._seen.clear()
+                self._version = version
+            ids, complete = self._seen.get(expression, ([], False))
+            if not complete and len(ids) < limit:
+                ids = [row[0] for row in conn.execute(NEWEST_SQL, (expression, limit))]
+                complete = len(ids) < limit
+            self._seen[expression] = (ids, complete)
+            self._seen.move_to_end(expression)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+            return ids[:limit]
+
+    def sql_function(self, expression: str | None, limit: int | None) -> str:
+        """``muninews_matches(expression, limit)``: the ids as a JSON list (for ``json_each``)."""
+        return json.dumps(self.newest(expression or "", int(limit or 0)) if expression else [])
+
+    def forget(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def is_blank(query: str | None) -> bool:
@@ -48,24 +98,25 @@ def is_blank(query: str | None) -> bool:
     return not (query or "").strip()
 
 
-def search_floor(conn: sqlite3.Connection, expression: str, cap: int = SEARCH_CAP) -> int:
-    """The lowest id a capped search keeps: 0 when at most ``cap`` articles match (then the search is
-    exact), else one above the (cap + 1)-th newest match."""
-    row = conn.execute(FLOOR_SQL, {"q": expression, "cap": cap}).fetchone()
-    return row[0] + 1 if row else 0
+def search_params(query: str) -> dict[str, Any]:
+    return {"muninews_q": match_expression(query), "muninews_cap": SEARCH_CAP}
 
 
-def search_params(query: str, floor: int) -> dict[str, Any]:
-    return {"muninews_q": match_expression(query), "muninews_floor": floor}
-
-
-def describe_search(query: str, floor: int, cap: int) -> str:
+def describe_search(query: str, capped: bool, cap: int) -> str:
     """The words Datasette shows after the row count ("2,000 rows where …")."""
     text = f'search matches "{query}"'
-    if floor:
+    if capped:
         text += (f" — more than {cap:,} articles match: the {cap:,} collected last are listed, counted and "
                  "faceted (add words to narrow it)")
     return text
+
+
+IMAGES_SQL = """SELECT position, url, caption, credit FROM images
+                WHERE article_id = :id AND (url LIKE 'http://%' OR url LIKE 'https://%') ORDER BY position"""
+COPIES_SQL = """SELECT a.id, a.portal, p.title AS portal_title, a.title, a.published, a.url
+                FROM articles a LEFT JOIN portals p ON p.name = a.portal
+                WHERE a.story_id = :story AND a.id != :id ORDER BY a.published, a.id"""
+PORTAL_SQL = "SELECT title, base_url FROM portals WHERE name = :portal"
 
 
 def is_web_image(url: str | None) -> bool:

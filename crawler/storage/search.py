@@ -109,15 +109,24 @@ def match_expression(query: str) -> str:
 def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
     """The newest matches of one tier inside the window, newest first.
 
-    FTS5 reads the window's id range in ascending order and SQLite sorts what it found (``+f.rowid``
-    keeps the sort out of FTS5): asked for descending order with a lower bound, FTS5 walks the
-    tokens' doclists backwards from the newest id, and for a tier with few or no hits in the window
-    (a topic that no caption names) that walk took 40–200 ms at a million articles, against under
-    1 ms ascending (``benchmarks/search.py``). The window holds at most ``:window`` matches."""
+    Two readings, of which one runs (SQLite checks the uncorrelated floor once and skips the other):
+
+    - more matches than the window (floor > 0): FTS5 reads the window's id range in ascending order
+      and SQLite sorts what it found (``+f.rowid`` keeps the sort out of FTS5), at most ``:window``
+      matches. Asked for descending order with a lower bound instead, FTS5 walks the tokens'
+      doclists backwards, and for a tier with few or no hits in the window (a topic no caption
+      names) that took 40–200 ms at a million articles, against under 1 ms ascending;
+    - fewer (floor 0, the window is the whole index): FTS5 walks newest first and stops at
+      ``limit`` hits, instead of reading every match of a rare phrase of common syllables
+      (``benchmarks/search.py``)."""
     join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
-    return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {FTS_TABLE} f {join} "
-            f"WHERE f.{FTS_TABLE} MATCH {where} AND f.rowid >= (SELECT id FROM window_floor) "
-            f"ORDER BY +f.rowid DESC LIMIT {limit})")
+
+    def select(when: str, order: str) -> str:  # the reading not taken matches the empty phrase: no work
+        return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {FTS_TABLE} f {join} "
+                f"WHERE f.{FTS_TABLE} MATCH CASE WHEN (SELECT id FROM window_floor) {when} THEN {where} "
+                f"ELSE '{NOTHING}' END AND f.rowid >= (SELECT id FROM window_floor) ORDER BY {order} LIMIT {limit})")
+
+    return f"{select('> 0', '+f.rowid DESC')} UNION ALL {select('= 0', 'f.rowid DESC')}"
 
 
 def ranked_sql(*, portal: bool = False) -> str:

@@ -17,6 +17,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
 from crawler.storage import reading
+from crawler.storage.db import readonly_uri
 from crawler.storage.search import match_expression
 
 THUMBNAIL = '<a href="{url}"><img class="muninews-thumb" src="{url}" alt="{alt}" loading="lazy"></a>'
@@ -36,7 +37,23 @@ def prepare_connection(conn, database, datasette):
     """
     if database not in ("_internal", "_memory"):
         conn.execute("PRAGMA query_only = 1")
+        cache = _match_cache(datasette.get_database(database)) if datasette is not None else None
+        if cache is not None:
+            conn.create_function(reading.MATCHES_FUNCTION, 2, cache.sql_function)
     conn.create_function("escape_fts", 1, lambda query: match_expression(query or ""), deterministic=True)
+
+
+_MATCH_CACHES: dict[str, reading.MatchCache] = {}
+
+
+def _match_cache(db) -> reading.MatchCache | None:
+    """One ``reading.MatchCache`` per database file, opened as Datasette opened it (mode=ro, or
+    immutable)."""
+    if not getattr(db, "path", None):
+        return None
+    if db.path not in _MATCH_CACHES:
+        _MATCH_CACHES[db.path] = reading.MatchCache(readonly_uri(db.path, immutable=not db.is_mutable))
+    return _MATCH_CACHES[db.path]
 
 
 @hookimpl
@@ -73,14 +90,14 @@ def filters_from_request(request, database, table, datasette):
         query = request.args.get("_search", "")
         if reading.is_blank(query):
             return FilterArguments([], extra_context={"supports_search": True, "search": ""})
-        expression = match_expression(query)
+        cap = reading.SEARCH_CAP
         db = datasette.get_database(database)
-        row = (await db.execute(reading.FLOOR_SQL, {"q": expression, "cap": reading.SEARCH_CAP})).first()
-        floor = row[0] + 1 if row else 0
+        found = (await db.execute(f"SELECT {reading.MATCHES_FUNCTION}(:q, :n)",
+                                  {"q": match_expression(query), "n": cap + 1})).first()[0]
+        capped = len(json.loads(found)) > cap  # one more than the cap asked: do more match?
         return FilterArguments(
-            [reading.SEARCH_CLAUSE], reading.search_params(query, floor),
-            [reading.describe_search(query, floor, reading.SEARCH_CAP)],
-            extra_context={"supports_search": True, "search": query, "muninews_search_capped": bool(floor)},
+            [reading.SEARCH_CLAUSE], reading.search_params(query), [reading.describe_search(query, capped, cap)],
+            extra_context={"supports_search": True, "search": query, "muninews_search_capped": capped},
         )
 
     return inner
@@ -105,15 +122,22 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+_FOREIGN_KEYS: dict[tuple[str, str], dict[str, str]] = {}  # (database, table) -> {column: other table}
+
+
 async def _foreign_key_link(value, column, table, database, datasette):
     """A declared foreign key as a link on a row page, where Datasette prints the bare value (its
-    table pages expand keys themselves and pass a label, not a plain value)."""
-    db = datasette.get_database(database)
-    for fk in await db.foreign_keys_for_table(table):
-        if fk["column"] == column:
-            href = datasette.urls.row(database, fk["other_table"], tilde_encode(str(value)))
-            return markupsafe.Markup('<a class="muninews-fk" href="{href}">{value}</a>').format(href=href, value=value)
-    return None
+    table pages expand keys themselves and pass a label, not a plain value). The keys of each table
+    are read once per process: a page renders hundreds of cells."""
+    key = (database, table)
+    if key not in _FOREIGN_KEYS:
+        fks = await datasette.get_database(database).foreign_keys_for_table(table)
+        _FOREIGN_KEYS[key] = {fk["column"]: fk["other_table"] for fk in fks}
+    other = _FOREIGN_KEYS[key].get(column)
+    if other is None:
+        return None
+    href = datasette.urls.row(database, other, tilde_encode(str(value)))
+    return markupsafe.Markup('<a class="muninews-fk" href="{href}">{value}</a>').format(href=href, value=value)
 
 
 def _article_links(row, url: str, database: str, datasette) -> markupsafe.Markup | None:
