@@ -6,7 +6,9 @@ schema version — never migrated, its journal mode never switched), then Datase
 only), or immutable (``-i``) when this process cannot write it at all (a read-only file system: a
 WAL file cannot be opened ``mode=ro`` there), and the muninews plugin adds ``PRAGMA query_only``. The
 metadata (crawler/datasette/metadata.yaml) gives every table and column a description, facets,
-full-text search, sorting, canned queries and a chart dashboard (datasette-dashboards).
+full-text search, sorting, canned queries and a chart dashboard (datasette-dashboards); the plugin
+(crawler/datasette/plugins) and templates (crawler/datasette/templates) make the reading view: the
+``reading`` list with its bounded search, and the article page.
 """
 
 from __future__ import annotations
