@@ -150,10 +150,10 @@ def test_the_article_list_reads_as_a_list_with_its_rows_on_screen(page):
     th = page.locator("table.rows-and-columns thead th")
     headers = [th.nth(i).get_attribute("data-column") for i in range(th.count())]
     assert headers == ["id", "published", "portal", "title", "author", "excerpt"]
-    newest = rows(db, "SELECT id, title FROM articles ORDER BY published DESC LIMIT 1")[0]
+    newest = rows(db, "SELECT id, title FROM articles WHERE published = (SELECT max(published) FROM articles)")
     first = page.locator("table.rows-and-columns tbody tr").first
-    assert first.locator("td.col-title").inner_text().strip() == newest["title"]
-    assert first.locator("td.col-title a").get_attribute("href") == f"/muninews/articles/{newest['id']}"
+    title, href = first.locator("td.col-title").inner_text().strip(), first.locator("td.col-title a").get_attribute("href")
+    assert (title, href) in {(r["title"], f"/muninews/articles/{r['id']}") for r in newest}
     box = first.bounding_box()
     assert box["y"] + box["height"] < 1000, f"first row at {box['y']} px: facets push it off the screen"
     title_box = first.locator("td.col-title").bounding_box()

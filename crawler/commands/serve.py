@@ -14,6 +14,7 @@ full-text search, sorting, canned queries and a chart dashboard (datasette-dashb
 from __future__ import annotations
 
 import json
+import sqlite3
 import string
 import tempfile
 from pathlib import Path
@@ -46,10 +47,35 @@ def database_name(db_path: Path) -> str:
     return db_path.stem
 
 
+# The crawler's own state, not data to read: hidden from Datasette's lists (still queryable by SQL).
+# By prefix, so a table a later version adds (dedup_edges, dedup_furniture, …) is hidden too.
+INTERNAL_TABLE_PREFIXES = ("dedup_", "host_", "schema_migrations")
+
+
+def internal_tables(db_path: Path) -> list[str]:
+    """The file's tables that hold the crawler's internal state (``INTERNAL_TABLE_PREFIXES``)."""
+    from crawler.storage.db import readonly_uri
+
+    try:
+        conn = sqlite3.connect(readonly_uri(db_path), uri=True)
+        try:
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return sorted(n for n in names if n.startswith(INTERNAL_TABLE_PREFIXES))
+
+
 def build_metadata(db_path: Path) -> dict[str, Any]:
-    """The shipped metadata, with its ``${database}`` placeholders set to this file's name."""
+    """The shipped metadata, with its ``${database}`` placeholders set to this file's name and every
+    internal table of the file hidden."""
     template = string.Template((DATASETTE_DIR / "metadata.yaml").read_text(encoding="utf-8"))
-    return yaml.safe_load(template.safe_substitute(database=database_name(db_path)))
+    metadata = yaml.safe_load(template.safe_substitute(database=database_name(db_path)))
+    tables = metadata["databases"][database_name(db_path)]["tables"]
+    for name in internal_tables(db_path):
+        tables.setdefault(name, {})["hidden"] = True
+    return metadata
 
 
 def datasette_argv(db_path: Path, metadata_path: Path, host: str, port: int, *, immutable: bool = False) -> list[str]:
