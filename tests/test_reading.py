@@ -28,6 +28,7 @@ def db(crawled) -> Path:
                      "'javascript:alert(1)', 'never shown' FROM images")
         conn.execute("INSERT INTO images(article_id, position, url, caption) SELECT min(article_id), 98, "
                      "'data:image/png;base64,AAAA', 'nor this' FROM images")
+        conn.execute("UPDATE articles SET lead = 'Tóm tắt của bài.' WHERE id = (SELECT min(article_id) FROM images)")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return crawled
@@ -160,6 +161,9 @@ def test_only_web_images_are_shown(db, get):
     sources = [f.cssselect("img")[0].get("src") for f in figures]
     assert sources and all(s.startswith(("http://", "https://")) for s in sources)
     assert not any(word in f.text_content() for f in figures for word in ("never shown", "nor this"))
+    assert page.cssselect("p.muninews-lead")[0].text_content() == "Tóm tắt của bài."  # the lead (m010), when set
+    listed = get(f"/{DB}/reading.json?_shape=objects&id={article}").json()["rows"]
+    assert [r["excerpt"] for r in listed] == ["Tóm tắt của bài."]  # the list's excerpt is the lead too
     images = html(get(f"/{DB}/images?article_id={article}"))
     assert not [a for a in images.cssselect("td.col-url a") if not a.get("href").startswith("http")]
 

@@ -1,7 +1,8 @@
 """Migration 15: the analyst's reading view, and a story's first article as a foreign key.
 
 ``reading`` is the list `muninews serve` opens: one row per article with what a reader scans
-(published, portal, title, author, a short excerpt) and the id that links to the article's page,
+(published, portal, title, author, a short excerpt: the lead when the page has one, else the
+start of the text) and the id that links to the article's page,
 where keys, hashes and layers are. It is a plain view over ``articles``: every other tool sees it
 too, and it costs no space.
 
@@ -21,11 +22,12 @@ import sqlite_utils
 
 EXCERPT_CHARS = 200
 ONE_LINE = "replace(replace({x}, char(10) || char(10), ' '), char(10), ' ')"  # paragraphs run on
+TEXT = "coalesce(nullif(trim(lead), ''), body)"  # the lead (m010) when the page set one apart, else the text
 READING_VIEW = f"""CREATE VIEW reading AS
 SELECT id, published, portal, title, author,
-       CASE WHEN length(body) > {EXCERPT_CHARS}
-            THEN rtrim({ONE_LINE.format(x=f"substr(body, 1, {EXCERPT_CHARS})")}) || '…'
-            ELSE {ONE_LINE.format(x="body")} END AS excerpt
+       CASE WHEN length({TEXT}) > {EXCERPT_CHARS}
+            THEN rtrim({ONE_LINE.format(x=f"substr({TEXT}, 1, {EXCERPT_CHARS})")}) || '…'
+            ELSE {ONE_LINE.format(x=TEXT)} END AS excerpt
 FROM articles"""
 FIRST_ARTICLE = "[first_article_id] INTEGER"
 REFERENCING = "[first_article_id] INTEGER REFERENCES [articles]([id]) DEFERRABLE INITIALLY DEFERRED"
