@@ -1,7 +1,11 @@
-"""Plone (5.2 and 6, Classic UI): its sitemap, feeds and collections, its content types, its byline.
+"""Plone (5.2 and 6, Classic UI): its REST API, sitemap, feeds and collections, its content types, its byline.
 
 What every stock Plone site answers, whatever its theme and language:
 
+- plone.restapi (part of Plone 6; ``/++api++/`` since plone.restapi 8): ``@search`` answers an
+  anonymous visitor with what they may see (published items only), filtered by content type, with
+  the catalog's ``effective`` (publication) and ``modified`` times to the second, 100 a batch
+  (``batching.next``): the complete index of News Items, with times the pages do not print;
 - ``/sitemap.xml.gz`` (when the site enables it): a gzipped sitemap index served as
   ``application/octet-stream``, read by content (spiders/sources/parsers.py); ``lastmod`` is the
   item's modification time;
@@ -34,7 +38,7 @@ from crawler.text.fold import element_text
 NAME = "plone"
 
 DISCOVERY: dict = {
-    "sources": ("sitemap", "listing", "feed"),
+    "sources": ("plonerest", "sitemap", "listing", "feed"),
     "sitemap_paths": ("/sitemap.xml.gz",),
     "feed_paths": ("/RSS", "/rss.xml"),
 }
@@ -155,6 +159,38 @@ def _lead(tree: etree._Element) -> str | None:
             if text:
                 return text
     return None
+
+
+# @search for the published News Items (what an anonymous visitor may see), newest first.
+REST_SEARCH = "/++api++/@search"
+REST_QUERY = ("?portal_type=News%20Item&metadata_fields=effective&metadata_fields=modified"
+              "&sort_on=effective&sort_order=reverse&b_size={size}")
+REST_PAGE_SIZE = 100
+
+
+def rest_search_url(base_url: str, size: int = REST_PAGE_SIZE) -> str:
+    return base_url.rstrip("/") + REST_SEARCH + REST_QUERY.format(size=size)
+
+
+def rest_page(body: bytes) -> tuple[list[tuple[str, str | None, str | None]], str | None, str | None]:
+    """One @search answer: ([(URL, modified, effective)], the next batch's URL, a problem or None)."""
+    import json
+
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return [], None, "not a Plone REST answer: no JSON"
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return [], None, "not a Plone REST answer: no items"
+    items = []
+    for item in data["items"]:
+        if isinstance(item, dict) and isinstance(item.get("@id"), str):
+            modified, effective = item.get("modified"), item.get("effective")
+            items.append((item["@id"], modified if isinstance(modified, str) else None,
+                          effective if isinstance(effective, str) and not effective.startswith("1969") else None))
+    batching = data.get("batching")
+    following = batching.get("next") if isinstance(batching, dict) else None
+    return items, following if isinstance(following, str) else None, None
 
 
 def feed_page_url(feed_url: str, page: int) -> str | None:

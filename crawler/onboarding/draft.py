@@ -59,8 +59,8 @@ def profile_data(name: str, report: ProbeReport, *, allow_private: bool) -> dict
 
 # Complete indexes first (every article, with dates); then paged listings; a feed last (its first
 # page is often all it has: recent items only).
-SOURCE_ORDER = ("wpjson", "sitemap", "listing", "feed")
-COMPLETE = frozenset({"wpjson", "sitemap"})
+SOURCE_ORDER = ("wpjson", "plonerest", "sitemap", "listing", "feed")
+COMPLETE = frozenset({"wpjson", "plonerest", "sitemap"})
 
 
 def draft_sources(report: ProbeReport) -> list[str]:

@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from crawler import __version__, families
-from crawler.families import wordpress
+from crawler.families import plone, wordpress
 from crawler.onboarding import site_facts
 from crawler.onboarding.client import Answer, ProbeClient
 from spiders.sources.parsers import (
@@ -108,6 +108,7 @@ class Probe:
         links = [urljoin(home.url, h) for h in tree.xpath("//a/@href")] if tree is not None else []
         self.texts.append(("page", home.body))
         self._wpjson(home.body)
+        self._plonerest(home.body)
         self._sitemaps()
         self._feeds(tree)
         self._learn_pattern()
@@ -132,6 +133,20 @@ class Probe:
         else:
             advertised = b"api.w.org" in home
             self.report.missing.append("WordPress REST API" + (" (advertised but not answering)" if advertised else ""))
+
+    # --- Plone's REST API ------------------------------------------------------------------
+    def _plonerest(self, home: bytes) -> None:
+        """plone.restapi's @search for News Items, by the crawl's own reader (asked of every site:
+        one request; reported missing only where the generator tag says Plone)."""
+        answer = self.fetch(plone.rest_search_url(self.base, size=5))
+        items = plone.rest_page(answer.body)[0] if answer.ok else []
+        urls = [url for url, _, _ in items if self.client.allows(url)]
+        if urls:
+            self.report.sources.append("plonerest")
+            self.report.found.append(f"Plone REST API at {plone.REST_SEARCH} (News Items, with their times)")
+            self.report.samples["plonerest"] = urls
+        elif "plone" in site_facts.generator(home).lower():
+            self.report.missing.append("Plone REST API (@search for News Items)")
 
     # --- sitemaps -----------------------------------------------------------------------------
     # A source goes into the draft only when the crawl's own reader (spiders.sources.parsers) reads
@@ -214,7 +229,8 @@ class Probe:
         """The shapes of article paths, from the most trusted source that shows some."""
         if self.report.article_url_pattern is not None:
             return
-        trusted = [*self.report.samples.get("wpjson", []), *self.report.samples.get("feed", [])]
+        trusted = [*self.report.samples.get("wpjson", []), *self.report.samples.get("plonerest", []),
+                   *self.report.samples.get("feed", [])]
         self.report.article_url_pattern = (url_pattern(trusted, min_count=1) if trusted else None) or url_pattern(
             [*self.report.samples.get("sitemap", []), *extra], min_count=3)
 
@@ -272,7 +288,8 @@ class Probe:
     def _article_page(self, links: list[str]) -> None:
         """One article, for the dates with offsets its head and body carry."""
         pattern = self.report.article_url_pattern
-        pool = [*self.report.samples.get("wpjson", []), *self.report.samples.get("feed", []), *links,
+        pool = [*self.report.samples.get("wpjson", []), *self.report.samples.get("plonerest", []),
+                *self.report.samples.get("feed", []), *links,
                 *self.report.samples.get("sitemap", [])]
         for url in pool:
             if self.client.allows(url) and pattern and re.search(pattern, urlsplit(url).path):
@@ -292,6 +309,8 @@ class Probe:
         known = families.names()
         if self.report.wpjson_path and "wordpress" in known:
             return "wordpress"
+        if "plonerest" in self.report.sources and "plone" in known:
+            return "plone"
         generator = site_facts.generator(home).lower()
         return next((name for name in known if name != families.GENERIC and name in generator), None)
 
