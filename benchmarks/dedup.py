@@ -7,29 +7,40 @@
 
 Sections:
 
-1. **Quality**: a labelled set of Vietnamese-like articles: stories with syndicated variants
-   (caption or paragraph dropped, "Theo ..." line added, decomposed Unicode, reflowed
-   whitespace, date spelled 21-6 instead of 21/6), template families (weekly schedules,
-   weather bulletins, appointments, power cuts, citizen reception days; siblings differ
-   only in dates, numbers, names; some instances syndicated too), and different stories
-   that open with the same long boilerplate paragraph. Prints exact-Jaccard ranges per
-   pair class and a threshold sweep with and without the fact check: the evidence behind
-   the defaults in ``crawler/dedup/similarity.py``.
-2. **Cost**: a dated article stream (``per_day`` articles a day, copies 0-3 days after their
-   original) inserted through ``StoryIndex.assign_fingerprint`` into SQLite files opened with
-   the crawl's connection settings (``crawler.storage.db.configure``), committing every 200 articles
-   as the store pipeline does. Each fingerprint is computed once (timed on its own) and fed
-   side by side to the time-partitioned index (``window_days`` = 30) and to the same index
-   with one epoch of a million days, i.e. the unpartitioned layout it replaced. The mean cost
-   of one more article (500 timed inserts) at each checkpoint, beside two in-memory baselines
-   fed the same signatures afterwards: datasketch ``MinHashLSH`` and a naive all-pairs scan.
-3. **Replica**: serves ``crawler.replica``, crawls the ``haiphong-replica`` family with the
-   real CLI in a subprocess, and scores the ``articles.story_id`` grouping against the
-   replica's own truth (pairwise precision and recall).
+1. **Quality**: a labelled set of Vietnamese-like articles on four portals: stories with syndicated
+   variants (caption or paragraph dropped, "Theo ..." line added, decomposed Unicode, reflowed
+   whitespace, date spelled 21-6 instead of 21/6) on other portals, one copy in seven re-posted
+   on the original's own portal; template families (weekly schedules, weather bulletins,
+   appointments, power cuts, citizen reception days, water fees; siblings differ only in dates,
+   numbers, names; some instances syndicated too); different stories that open with the same
+   long boilerplate paragraph; **same-venue items** (different events at one venue, one or two
+   paragraphs of their own and the venue's two paragraphs, some copied to another portal); and
+   stories copied in the **other tone-mark placement** ("Uỷ ban"/"hoà" for "Ủy ban"/"hòa").
+   Prints exact-Jaccard ranges per pair class and a threshold sweep with and without the fact
+   check (and once without portals, i.e. without furniture learning), with the false merges of
+   same-venue items and the split tone variants: the evidence behind the defaults in
+   ``crawler/dedup/similarity.py``. Then the **order check**: the same set in its listed order
+   and 9 shuffled orders, counting the distinct groupings.
+2. **Cost**: a dated article stream on 13 portals (``per_day`` articles a day, copies 0-3 days
+   after their original on another portal) inserted through ``StoryIndex.assign_fingerprint``
+   into SQLite files opened with the crawl's connection settings (``crawler.storage.db.configure``),
+   committing every 200 articles as the store pipeline does. Each fingerprint is computed once
+   (timed on its own) and fed side by side to the time-partitioned index (``window_days`` = 30)
+   and to the same index with one epoch of a million days, i.e. the unpartitioned layout it
+   replaced. The mean cost of one more article (500 timed inserts) at each checkpoint, beside two
+   in-memory baselines fed the same signatures afterwards: datasketch ``MinHashLSH`` and a naive
+   all-pairs scan.
+3. **Replica**: serves ``crawler.replica`` with its story cases (``build_replica(story_cases=True)``:
+   same-venue items, tone-placement copies), crawls the ``haiphong-replica`` family with the real
+   CLI in a subprocess, and scores the ``articles.story_id`` grouping against the replica's own
+   truth (pairwise precision and recall, same-venue false merges, tone-variant copies split off);
+   then feeds the crawled bodies to a fresh index in 10 arrival orders and counts the groupings.
 
 The last line is machine-readable (precision/recall of the replica crawl; cost_ratio of the
-time-partitioned index, last checkpoint over first; peak RSS while building the indexes):
-``story_precision=… story_recall=… cost_ratio=… peak_mb=…``.
+time-partitioned index, last checkpoint over first; peak RSS while building the indexes; the
+larger of the two order checks' distinct groupings; the replica's same-venue false merges and
+split tone variants): ``story_precision=… story_recall=… cost_ratio=… peak_mb=… order_variants=…
+venue_false_merges=… tone_variant_splits=…``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 
 from crawler.replica import build_replica
 from crawler.text.orthography import NEW, normalize_tones
+from crawler.dedup import similarity
 from crawler.dedup.similarity import (
     MinHasher,
     StoryIndex,
@@ -449,3 +450,9 @@ def test_grouping_is_the_same_in_any_arrival_order() -> None:
     assert story_of[10] == frozenset({10, 12})  # the schedule of week 12 and its copy; other weeks apart
     assert len(story_of[9]) == len(story_of[11]) == 1
     assert story_of[13] == frozenset({13, 15}) and story_of[14] == frozenset({14, 16})  # venue items apart
+
+
+def test_one_text_on_very_many_pages_stays_one_story_without_recomputing_it(index: StoryIndex, monkeypatch) -> None:
+    monkeypatch.setattr(similarity, "COMPONENT_CAP", 5)
+    stories = {index.assign(article_id, ARTICLE + ("\n\nTheo Báo Hải Phòng" if article_id % 2 else "")) for article_id in range(1, 12)}
+    assert stories == {1}

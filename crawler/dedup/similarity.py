@@ -70,8 +70,9 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
    furniture, depends on the two articles alone, so the grouping of a set of articles is the same
    whatever order they arrive in, within a run and across runs (``tests/test_similarity.py``
    shuffles a fixed set ten times; ``benchmarks/dedup.py`` reports ``order_variants``). The one
-   exception is a band bucket or paragraph holding more than :data:`BUCKET_CAP` /
-   :data:`PARAGRAPH_CAP` articles of one window, where the most recent ids are read.
+   exceptions are a band bucket or paragraph holding more than :data:`BUCKET_CAP` /
+   :data:`PARAGRAPH_CAP` articles of one window, where the most recent ids are read, and a
+   component of more than :data:`COMPONENT_CAP` articles, which is not recomputed.
    :attr:`StoryIndex.moved` tells the caller which stored articles changed story.
 
 Choice of parameters, by measurement (``python benchmarks/dedup.py``: 648 labelled
@@ -558,6 +559,8 @@ FURNITURE_MAX_OWN_CONTAINMENT = 0.7
 PARAGRAPH_CAP = 64
 #: Components larger than this are clustered without cannot-link checks (a guard; never seen).
 CANNOT_LINK_CAP = 48
+#: Components larger than this are not recomputed at all (a guard against one text on thousands of pages).
+COMPONENT_CAP = 256
 
 
 def day_number(published: date | datetime | str | None) -> int:
@@ -1003,7 +1006,7 @@ class StoryIndex:
         nodes: set[int] = set()
         edges: dict[int, dict[int, float]] = {}
         frontier = set(seeds) | self._story_mates(seeds)
-        while frontier:
+        while frontier and len(nodes) <= COMPONENT_CAP:
             nodes |= frontier
             found = self._edges_of(frontier)
             edges.update(found)
@@ -1020,10 +1023,19 @@ class StoryIndex:
         return {row[0] for row in self.conn.execute(
             f"SELECT article_id FROM dedup_signatures WHERE story_id IN ({','.join('?' * len(ordered))})", ordered)}
 
-    def _recluster(self, seeds: set[int]) -> None:
+    def _recluster(self, seeds: set[int], article_id: int) -> None:
         """Recompute the stories of the components holding ``seeds``: one rule over the set,
-        whatever order its articles came in (see "Order independence" in the module docstring)."""
+        whatever order its articles came in (see "Order independence" in the module docstring).
+
+        A component of more than :data:`COMPONENT_CAP` articles (thousands of portals printing one
+        placeholder text) is not recomputed: the article joins the lowest story among its matches."""
         nodes, edges = self._component(seeds)
+        if len(nodes) > COMPONENT_CAP:
+            neighbours = self._edges_of([article_id])[article_id]
+            stories = [s.story_id for s in self._load(neighbours).values()]
+            self.conn.execute("UPDATE dedup_signatures SET story_id = ? WHERE article_id = ?",
+                              (min(stories, default=article_id), article_id))
+            return
         stored = self._load(nodes)
         nodes = set(stored)
         clusters = _cluster(stored, {a: {b: s for b, s in edges.get(a, {}).items() if b in nodes} for a in nodes},
@@ -1092,7 +1104,7 @@ class StoryIndex:
             if learned:
                 seeds |= self._reverify_edges(self._articles_with(learned))
         if len(seeds) > 1:
-            self._recluster(seeds)
+            self._recluster(seeds, article_id)
         self.moved.pop(article_id, None)
         return self.story_of(article_id) if len(seeds) > 1 else article_id
 
