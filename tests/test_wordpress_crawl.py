@@ -249,8 +249,10 @@ def test_the_listings_alone_find_every_published_post(crawled, listed):
     # a profile that names no listing: the family's titles, the theme's next links and the categories
     assert listed["bare"] == {p["url"] for p in truth["posts"]}
     uris = {r["uri"].rstrip("/") for r in listed["bare_requests"]}
-    pages = -(-len(truth["posts"] + truth["password_protected"]) // truth["site"]["posts_per_page"])
-    assert {f"/page/{n}" for n in range(2, pages + 1)} <= uris
+    # The theme's next link is followed from the home page, whose links are all new; later pages
+    # are read only while they add a link the run has not seen (issue 15's paging stop), and the
+    # category listings, read at the same time, may have found those posts first.
+    assert "/page/2" in uris
     assert {c["url"].removeprefix(truth["site"]["home"].rstrip("/")) for c in truth["categories"] if c["count"]} <= uris
     failures = {r["url"]: r["reason"] for r in rows(listed["db"], "SELECT url, reason FROM failures")}
     assert set(failures) == set(truth["password_protected"])
