@@ -142,13 +142,13 @@ def prune(root: etree._Element) -> None:
     """Remove elements that never carry article text, keeping the text that follows them."""
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _remove(node)
-    page_text = None
+    page_text = raw_text = None
     for node in list(root.iter(*xpaths.DROP_TAGS)):
         if node.tag in xpaths.LAYOUT_DROP_TAGS and _holds_article_text(node):
             continue
         if node.tag in xpaths.LAYOUT_DROP_TAGS:
-            page_text = len(element_text(root)) if page_text is None else page_text
-            if _wraps_the_page(node, page_text, SHOWN_BY_SCRIPT_SHARE) and link_density(node) < MAX_LINK_DENSITY:
+            raw_text = _text_length(root) if raw_text is None else raw_text
+            if _shown_by_script(node, raw_text):
                 continue  # an unclosed <nav>/<aside> the parser let swallow the story
         if node.tag == "form":
             page_text = len(element_text(root)) if page_text is None else page_text
@@ -159,7 +159,7 @@ def prune(root: etree._Element) -> None:
         if node.tag == "noscript" and _unwrap_noscript_image(node):
             continue
         _remove(node)
-    page_text = len(element_text(root))
+    page_text = _text_length(root)
     builder = _widgets_are_blocks(root, page_text)
     for node in list(root.iter()):
         if node.getparent() is None or not is_element(node):
@@ -176,14 +176,24 @@ def prune(root: etree._Element) -> None:
 SHOWN_BY_SCRIPT_SHARE = 0.5
 
 
+_STRING_LENGTH = etree.XPath("string-length(normalize-space(string(.)))")
+
+
+def _text_length(node: etree._Element) -> int:
+    """Characters of text under ``node``, raw (a cheap measure for shares of the page)."""
+    return int(_STRING_LENGTH(node))
+
+
 def _shown_by_script(node: etree._Element, page_text: int) -> bool:
     """Also a box classed like furniture ("navbar-collapse") that the parser let swallow the
     story (an unclosed <nav>): most of the page's text, and not a strip of links."""
-    return (page_text > 0 and len(element_text(node)) > SHOWN_BY_SCRIPT_SHARE * page_text
+    return (page_text > 0 and _text_length(node) > SHOWN_BY_SCRIPT_SHARE * page_text
             and link_density(node) < MAX_LINK_DENSITY)
 
 
 def _widget_only(names: str) -> bool:
+    if "widget" not in names.lower():
+        return False
     matched = [m.group(0) for m in vocabulary.BOILERPLATE.finditer(names)]
     return bool(matched) and all("widget" in word.lower() for word in matched)
 
@@ -200,7 +210,7 @@ def _widgets_are_blocks(root: etree._Element, page_text: int) -> bool:
             continue
         if any(_widget_only(class_id(a)) for a in node.iterancestors()):
             continue
-        held += len(element_text(node))
+        held += _text_length(node)
     return held > SHOWN_BY_SCRIPT_SHARE * page_text
 
 
@@ -331,10 +341,10 @@ def _is_captioned_photo(node: etree._Element) -> bool:
 LAYOUT_FORM_SHARE = 0.5
 
 
-def _wraps_the_page(form: etree._Element, page_text: int, share: float = LAYOUT_FORM_SHARE) -> bool:
+def _wraps_the_page(form: etree._Element, page_text: int) -> bool:
     """ASP.NET wraps the whole page in one <form>: a form holding most of the page's text is
-    layout, whatever markup its paragraphs use (and so is a <nav> left unclosed around the page)."""
-    return page_text > 0 and len(element_text(form)) >= share * page_text
+    layout, whatever markup its paragraphs use."""
+    return page_text > 0 and len(element_text(form)) >= LAYOUT_FORM_SHARE * page_text
 
 
 def _holds_article_text(node: etree._Element) -> bool:
