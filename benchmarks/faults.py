@@ -1,11 +1,18 @@
-"""Reliability report: crawl the replica with every fault mode on, beside a clean crawl of it.
+"""Reliability report: crawl the replica with every fault mode on, beside a clean crawl of it;
+then each hostile portal (tests/harness/hostile.py) crawled alone.
 
     python benchmarks/faults.py [--quick]
 
 Per fault rule: requests the replica answered for it, retries, failures recorded, articles
 expected (served correctly within the retry budget) and articles stored. The baseline is the same
-replica crawled without faults in the same run; the ratios say what the faults cost. The last
-line is machine-readable: ``faults=N survived=N lost=N duplicated=N``.
+replica crawled without faults in the same run; the ratios say what the faults cost. Per hostile
+case (endless REST pages, self-including and huge sitemaps, endless feeds and listings, endless
+headers, 10,000 captions, a 19 MB paragraph, Retry-After storms, …): wall time and peak memory of
+its crawl process, requests, good articles expected and stored, and what is wrong if anything.
+``--quick`` makes the huge sitemap 3 × 20,000 URLs instead of 10 × 100,000. The last line is
+machine-readable: ``faults=N survived=N lost=N duplicated=N hostile=N hostile_ok=N
+off_allowed=N max_wall_s=… max_rss_mb=…`` (lost and duplicated count both parts; max_* are over
+the hostile crawls).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # the fa
 from crawler.replica import ReplicaServer, build_replica  # noqa: E402
 from harness.faults import Decoy, account, crawl_subprocess, every_mode_plan  # noqa: E402
 from crawler.runner import replica_base_urls  # noqa: E402
+from harness.hostile import cases as hostile_cases, run_case  # noqa: E402
 
 RETRY_TIMES = 3
 RETRY_AFTER_MAX = 30.0
@@ -88,7 +96,34 @@ def main() -> None:
         print(f"{label:24} " + fmt.format(base, faulty) + f" {faulty / base if base else float('nan'):>7.2f}")
     print(f"requests outside the allowed hosts: {len(outside)}; requests to the decoy (127.0.0.9): {len(decoy.requests)}")
     print(f"articles lost outside faulted URLs: {len(report.unfaulted_lost)}")
-    print(report.summary())
+    print()
+
+    results = []
+    with Decoy("127.0.0.9", 0) as other_host, Decoy("127.0.0.4", 0) as other_port:
+        huge = (3, 20_000, 200) if args.quick else (10, 100_000, 1000)
+        for number, case in enumerate(hostile_cases(other_port.port, huge)):
+            replica = build_replica(city_articles=20, district_articles=30, syndicated=4, schedules_per_site=1)
+            results.append(run_case(case, replica, tmp / f"hostile-{number}", [other_host, other_port], timeout=300))
+    header = f"{'hostile portal':48} {'wall_s':>6} {'rss_mb':>6} {'requests':>8} {'expected':>8} {'stored':>6}  outcome"
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        wrong = list(result.problems)
+        if result.returncode != 0:
+            wrong.append(f"exit {result.returncode}")
+        if result.lost:
+            wrong.append(f"LOST {result.lost}")
+        if result.off_allowed:
+            wrong.append(f"{result.off_allowed} requests off the allowed hosts/ports")
+        print(f"{result.case.name:48} {result.wall_s:>6.1f} {result.rss_mb:>6.0f} {result.requests:>8} "
+              f"{len(result.expected):>8} {len(set(result.stored) & result.expected):>6}  {'; '.join(wrong) or 'ok'}")
+    good = [r for r in results if not r.problems and not r.lost and r.returncode == 0 and not r.off_allowed]
+    lost = report.lost + sum(r.lost for r in results)
+    duplicated = len(report.duplicated) + sum(r.duplicated for r in results)
+    off_allowed = len(outside) + len(decoy.requests) + sum(r.off_allowed for r in results)
+    print(f"faults={report.faults} survived={report.survived} lost={lost} duplicated={duplicated} "
+          f"hostile={len(results)} hostile_ok={len(good)} off_allowed={off_allowed} "
+          f"max_wall_s={max(r.wall_s for r in results):.1f} max_rss_mb={max(r.rss_mb for r in results):.0f}")
 
 
 if __name__ == "__main__":

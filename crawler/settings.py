@@ -26,6 +26,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# Response headers: at most this many bytes in all (status line included) and per header
+# (continuation lines included); past either the request fails (crawler/middlewares/headers.py).
+DOWNLOAD_MAX_HEADER_BYTES = 64 * 1024
+DOWNLOAD_MAX_HEADER_LINE = 16 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Scrapy's list without CannotResolveHostError: a name that does not resolve will not resolve a
@@ -68,6 +72,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Below the retries, so it sees an error only once they gave up: each portal's last error,
     # the reason a portal that failed entirely gives (crawler/extensions/outcome.py).
     "crawler.extensions.outcome.OutcomeMiddleware": 540,
+    # Bounds response headers in Twisted's parser; a download cut by them fails at once, unretried
+    # (above the retries, 550, so it sees the error first).
+    "crawler.middlewares.headers.HeaderLimitsMiddleware": 590,
     # Sees 3xx before RedirectMiddleware (600): loops and off-portal redirects become failures
     # instead of being dropped silently by the duplicate and offsite filters.
     "crawler.middlewares.redirects.RedirectGuardMiddleware": 650,
@@ -82,6 +89,9 @@ ITEM_PIPELINES = {
 
 # --- Interactive runs (MUNINEWS_PROGRESS turns the table on) ----------------------------------
 EXTENSIONS = {
+    # Scrapy's remote control (telnet: runs Python sent to it on a local port) stays off even if a
+    # setting turns TELNETCONSOLE_ENABLED on; no other extension listens on a port.
+    "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.progress.Progress": 500,
     # Per portal: did anything answer? Judges the run (finished/partial/failed/interrupted).
     "crawler.extensions.outcome.PortalAnswers": 510,

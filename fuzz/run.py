@@ -3,6 +3,7 @@
     python fuzz/run.py extract -runs=10000 -timeout=5 -max_len=2048
     python fuzz/run.py dates -runs=10000 -timeout=5
     python fuzz/run.py urls -runs=10000 -timeout=5
+    python fuzz/run.py discovery -runs=10000 -timeout=5 -max_len=2048
 
 Extra arguments go to libFuzzer (``-runs`` inputs, ``-timeout`` seconds per input: the per-document
 time limit, ``-max_len`` bytes). A crash or timeout writes ``crash-*``/``timeout-*`` files into
@@ -19,7 +20,7 @@ import atheris
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-with atheris.instrument_imports(include=["crawler"]):
+with atheris.instrument_imports(include=["crawler", "spiders"]):
     from fuzz.targets import TARGETS, warm_up
 
 

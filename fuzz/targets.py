@@ -12,10 +12,14 @@ Invariants ("output always valid for the schema"):
   that parses back to the same instant.
 - urls: ``canonicalize``/``url_key`` raise only ``ValueError``; their output is ASCII, has no
   fragment, is idempotent; ``resolve_canonical`` on a valid page URL never raises.
+- discovery: the sitemap reader (plain and gzipped), the feed reader and the WordPress REST reader
+  never raise on any body; they return ``Link``s with a string URL and dates that are None or
+  ISO 8601 UTC; the sitemap reader names a ``problem`` whenever it read no sitemap.
 """
 
 from __future__ import annotations
 
+import gzip
 import unicodedata
 from datetime import datetime
 
@@ -24,6 +28,8 @@ from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Record
 from crawler.registry import load_registry
 from crawler.dedup.urls import canonicalize, resolve_canonical, url_key
+from crawler.items import Link
+from spiders.sources.parsers import SitemapReader, feed_links, wpjson_page
 
 PAGE_URL = "http://127.0.0.1:8765/bai-viet-thu-nghiem.html"
 CRAWL_TIME = "2024-06-22T07:10:00+00:00"
@@ -158,7 +164,44 @@ def check_canonical_link(href: str, *, known: bool = True) -> None:
     check(canonicalize(result) == result, f"resolve_canonical({href!r}) = {result!r} is not canonical")
 
 
-TARGETS = {"extract": target_extract, "dates": target_dates, "urls": target_urls}
+# --- discovery readers ----------------------------------------------------------------------------
+def target_discovery(data: bytes) -> None:
+    selector, body = (data[0] if data else 0), data[1:]
+    kind = selector % 4
+    if kind in (0, 1):
+        reader = SitemapReader(gzip.compress(body, 1) if kind == 1 else body, max_bytes=64 * 1024)
+        entries = list(reader)
+        check(reader.kind in (None, "urlset", "sitemapindex"), f"sitemap kind {reader.kind!r}")
+        check(reader.kind is not None or reader.problem is not None, "no sitemap read and no problem said")
+        for what, value in entries:
+            if what == "sitemap":
+                check(isinstance(value, str) and value, f"child sitemap {value!r}")
+            else:
+                check(what == "url", f"entry kind {what!r}")
+                check_link(value)
+    elif kind == 2:
+        for link in feed_links(body, PAGE_URL):
+            check_link(link)
+    else:
+        links, problem = wpjson_page(body)
+        check(isinstance(links, list) and (problem is None or isinstance(problem, str)), "wpjson_page shape")
+        for link in links:
+            check_link(link)
+
+
+def check_link(link) -> None:
+    check(isinstance(link, Link) and isinstance(link.url, str) and link.url, f"link {link!r}")
+    for name in ("lastmod", "published"):
+        value = getattr(link, name)
+        if value is not None:
+            check(isinstance(value, str) and value.endswith("+00:00"), f"{name}={value!r} not ISO UTC")
+            try:
+                datetime.fromisoformat(value)
+            except ValueError as error:
+                raise InvariantError(f"{name}={value!r}: {error}") from None
+
+
+TARGETS = {"extract": target_extract, "dates": target_dates, "urls": target_urls, "discovery": target_discovery}
 
 
 def warm_up() -> None:

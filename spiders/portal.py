@@ -92,6 +92,7 @@ class PortalSpider(scrapy.Spider):
         self.sitemap_max_bytes = 50 * 1024 * 1024
         self.max_time: float | None = None
         self.stopping: str | None = None  # why discovery stopped for every portal (the --max-time deadline)
+        self.discovery_sequence = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -194,8 +195,13 @@ class PortalSpider(scrapy.Spider):
             run.visited.add(visit)
             run.pages[source] += 1
             run.pending += 1
+            self.discovery_sequence += 1
             yield scrapy.Request(
+                # Below articles (priority 0), first in first out among themselves: the frontier's
+                # links are fetched before discovery reads further, and a sitemap index's children in
+                # their order (Scrapy's queue is last in first out within a priority).
                 step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
+                priority=-self.discovery_sequence,
                 cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
                 meta={"muninews_source": source},
             )

@@ -124,6 +124,10 @@ def test_recovering_faults_were_retried_and_then_stored(crawl):
     ("redirect to link-local", r"^redirect to disallowed host 169\.254\.169\.254 "),
     ("redirect to localhost name", r"^redirect to disallowed host localhost:\d+ "),
     ("redirect to another portal host", r"^redirect to disallowed host 127\.0\.0\.1:\d+ "),
+    ("redirect to the portal's address, another port", r"^redirect to disallowed host 127\.0\.0\.\d:1 "),
+    ("meta refresh to non-portal host", r"^meta refresh to disallowed host 127\.0\.0\.9:\d+ "),
+    ("302 with an empty Location", r"^redirect without a Location: HTTP 302"),
+    ("endless response headers", r"^response headers larger than 65536 bytes"),
 ])
 def test_permanent_failures_are_recorded_with_their_reason(crawl, name, pattern):
     import re

@@ -170,10 +170,25 @@ def _nfc(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
+# The longest title stored, in characters: a headline is a line, not a page (a hostile or broken
+# page put 1,000,000 characters in its <h1>); a longer one is cut at a word and ends with "…".
+TITLE_MAX_CHARS = 1000
+IMAGE_SCHEMES = ("http://", "https://")  # only these image addresses are stored (no javascript:, data:)
+
+
+def _cap_title(title: str | None) -> str | None:
+    if title is None or len(title) <= TITLE_MAX_CHARS:
+        return title
+    cut = title[: TITLE_MAX_CHARS - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[-100:] else cut).rstrip() + "…"
+
+
 def _normalise_text(record: Record) -> None:
     """Stored text is NFC. The HTML was normalised before parsing, but character references
-    (``&#x323;``) become combining marks only inside the parser, after that (found by fuzzing)."""
-    record.title, record.source, record.lead = _nfc(record.title), _nfc(record.source), _nfc(record.lead)
+    (``&#x323;``) become combining marks only inside the parser, after that (found by fuzzing).
+    Titles are capped at TITLE_MAX_CHARS; images keep only http(s) addresses."""
+    record.title, record.source, record.lead = _cap_title(_nfc(record.title)), _nfc(record.source), _nfc(record.lead)
+    record.images = [image for image in record.images if (image.url or "").lower().startswith(IMAGE_SCHEMES)]
     record.body = [_nfc(p) for p in record.body]
     record.authors = [_nfc(a) for a in record.authors]
     for image in record.images:

@@ -36,7 +36,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     text = body[len(bom or b""):].decode(encoding, errors="replace")
     if wide and text[:2048].count("\x00") > 8:
         raise NotHTML("binary content, not HTML")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_nul(text))
 
 
 def _plain_utf8(body: bytes, content_type: str | None) -> str | None:
@@ -53,12 +53,23 @@ def _plain_utf8(body: bytes, content_type: str | None) -> str | None:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_nul(text))
 
 
 def _looks_binary(body: bytes) -> bool:
-    """A known binary signature at the start, or NUL bytes that no single-byte text has."""
-    return body.lstrip()[:8].startswith(_BINARY_MAGIC) or body[:2048].count(b"\x00") > 8
+    """A known binary signature at the start, or control bytes that no text has. NUL bytes alone
+    do not make a page binary: a CMS that stored some in a title still serves text (they are
+    stripped, ``strip_nul``); random binary also carries the other control bytes."""
+    sample = body[:2048]
+    if body.lstrip()[:8].startswith(_BINARY_MAGIC):
+        return True
+    controls = sum(sample.count(bytes([c])) for c in (*range(1, 9), 11, 12, *range(14, 27), *range(28, 32)))
+    return controls > len(sample) // 64 or sample.count(b"\x00") > len(sample) // 2
+
+
+def strip_nul(text: str) -> str:
+    """Text without NUL characters (no HTML has them; SQLite and browsers handle them badly)."""
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 # Single-byte codecs tried when no label fits, in order: Vietnamese portals first (the Windows
@@ -141,7 +152,9 @@ def mojibake_score(text: str) -> int:
 # Plain lxml elements, not ``lxml.html``'s: its element classes are looked up by a Python
 # callback for every node the code touches, which was a tenth of the profile path's time; the
 # extractors need nothing from those classes but ``text_content`` (``raw_text`` below).
-_PARSER = etree.HTMLParser()
+# huge_tree: libxml2 otherwise drops a text node past 10 MB and everything after it (a 19 MB
+# paragraph vanished with the rest of the page); the download size (DOWNLOAD_MAXSIZE) bounds it.
+_PARSER = etree.HTMLParser(huge_tree=True)
 
 
 def parse_html(text: str) -> etree._Element:

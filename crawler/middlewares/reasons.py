@@ -22,6 +22,7 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.middlewares.headers import HeaderLimitExceeded, exceeded_in
 from crawler.middlewares.hosts import RefusedRequest
 from crawler.middlewares.retry import GIVE_UP
 
@@ -42,8 +43,10 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(error, HttpError):
         note = f" ({meta[GIVE_UP]})" if meta.get(GIVE_UP) else ""
         return f"HTTP {error.response.status}{note}{after}"
-    if isinstance(error, RefusedRequest):
+    if isinstance(error, (RefusedRequest, HeaderLimitExceeded)):
         return message
+    if (limit := exceeded_in(error)) is not None:
+        return str(limit)
     if isinstance(error, IgnoreRequest):
         if "max redirections" in message:
             return f"too many redirects ({len(meta.get('redirect_urls', []))}, REDIRECT_MAX_TIMES)"

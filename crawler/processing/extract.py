@@ -21,6 +21,8 @@ stored record exactly, and it cleans a new host's first pages as well as its lat
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -90,8 +92,11 @@ class ExtractStep:
     def extract(self, item: PageItem):
         """(record, None) for an article, (None, reason) for anything else."""
         profile = self.registry.portals.get(item.portal)
+        body, cuts = cut_long_text_runs(item.body)
+        for note in cuts:
+            item.extra.setdefault("notes", []).append(note)
         try:
-            record = extract_page(item.body, item.url, profile, crawl_time=item.crawl_time, content_type=item.content_type)
+            record = extract_page(body, item.url, profile, crawl_time=item.crawl_time, content_type=item.content_type)
         except NotHTML as error:
             return None, f"not HTML: {error}"
         except Exception as error:  # extraction must never stop the crawl; the reason is stored
@@ -105,6 +110,8 @@ class ExtractStep:
             listed_published(record, item.listed_published, profile.timezone)
         if profile is not None and (not record.modified or record.modified_precision == "day"):
             listed_modified(record, item.listed_modified, profile.timezone)
+        for note in cap_paragraphs(record):
+            item.extra.setdefault("notes", []).append(note)
         return record, None
 
     def apply_templates(self, item: PageItem, *, learn: bool = True) -> None:
@@ -141,3 +148,46 @@ class ExtractStep:
     def _count(self, key: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(key)
+
+
+# The longest paragraph stored in ``articles.body``, in characters. A longer one (a 19 MB paragraph
+# on a hostile page) is cut there and the cut is a ``failures`` row for the page, whose whole HTML
+# stays in ``pages.html_gz``: kept and recorded, never silently lost.
+PARAGRAPH_MAX_CHARS = 200_000
+
+
+# Text between two tags longer than this many bytes is cut before parsing: every layer would copy
+# it a dozen times (a 19 MB paragraph took the crawl past 500 MB); what is kept is then capped at
+# PARAGRAPH_MAX_CHARS like any paragraph.
+TEXT_RUN_MAX_BYTES = 4 * PARAGRAPH_MAX_CHARS
+_LONG_RUN = re.compile(rb"[^<]{%d,}" % (TEXT_RUN_MAX_BYTES + 1))
+
+
+def cut_long_text_runs(body: bytes) -> tuple[bytes, list[str]]:
+    """``body`` with each text run past TEXT_RUN_MAX_BYTES cut there (at a character boundary of
+    UTF-8 or any single-byte code); one sentence per cut."""
+    if not isinstance(body, bytes) or len(body) <= TEXT_RUN_MAX_BYTES:
+        return body, []
+    notes: list[str] = []
+
+    def cut(match: re.Match) -> bytes:
+        run = match.group()
+        end = TEXT_RUN_MAX_BYTES
+        while end > 0 and 0x80 <= run[end] <= 0xBF:  # not inside a UTF-8 sequence
+            end -= 1
+        notes.append(f"text of {len(run):,} bytes without markup cut to {end:,} bytes before extraction "
+                     "(TEXT_RUN_MAX_BYTES); the whole page is in pages.html_gz")
+        return run[:end]
+
+    return _LONG_RUN.sub(cut, body), notes
+
+
+def cap_paragraphs(record) -> list[str]:
+    """Cut paragraphs longer than PARAGRAPH_MAX_CHARS; one sentence per cut."""
+    notes = []
+    for index, paragraph in enumerate(record.body):
+        if len(paragraph) > PARAGRAPH_MAX_CHARS:
+            notes.append(f"paragraph {index + 1} of {len(paragraph):,} characters cut to {PARAGRAPH_MAX_CHARS:,} "
+                         "(PARAGRAPH_MAX_CHARS); the whole page is in pages.html_gz")
+            record.body[index] = paragraph[:PARAGRAPH_MAX_CHARS].rstrip() + "…"
+    return notes

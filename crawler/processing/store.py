@@ -46,6 +46,8 @@ class StoreStep:
             self.storage.refresh_page(item)
         else:
             self.storage.add_page(item)
+        for note in item.extra.get("notes", ()):  # what extraction cut from a stored article, and why
+            self.storage.add_failure(item.portal, item.url, note, item.status, item.crawl_time)
 
     def _claim_canonical(self, item: PageItem) -> None:
         """An article first met at an alias URL also owns the canonical URL it declares, so the

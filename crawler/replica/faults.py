@@ -349,13 +349,14 @@ def serve_malformed(request: Request) -> None:
 
 # --- modes: redirects and hostile links --------------------------------------------------------
 def serve_redirect(request: Request) -> None:
-    """Redirect to ``to`` (absolute URL; ``{port}`` is the replica's port) or to ``to_path`` on
-    another replica site ``to_site``."""
+    """Redirect to ``to`` (absolute URL; ``{port}`` is the replica's port, ``{host}`` this site's own
+    address) or to ``to_path`` on another replica site ``to_site``."""
     params = request.params
     if "to_site" in params:
         target = request.server.base_urls[params["to_site"]] + params.get("to_path", request.path)
     else:
-        target = str(params["to"]).format(port=request.server.port)
+        own = request.server.base_urls[request.site].split("://", 1)[1].rsplit(":", 1)[0]
+        target = str(params["to"]).format(port=request.server.port, host=own)
     request.send(int(params.get("status", 302)), {"Location": target}, b"", length=0)
 
 
@@ -401,8 +402,8 @@ def serve_wp_total_pages(request: Request) -> None:
 def serve_sitemap_self(request: Request) -> None:
     """A sitemap index that lists itself (twice, spelled two ways) beside its real children."""
     status, headers, body = request.clean()
-    base = request.server.base_urls[request.site]
-    me = f"<sitemap><loc>{base}{request.path}</loc></sitemap><sitemap><loc>{base}{request.path}?again=1</loc></sitemap>"
+    base, bare = request.server.base_urls[request.site], request.path.split("?", 1)[0]
+    me = f"<sitemap><loc>{base}{bare}</loc></sitemap><sitemap><loc>{base}{bare}?again=1</loc></sitemap>"
     body = body.replace(b"<sitemap>", me.encode() + b"<sitemap>", 1)
     request.send(status, headers, body, length=len(body))
 
@@ -570,7 +571,7 @@ def serve_empty_location(request: Request) -> None:
 
 def serve_nul_bytes(request: Request) -> None:
     """NUL bytes inside the title and the text (a CMS that stored them)."""
-    _rewrite_article(request, lambda html: html.replace("</h1>", "\x00</h1>", 1).replace("</p>", "\x00\x00</p>", 2))
+    _rewrite_article(request, lambda html: html.replace("</h1>", "\x00" * 40 + "</h1>", 1).replace("</p>", "\x00\x00</p>", 2))
 
 
 def serve_huge_title(request: Request) -> None:
@@ -581,8 +582,9 @@ def serve_huge_title(request: Request) -> None:
 
 def serve_huge_paragraph(request: Request) -> None:
     """One paragraph of ``bytes`` bytes (19 MB) at the end of the article's text."""
-    size = int(request.params.get("bytes", 19 * 1024 * 1024))
-    paragraph = "<p>" + ("Đoạn văn rất dài. " * (size // 22)) + "</p>"
+    size = int(request.params.get("bytes", 19 * 1000 * 1000))
+    unit = "Đoạn văn rất dài. "
+    paragraph = "<p>" + unit * (size // len(unit.encode("utf-8"))) + "</p>"
     _rewrite_article(request, lambda html: _into_content(html, paragraph))
 
 

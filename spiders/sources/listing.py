@@ -3,6 +3,7 @@ only after a page that added an article link this run had not seen (endless pagi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crawler import families
@@ -30,6 +31,16 @@ class Listings(Source):
             nexts = page.xpath(selector_xpath(next_page)).xpath("@href").getall()[:1]
             found.steps = [Step(page.urljoin(href), paging=True) for href in nexts]
         if more_listings:  # the CMS's category archives: each a listing with its own pages
-            found.steps += [Step(page.urljoin(href)) for href in
-                            dict.fromkeys(page.xpath(selector_xpath(more_listings)).xpath("@href").getall())]
+            found.steps += [Step(url, paging=is_page_link(url)) for url in
+                            dict.fromkeys(page.urljoin(href) for href in
+                                          page.xpath(selector_xpath(more_listings)).xpath("@href").getall())]
         return found
+
+
+# A numbered page of a listing (WordPress /page/N/ and ?paged=N, ?page=N, Plone ?b_start:int=N):
+# a category link that is one is paging, followed only after a page that added something new.
+PAGE_LINK = re.compile(r"/page/\d+/?(?:[?#]|$)|[?&](?:paged|page|b_start(?::int)?)=\d")
+
+
+def is_page_link(url: str) -> bool:
+    return PAGE_LINK.search(url) is not None

@@ -58,6 +58,12 @@ def every_mode_plan(replica: Replica, *, decoy_host: str = "127.0.0.9", transien
         {"mode": "redirect", "to": "http://169.254.169.254/latest/meta-data/", "name": "redirect to link-local"},
         {"mode": "redirect", "to": "http://localhost:{port}/tin-tuc.html", "name": "redirect to localhost name"},
         {"mode": "redirect", "to_site": "city", "name": "redirect to another portal host"},
+        {"mode": "redirect", "to": "http://{host}:1/tin-tuc.html", "name": "redirect to the portal's address, another port"},
+        {"mode": "meta_refresh", "to": decoy + "/bai-viet-gia-mao.html", "name": "meta refresh to non-portal host"},
+        {"mode": "empty_location", "name": "302 with an empty Location"},
+        {"mode": "endless_headers", "name": "endless response headers"},
+        {"mode": "javascript_image", "name": "javascript: and data: photos"},
+        {"mode": "nul_bytes", "name": "NUL bytes in title and text"},
     ]
     for rule in rules:
         site, article = next(articles)
