@@ -1,6 +1,7 @@
 """Full-text search: Vietnamese with or without diacritics, in any case and Unicode form; typed
-words as a phrase; title hits first, newest first; kept in sync with articles and captions by the
-triggers alone; the same semantics in Datasette (the plugin's escape_fts) and the canned query."""
+words as a phrase; title hits first, newest first; kept in sync with articles by the triggers alone
+(captions are written into ``articles.captions`` with the images, once per article, since m011); the
+same semantics in Datasette (the plugin's escape_fts) and the canned query."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def db(tmp_path):
         {"article_id": 4, "position": 0, "url": "i0", "caption": "Bí thư Đảng ủy phường kiểm tra công trình"},
         {"article_id": 4, "position": 1, "url": "i1", "caption": None},
     ])
+    db.execute("UPDATE articles SET captions = ? WHERE id = 4", ["Bí thư Đảng ủy phường kiểm tra công trình"])
     db.conn.commit()
     yield db
     db.conn.close()
@@ -177,8 +179,10 @@ def test_bulk_load_with_the_index_suspended_then_rebuilt(db):
 def test_triggers_follow_updates_deletes_and_captions(db):
     db.execute("UPDATE articles SET title = 'Tin Hải Phòng', body = 'Chỉ còn Hải Phòng ở đây, không gì khác.' WHERE id = 1")
     db.execute("DELETE FROM images WHERE article_id = 4")
+    db.execute("UPDATE articles SET captions = NULL WHERE id = 4")  # the writer's one update per article
     db.execute("DELETE FROM articles WHERE id = 2")
     db["images"].insert({"article_id": 3, "position": 0, "url": "i2", "caption": "Quận Ngô Quyền"})
+    db.execute("UPDATE articles SET captions = 'Quận Ngô Quyền' WHERE id = 3")
     db.conn.commit()
     assert ids(db, "Ngo Quyen") == {3}
     assert ids(db, "hai phong") == {1}

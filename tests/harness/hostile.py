@@ -168,7 +168,7 @@ class Result:
     returncode: int
     stderr: str
     requests: int
-    off_allowed: int  # requests the decoys received
+    off_allowed: int  # requests the decoys and the replica's other hosts received
     expected: set[str]
     stored: dict[str, int]
     failures: list[tuple[str, str]]
@@ -218,6 +218,7 @@ def run_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: flo
         found = re.search(rb"RSS_KIB (\d+)", stdout)
         rss_mb = int(found[1]) / 1024 if found else float("nan")
         requests = sum(1 for entry in server.log if entry.site == case.site)
+        elsewhere = sum(1 for entry in server.log if entry.site != case.site)  # the family's other hosts
         base = server.base_urls[case.site]
         site = replica.sites[case.site]
         if case.expected == "all":
@@ -236,7 +237,7 @@ def run_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: flo
     finally:
         conn.close()
     return Result(case, wall, rss_mb, process.returncode, stderr.decode("utf-8", "replace"), requests,
-                  sum(len(d.requests) for d in decoys), expected, stored, failures, problems)
+                  elsewhere + sum(len(d.requests) for d in decoys), expected, stored, failures, problems)
 
 
 def check(case: Case, conn: sqlite3.Connection, failures: list[tuple[str, str]], requests: int) -> list[str]:
