@@ -329,7 +329,7 @@ def test_tables_from_before_the_time_partition_are_upgraded(tmp_path: Path) -> N
     conn.execute(
         "INSERT INTO dedup_signatures VALUES (7, 7, ?, ?, ?, ?)",
         (fingerprint.content_hash, fingerprint.shingle_count, fingerprint.signature.astype("<u4").tobytes(),
-         fingerprint.facts.astype("<u8").tobytes()),
+         fingerprint.facts[:, :2].copy().astype("<u8").tobytes()),
     )
     conn.executemany("INSERT INTO dedup_bands VALUES (?, ?, 7)", index._buckets(fingerprint.signature))
 
@@ -456,3 +456,32 @@ def test_one_text_on_very_many_pages_stays_one_story_without_recomputing_it(inde
     monkeypatch.setattr(similarity, "COMPONENT_CAP", 5)
     stories = {index.assign(article_id, ARTICLE + ("\n\nTheo Báo Hải Phòng" if article_id % 2 else "")) for article_id in range(1, 12)}
     assert stories == {1}
+
+
+def test_a_typo_in_a_long_name_is_no_substitution_but_a_changed_date_or_short_name_is() -> None:
+    """Long words (6 letters and more) keep their first and last letter under a typo; short ones
+    (most Vietnamese syllables) must match exactly, numbers and dates always."""
+    typo = ARTICLE.replace("Trịnh Quang Trường", "Trịnh Quang Tưrờng").replace("Truyền thông", "Tryuền thông")
+    assert not facts_conflict(fact_pairs(ARTICLE), fact_pairs(typo))
+    assert facts_conflict(fact_pairs(ARTICLE), fact_pairs(ARTICLE.replace("Trịnh Quang Trường", "Lê Văn Hùng")))
+    assert facts_conflict(fact_pairs(weather(3, 24, 31)), fact_pairs(weather(3, 25, 31)))
+    short = "Ngày 12/5, ông Lê Văn An phát biểu tại hội nghị. Ông An nhấn mạnh."
+    assert facts_conflict(fact_pairs(short), fact_pairs(short.replace("Lê Văn An", "Lê Văn Ân")))
+
+
+def test_moving_paragraphs_changes_no_fact_context() -> None:
+    paragraphs = ARTICLE.split("\n\n")
+    moved = paragraphs[:1] + paragraphs[3:5] + paragraphs[1:3] + paragraphs[5:]
+    assert not facts_conflict(fact_pairs(ARTICLE), fact_pairs("\n\n".join(moved)))
+
+
+def test_tables_of_an_older_text_form_are_marked_stale(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "dedup.sqlite")
+    StoryIndex(conn).ensure_schema()
+    conn.execute("UPDATE dedup_meta SET value = '2' WHERE name = 'text_form'")
+    reopened = StoryIndex(conn)
+    reopened.ensure_schema()
+    assert reopened.stale
+    again = StoryIndex(conn)
+    again.ensure_schema()
+    assert not again.stale

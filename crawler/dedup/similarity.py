@@ -396,13 +396,16 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
-    """Sorted unique (context hash, value hash) pairs of the facts in ``text``, shape (n, 2).
+    """Sorted unique (context hash, value hash, spelling key) rows of the facts in ``text``, shape (n, 3).
 
     A fact is a run of tokens that hold a digit or start with a capital letter; its
     context is the ``width`` tokens on each side (casefolded, facts masked, paragraph breaks
     and punctuation kept). Facts within ``width`` tokens of either end of the text are left
     out: that is where a republishing portal adds its dateline or its "Theo <source>" line,
-    which would otherwise look like a substituted name. The text is read in comparison form
+    which would otherwise look like a substituted name. A context ends at its paragraph's edge
+    (padded with paragraph marks), so moving paragraphs changes no context, and a fact whose
+    context holds no word (only other facts, marks and breaks: a subheading) is left out. The
+    text is read in comparison form
     (one tone placement: "Uỷ ban" and "Ủy ban" are one name).
     """
     return _fact_pairs_of_form(comparison_form(text), width)
@@ -410,6 +413,7 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
 
 def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
     masked, values = _tokens_and_facts(form)
+    words = {token for token, value in zip(masked, values) if value is None and token[:1].isalnum()}
     pairs = set()
     index, count = 0, len(masked)
     while index < count:
@@ -420,10 +424,46 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
         while end < count and values[end] is not None:
             end += 1
         if index >= width and end + width <= count:
-            context = "\x1f".join(masked[index - width : index] + ["\x1e"] + masked[end : end + width])
-            pairs.add((_hash64(context), _hash64("\x1f".join(values[index:end]))))
+            left, right = masked[index - width : index], masked[end : end + width]
+            if _PARAGRAPH in left:  # the context ends at the paragraph's edge: paragraphs move
+                edge = len(left) - 1 - left[::-1].index(_PARAGRAPH)
+                left = [_PARAGRAPH] * (edge + 1) + left[edge + 1 :]
+            if _PARAGRAPH in right:
+                right = right[: right.index(_PARAGRAPH)] + [_PARAGRAPH] * (width - right.index(_PARAGRAPH))
+            around = left + ["\x1e"] + right
+            if any(token in words for token in around):  # a context of masks, marks and breaks says nothing
+                value = _VALUE_KEYS.get(run := "\x1f".join(values[index:end]))
+                if value is None:
+                    if len(_VALUE_KEYS) > _TOKEN_CACHE_LIMIT:
+                        _VALUE_KEYS.clear()
+                    value = _VALUE_KEYS[run] = (_hash64(run), _spelling_key(run.replace("\x1f", " ")))
+                pairs.add((_hash64("\x1f".join(around)), *value))
         index = end
-    return np.array(sorted(pairs), dtype=np.uint64).reshape(-1, 2)
+    return np.array(sorted(pairs), dtype=np.uint64).reshape(-1, 3)
+
+
+#: (value hash, spelling key) per fact value: names, dates and numbers recur.
+_VALUE_KEYS: dict[str, tuple[int, int]] = {}
+#: Shortest word (characters) whose one-letter typos the fact check forgives.
+TYPO_MIN_LENGTH = 6
+
+
+def _spelling_key(value: str) -> int:
+    """A key under which a fact value and a copy of it with typos inside its long words agree: each
+    word of at least :data:`TYPO_MIN_LENGTH` letters stands for its first and last letter (a
+    letter swapped with its neighbour, dropped, doubled or mistyped inside it keeps them), shorter
+    words stand for themselves ("An" and "Ân", "Hùng" and "Hưng" are other people). 0 for values
+    holding a digit (numbers and dates must match exactly) or without a long word."""
+    if _HAS_DIGIT.search(value):
+        return 0
+    words = value.split(" ")
+    if all(len(word) < TYPO_MIN_LENGTH for word in words):
+        return 0
+    return _hash64(" ".join(f"{w[0]}\x1d{w[-1]}" if len(w) >= TYPO_MIN_LENGTH else w for w in words)) | 1
+
+
+def _typo_near(first: int, second: int) -> bool:
+    return first != 0 and first == second
 
 
 def _tokens_and_facts(text: str) -> tuple[list[str], list[str | None]]:
@@ -473,7 +513,11 @@ def _word_token(word: str) -> tuple[str, str | None]:
 
 
 def facts_conflict(first: np.ndarray, second: np.ndarray) -> bool:
-    """True when some context holds value sets in the two texts neither of which contains the other."""
+    """True when some context holds value sets in the two texts neither of which contains the other.
+
+    With spelling keys (a third column), values that differ only by typos inside long words
+    (:func:`_spelling_key`) do not conflict: an edited copy fixes or makes typos in names, a
+    template family substitutes other names, numbers and dates."""
     if len(first) == 0 or len(second) == 0:
         return False
     shared = np.intersect1d(first[:, 0], second[:, 0], assume_unique=False)
@@ -481,14 +525,27 @@ def facts_conflict(first: np.ndarray, second: np.ndarray) -> bool:
         return False
     values_a = _values_by_context(first, shared)
     values_b = _values_by_context(second, shared)
-    return any(not (values_a[c] <= values_b[c] or values_b[c] <= values_a[c]) for c in values_a)
+    keys = first.shape[1] == 3 and second.shape[1] == 3
+    for context, a in values_a.items():
+        b = values_b[context]
+        if a.keys() <= b.keys() or b.keys() <= a.keys():
+            continue
+        if not keys:
+            return True
+        only_a = [a[v] for v in a.keys() - b.keys()]
+        only_b = [b[v] for v in b.keys() - a.keys()]
+        if not (all(any(_typo_near(x, y) for y in only_b) for x in only_a)
+                and all(any(_typo_near(y, x) for x in only_a) for y in only_b)):
+            return True
+    return False
 
 
-def _values_by_context(pairs: np.ndarray, contexts: np.ndarray) -> dict[int, set[int]]:
+def _values_by_context(pairs: np.ndarray, contexts: np.ndarray) -> dict[int, dict[int, int]]:
+    """Per context, value hash -> spelling key (0 without keys)."""
     selected = pairs[np.isin(pairs[:, 0], contexts)]
-    grouped: dict[int, set[int]] = {}
-    for context, value in selected.tolist():
-        grouped.setdefault(context, set()).add(value)
+    grouped: dict[int, dict[int, int]] = {}
+    for row in selected.tolist():
+        grouped.setdefault(row[0], {})[row[1]] = row[2] if len(row) > 2 else 0
     return grouped
 
 
@@ -499,8 +556,9 @@ def _hash64(text: str) -> int:
 # --- persistent index ---------------------------------------------------------------------
 
 #: Version of what a fingerprint is computed from (part of the layout in ``dedup_meta``): 2 = per-
-#: paragraph shingles of the comparison form (one tone placement), with paragraph keys.
-TEXT_FORM = "2"
+#: paragraph shingles of the comparison form (one tone placement), with paragraph keys; 3 = fact
+#: contexts end at the paragraph, with spelling keys.
+TEXT_FORM = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_meta (
@@ -517,7 +575,8 @@ CREATE TABLE IF NOT EXISTS dedup_signatures (
     day INTEGER NOT NULL,
     host TEXT NOT NULL DEFAULT '',
     paragraphs BLOB NOT NULL DEFAULT x'',
-    owners BLOB NOT NULL DEFAULT x''
+    owners BLOB NOT NULL DEFAULT x'',
+    fact_keys BLOB NOT NULL DEFAULT x''
 );
 CREATE INDEX IF NOT EXISTS dedup_signatures_content_hash ON dedup_signatures (content_hash);
 CREATE INDEX IF NOT EXISTS dedup_signatures_story ON dedup_signatures (story_id);
@@ -624,15 +683,22 @@ class _Stored:
 
     @classmethod
     def from_row(cls, row: tuple) -> _Stored:
-        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day, owners = row
+        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day, owners, fact_keys = row
         return cls(
             article_id, story_id, content_hash_, shingle_count, np.frombuffer(signature, dtype="<u4"),
-            np.frombuffer(facts, dtype="<u8").reshape(-1, 2), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
+            _facts_from(facts, fact_keys), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
             host, day, np.frombuffer(owners, dtype=np.uint8),
         )
 
 
-_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners"
+_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners, fact_keys"
+
+
+def _facts_from(facts: bytes, keys: bytes) -> np.ndarray:
+    """The stored (context, value) pairs with their spelling keys when the row has them."""
+    pairs = np.frombuffer(facts, dtype="<u8").reshape(-1, 2)
+    spelling = np.frombuffer(keys, dtype="<u8")
+    return np.column_stack([pairs, spelling]) if spelling.size == len(pairs) and len(pairs) else pairs
 
 
 class StoryIndex:
@@ -689,7 +755,7 @@ class StoryIndex:
         legacy = _columns(self.conn, "dedup_bands") and "epoch" not in _columns(self.conn, "dedup_bands")
         columns = _columns(self.conn, "dedup_signatures")
         for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''"),
-                                  ("owners", "BLOB NOT NULL DEFAULT x''")):
+                                  ("owners", "BLOB NOT NULL DEFAULT x''"), ("fact_keys", "BLOB NOT NULL DEFAULT x''")):
             if columns and name not in columns:
                 self.conn.execute(f"ALTER TABLE dedup_signatures ADD COLUMN {name} {declaration}")
         for statement in _statements(_SCHEMA):
@@ -698,8 +764,8 @@ class StoryIndex:
         stored = dict(self.conn.execute("SELECT name, value FROM dedup_meta").fetchall())
         self.epoch_days = int(stored.get("epoch_days", self.window_days))
         wanted = self._layout()
-        if stored and "text_form" not in stored:
-            self.conn.execute("INSERT INTO dedup_meta (name, value) VALUES ('text_form', ?)", (TEXT_FORM,))
+        if stored and stored.get("text_form") != TEXT_FORM and int(stored.get("text_form", "1")) < int(TEXT_FORM):
+            self.conn.execute("INSERT OR REPLACE INTO dedup_meta (name, value) VALUES ('text_form', ?)", (TEXT_FORM,))
             stored["text_form"] = TEXT_FORM
             self.stale = True
         if not stored:
@@ -1160,18 +1226,19 @@ class StoryIndex:
             self.remove(article_id)
         self.conn.execute(
             "INSERT INTO dedup_signatures (article_id, story_id, content_hash, shingle_count, signature, facts, day, "
-            "host, paragraphs, owners) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "host, paragraphs, owners, fact_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 story_id,
                 fingerprint.content_hash,
                 fingerprint.shingle_count,
                 fingerprint.signature.astype("<u4").tobytes(),
-                fingerprint.facts.astype("<u8").tobytes(),
+                np.ascontiguousarray(fingerprint.facts[:, :2]).astype("<u8").tobytes(),
                 day,
                 host,
                 fingerprint.paragraphs.astype("<u8").tobytes(),
                 fingerprint.owners.astype(np.uint8).tobytes(),
+                (fingerprint.facts[:, 2] if fingerprint.facts.shape[1] == 3 else np.zeros(0)).astype("<u8").tobytes(),
             ),
         )
         if fingerprint.shingle_count:
