@@ -4,6 +4,7 @@
     python benchmarks/dedup.py --no-global  # without the unpartitioned baseline index (about 11 min)
     python benchmarks/dedup.py --quick      # 8,000 articles, checkpoints 1k/4k/8k (< 1 min)
     python benchmarks/dedup.py --articles 60000  # another size (checkpoints 3k/30k/60k)
+    python benchmarks/dedup.py --quick --corpus /path/to/shared/eval  # where the real stories are
 
 Sections:
 
@@ -35,6 +36,13 @@ Sections:
    CLI in a subprocess, and scores the ``articles.story_id`` grouping against the replica's own
    truth (pairwise precision and recall, same-venue false merges, tone-variant copies split off);
    then feeds the crawled bodies to a fresh index in 10 arrival orders and counts the groupings.
+
+4. **Real stories**, when the evaluation corpus is beside the project (``--corpus``, default
+   ``../shared/eval``; read, never copied): its English, German and Vietnamese bodies on four
+   portals with 1-3 edited copies each (lead removed or added, trimmed, paragraphs swapped, a
+   caption, typos, decomposed Unicode), and hard negatives (articles quoting one paragraph of a
+   story, monthly council notices in English and German, weather bulletins); pairwise precision
+   and recall, false pairs by kind, distinct groupings over 10 arrival orders.
 
 The last line is machine-readable (precision/recall of the replica crawl; cost_ratio of the
 time-partitioned index, last checkpoint over first; peak RSS while building the indexes; the
@@ -746,17 +754,132 @@ def replica_section() -> ReplicaResult:
     return ReplicaResult(precision, recall, venue, tone, len(answers))
 
 
+# --- real stories (the evaluation corpus beside the project, when present) ------------------------
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "eval"  # ../shared/eval: read, never copied into the project
+COPY_EDITS = ["lead_removed", "lead_added", "trimmed", "reordered", "captions", "typos", "nfd"]
+
+
+def edited_copy(paragraphs: list[str], edits: list[str], rng: random.Random) -> str:
+    """A copy of a real story with some of the edits portals make."""
+    p = list(paragraphs)
+    for edit in edits:
+        if edit == "lead_removed" and len(p) > 3:
+            p = p[1:]
+        elif edit == "lead_added":
+            p = ["Update: " + p[0].split(". ")[0] + "."] + p
+        elif edit == "trimmed" and len(p) > 3:
+            p = p[:-1]
+        elif edit == "reordered" and len(p) > 3:
+            i = rng.randrange(1, len(p) - 1)
+            p[i], p[i + 1] = p[i + 1], p[i]
+        elif edit == "captions":
+            p.insert(rng.randrange(1, len(p)), "Photo: " + " ".join(rng.sample(p[0].split(), min(5, len(p[0].split())))))
+        elif edit == "typos":  # three letters swapped with their neighbour inside words of one paragraph
+            i = rng.randrange(len(p))
+            words = p[i].split(" ")
+            for _ in range(3):
+                j = rng.randrange(len(words))
+                if len(words[j]) > 4:
+                    k = rng.randrange(1, len(words[j]) - 2)
+                    words[j] = words[j][:k] + words[j][k + 1] + words[j][k] + words[j][k + 2 :]
+            p[i] = " ".join(words)
+    text = "\n\n".join(p)
+    return unicodedata.normalize("NFD", text) if "nfd" in edits else text
+
+
+def real_corpus(corpus: Path, seed: int = 5) -> tuple[list[str], list[int], list[str], list[str]]:
+    """(texts, labels, kinds, hosts): the corpus' English, German and Vietnamese bodies of 3+
+    paragraphs on four portals with 1-3 edited copies each, and hard negatives: articles quoting one
+    paragraph of a story of the set, monthly council notices (English, German) and weather bulletins."""
+    import json
+
+    rng = random.Random(seed)
+    rows = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
+    bodies = list(dict.fromkeys(r["body"] for r in rows if r["lang"] in ("en", "de", "vi") and r["body"]
+                                and len([x for x in r["body"].split("\n\n") if x.strip()]) >= 3))
+    rng.shuffle(bodies)
+    quoting, bodies = bodies[:25], bodies[25:]  # the quoting articles' own texts are no story of the set
+    # the corpus holds one article twice, extracted twice: one story (the same opening)
+    first_of = {}
+    labels = [first_of.setdefault(body[:100], index) for index, body in enumerate(bodies)]
+    items: list[tuple[str, int, str, str]] = []
+    for label, body in zip(labels, bodies):
+        paragraphs = [x for x in body.split("\n\n") if x.strip()]
+        hosts = rng.sample(HOSTS, 4)
+        items.append(("\n\n".join(paragraphs), label, "story", hosts[0]))
+        for copy in range(rng.randint(1, 3)):
+            items.append((edited_copy(paragraphs, rng.sample(COPY_EDITS, rng.randint(1, 2)), rng), label, "copy", hosts[copy + 1]))
+    label = len(bodies)
+    for own_text in quoting:
+        own = [x for x in own_text.split("\n\n") if x.strip()]
+        quoted = rng.choice([x for x in rng.choice(bodies).split("\n\n") if x.strip()])
+        own.insert(rng.randrange(1, len(own)), "As reported: " + quoted)
+        items.append(("\n\n".join(own), label, "quote", rng.choice(HOSTS)))
+        label += 1
+    months = zip("January February March April May June July August September October November December".split(),
+                 "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split())
+    for english, german in months:
+        items.append((f"The city council will hold its regular public meeting on {rng.randint(1, 28)} {english} 2024 at 6 p.m. in the "
+                      "council chamber of the town hall.\n\nResidents are invited to attend. The agenda will be published on the city "
+                      "website one week before the meeting. Questions from the public can be submitted in writing until noon on the "
+                      "day before the meeting.\n\nFor further information please contact the city clerk's office during opening hours.",
+                      label, "notice", "city"))
+        items.append((f"Die nächste öffentliche Sitzung des Gemeinderates findet am {rng.randint(1, 28)}. {german} 2024 um 18 Uhr im "
+                      "Sitzungssaal des Rathauses statt.\n\nAlle Bürgerinnen und Bürger sind herzlich eingeladen. Die Tagesordnung "
+                      "wird eine Woche vorher auf der Internetseite der Stadt veröffentlicht. Fragen können bis zum Vortag schriftlich "
+                      "eingereicht werden.\n\nWeitere Auskünfte erteilt das Hauptamt während der Öffnungszeiten.", label + 1, "notice", "ngoquyen"))
+        label += 2
+    for day in range(15):
+        low = rng.randint(-5, 20)
+        items.append((f"Weather forecast for {day + 1} March 2024.\n\nCloudy with sunny spells, highs of {low + 8} degrees and lows of "
+                      f"{low} degrees. Winds from the {rng.choice(['north', 'south', 'west', 'east'])} at {rng.randint(5, 40)} km/h."
+                      f"\n\nThe chance of rain is {rng.randint(0, 100)} percent. Drivers should take care on rural roads in the early "
+                      "morning.\n\nIssued by the regional weather service.", label, "weather", "lechan"))
+        label += 1
+    rng.shuffle(items)
+    return [i[0] for i in items], [i[1] for i in items], [i[2] for i in items], [i[3] for i in items]
+
+
+def real_section(corpus: Path) -> tuple[float, float, int] | None:
+    """Story grouping of real stories with edited copies and hard negatives, in 10 arrival orders."""
+    if not (corpus / "truth.jsonl").exists():
+        print(f"\n== Real stories: {corpus} not found, skipped")
+        return None
+    texts, labels, kinds, hosts = real_corpus(corpus)
+    truth = pairs_from_groups(dict(enumerate(labels)))
+    rng = random.Random(19)
+    listed = run_grouping(texts, hosts)
+    answers = {partition(listed)}
+    for _ in range(SHUFFLES - 1):
+        answers.add(partition(run_grouping(texts, hosts, order=rng.sample(range(len(texts)), len(texts)))))
+    predicted = pairs_from_groups(listed)
+    precision, recall = score_grouping(truth, predicted)
+    false = {}
+    for a, b in predicted - truth:
+        key = "/".join(sorted((kinds[a], kinds[b])))
+        false[key] = false.get(key, 0) + 1
+    print(f"\n== Real stories ({corpus}): {len(texts)} articles ({sum(k == 'story' for k in kinds)} stories, "
+          f"{sum(k == 'copy' for k in kinds)} edited copies, {sum(k in ('quote', 'notice', 'weather') for k in kinds)} hard negatives), "
+          f"{len(truth)} true pairs")
+    print(f"story grouping: precision {precision:.3f}  recall {recall:.3f}  false pairs by kind {false or 'none'}; "
+          f"{len(answers)} distinct grouping(s) over {SHUFFLES} arrival orders")
+    return precision, recall, len(answers)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8,000 articles instead of 200,000 (< 1 min)")
     parser.add_argument("--no-global", action="store_true", help="skip the unpartitioned index baseline (halves the time)")
     parser.add_argument("--articles", type=int, help="another size: checkpoints at 1/20, 1/2 and all of it, 200 a day")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the evaluation corpus (real stories), if present")
     args = parser.parse_args(argv)
     run = QUICK if args.quick else FULL
     if args.articles:
         checkpoints = [args.articles // 20, args.articles // 2, args.articles]
         run = CostRun(args.articles, checkpoints, per_day=FULL.per_day, window_days=FULL.window_days)
     quality = quality_section(args.quick)
+    real = real_section(args.corpus)
     ratio, our_peak = cost_section(run, with_global=not args.no_global)
     replica = replica_section()
     print(f"\n{'story grouping':24} {'precision':>9} {'recall':>7} {'orders':>6} {'venue_fm':>8} {'tone_spl':>8}")
@@ -764,6 +887,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{quality.venue_false_merges:8d} {quality.tone_variant_splits:8d}")
     print(f"{'replica crawl':24} {replica.precision:9.3f} {replica.recall:7.3f} {replica.order_variants:6d} "
           f"{replica.venue_false_merges:8d} {replica.tone_variant_splits:8d}")
+    if real:
+        print(f"{'real stories (corpus)':24} {real[0]:9.3f} {real[1]:7.3f} {real[2]:6d}")
     print("(order_variants: the larger of the two order checks; venue/tone counts: the replica crawl's)")
     print(f"story_precision={replica.precision:.3f} story_recall={replica.recall:.3f} cost_ratio={ratio:.2f} "
           f"peak_mb={our_peak:.0f} order_variants={max(quality.order_variants, replica.order_variants)} "
