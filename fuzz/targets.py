@@ -33,7 +33,7 @@ from spiders.sources.parsers import SitemapReader, feed_links, wpjson_page
 
 PAGE_URL = "http://127.0.0.1:8765/bai-viet-thu-nghiem.html"
 CRAWL_TIME = "2024-06-22T07:10:00+00:00"
-LAYERS = {"profile", "structured", "generic", "htmldate"}
+LAYERS = {"profile", "family", "structured", "generic", "htmldate"}  # crawler/extraction: the layers a record names
 ZONES = ("Asia/Ho_Chi_Minh", "UTC", "Europe/Berlin", "America/New_York")
 # No empty tuple: without languages dateparser tries every locale (~50 ms a call), which would
 # cut the inputs CI can afford tenfold; tests/test_fuzz_urls_dates.py covers that case.

@@ -1,7 +1,8 @@
 """`muninews health`: which extraction layer won each field, per portal, over recent crawl runs,
 and where a profile stopped winning (a redesign), so a broken profile shows the next morning.
 
-Every stored article keeps ``layers`` ({field: "profile" | "structured" | "generic"}) and the run
+Every stored article keeps ``layers`` ({field: "profile" | "family" | "structured" | "discovery" |
+"generic" | "htmldate"}) and the run
 that stored it. A field whose profile share was high in earlier runs and is low in the portal's
 latest run is *drift*: the selectors stopped matching and the generic layers are filling in (or
 nothing is). The Python API (``layer_shares``, ``find_drift``) is what the command prints.
@@ -21,6 +22,8 @@ from crawler.settings_registry import default_db_path
 
 WATCHED_FIELDS = ("title", "published", "authors", "body", "images")
 NOTHING = "none"
+# Every layer a record names (crawler/extraction), most specific first, then no layer at all.
+SHOWN_LAYERS = ("profile", "family", "structured", "discovery", "generic", "htmldate", NOTHING)
 # A field drifted when the profile won at least BEFORE_SHARE of it in earlier runs and at most
 # NOW_SHARE in the latest one, over at least MIN_ARTICLES articles of that run.
 BEFORE_SHARE = 0.8
@@ -143,11 +146,11 @@ def _print_table(rows: list[FieldHealth]) -> None:
     from rich.table import Table
 
     table = Table(title="muninews health: winning layer per field (latest run vs earlier runs)")
-    for column in ("portal", "field", "run", "articles", "profile", "structured", "generic", "htmldate", "none", "profile before", "drift"):
+    for column in ("portal", "field", "run", "articles", *SHOWN_LAYERS, "profile before", "drift"):
         table.add_column(column)
     for row in rows:
-        share = {layer: f"{row.layers.get(layer, 0) / row.articles:.0%}" for layer in ("profile", "structured", "generic", "htmldate", NOTHING)}
+        shares = [f"{row.layers.get(layer, 0) / row.articles:.0%}" for layer in SHOWN_LAYERS]
         before = "-" if row.profile_before is None else f"{row.profile_before:.0%}"
-        table.add_row(row.portal, row.field, str(row.run), str(row.articles), share["profile"], share["structured"],
-                      share["generic"], share["htmldate"], share[NOTHING], before, "DRIFT" if row.drifted else "")
-    Console(width=140).print(table)
+        table.add_row(row.portal, row.field, str(row.run), str(row.articles), *shares, before,
+                      "DRIFT" if row.drifted else "")
+    Console(width=160).print(table)
