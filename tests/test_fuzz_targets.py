@@ -7,6 +7,7 @@ fuzz/regressions/ once fixed)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,9 @@ def test_each_target_survives_10000_inputs(tmp_path):
             [sys.executable, str(ROOT / "fuzz" / "run.py"), name, f"-runs={RUNS}", f"-seed={SEED}", "-timeout=5", "-max_len=2048",
              f"-artifact_prefix={tmp_path}/{name}-", "-print_final_stats=1"],
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            # The same inputs every run: set and dict order (hash seed) steer which paths the
+            # mutations reach, and a CI run must not pass or fail by chance.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
         )
         for name in TARGETS
     }

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scrapy.utils.response import get_base_url
+
 from crawler import families
 from crawler.items import Link
 from crawler.registry import selector_xpath
 from spiders.sources import Context, Found, Source, Step, register
+from spiders.sources.parsers import absolute_urls
 
 
 @register
@@ -24,16 +27,16 @@ class Listings(Source):
               **kwargs: Any) -> Found:
         page = response
         article_links, next_page, more_listings = families.listing_selectors(portal)
+        base = get_base_url(page)  # the page's <base href> when it has one, as response.urljoin
         hrefs = page.xpath(selector_xpath(article_links)).xpath("@href").getall()
-        links = [Link(page.urljoin(href)) for href in hrefs]
+        links = [Link(url) for url in absolute_urls(base, hrefs)]
         found = Found(links=links, steps_only_if_new=bool(links) and context.completed_before)
         if next_page:
             nexts = page.xpath(selector_xpath(next_page)).xpath("@href").getall()[:1]
-            found.steps = [Step(page.urljoin(href), paging=True) for href in nexts]
+            found.steps = [Step(url, paging=True) for url in absolute_urls(base, nexts)]
         if more_listings:  # the CMS's category archives: each a listing with its own pages
             found.steps += [Step(url, paging=is_page_link(url)) for url in
-                            dict.fromkeys(page.urljoin(href) for href in
-                                          page.xpath(selector_xpath(more_listings)).xpath("@href").getall())]
+                            dict.fromkeys(absolute_urls(base, page.xpath(selector_xpath(more_listings)).xpath("@href").getall()))]
         return found
 
 

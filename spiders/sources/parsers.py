@@ -206,8 +206,24 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
             published = (_child_text(item, "pubDate") or _child_text(item, f"{DC}date")
                          or _child_text(item, f"{ATOM}published") or _child_text(item, f"{DCTERMS}issued"))
             updated = _child_text(item, f"{ATOM}updated") or _child_text(item, f"{DCTERMS}modified")
-            links.append(Link(urljoin(base_url, url.strip()), utc_iso(updated), utc_iso(published)))
+            absolute = absolute_url(base_url, url)
+            if absolute:
+                links.append(Link(absolute, utc_iso(updated), utc_iso(published)))
     return links
+
+
+def absolute_url(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``; None for what cannot be a URL ("http://[x", a
+    broken IPv6 host: urljoin raises ValueError). A portal's one bad link must not end a page's
+    discovery (found by the discovery fuzz target)."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return None
+
+
+def absolute_urls(base_url: str, hrefs: list[str]) -> list[str]:
+    return [url for url in (absolute_url(base_url, href) for href in hrefs) if url]
 
 
 def _child_text(element: etree._Element, tag: str) -> str | None:

@@ -8,10 +8,9 @@ missing or fails still leads to the profile's sitemap paths."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from spiders.sources import Context, Found, Source, Step, register
-from spiders.sources.parsers import SitemapReader, robots_sitemaps
+from spiders.sources.parsers import SitemapReader, absolute_url, robots_sitemaps
 
 
 @register
@@ -33,7 +32,9 @@ class Sitemaps(Source):
         def links():
             for kind, value in reader:
                 if kind == "sitemap":
-                    found.steps.append(Step(urljoin(response.url, value), "sitemap"))
+                    child = absolute_url(response.url, value)
+                    if child:
+                        found.steps.append(Step(child, "sitemap"))
                 else:
                     yield value
             found.problem = reader.problem
