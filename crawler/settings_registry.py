@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DISCOVERY_MAX_LINKS", 100000,
             "article links one portal's discovery may queue in a run (profile: `max_links`); the rest are left "
             "for the next run, which skips what this one stored"),
+    Setting("DISCOVERY_MAX_MISSING", 200,
+            "article links of one portal answering 404/410 in a row after which its discovery stops for the run "
+            "(its sources list pages that do not exist); a failures row says so"),
     Setting("DISCOVERY_SITEMAP_MAX_BYTES", 50 * 1024 * 1024,
             "how far one sitemap is inflated and read (the protocol's 50 MiB); a longer one is read that far and "
             "recorded in `failures`"),

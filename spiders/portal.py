@@ -13,7 +13,7 @@ re-fetches are conditional (ETag / Last-Modified), so unchanged pages cost a 304
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -55,6 +55,10 @@ class DiscoveryRun:
     queued: int = 0  # article links handed to the frontier (DISCOVERY_MAX_LINKS)
     outstanding: int = 0  # article requests handed to the scheduler and not answered yet
     reported: set[str] = field(default_factory=set)  # budgets already recorded as failures
+    missing: int = 0  # article links in a row that answered 404/410 (DISCOVERY_MAX_MISSING)
+    waiting: deque = field(default_factory=deque)  # discovery requests not yet handed to the scheduler
+    asking: int = 0  # discovery requests handed out and not answered yet
+    stopped: str | None = None  # why this portal's discovery stopped early
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class PortalSpider(scrapy.Spider):
         self.window = 16
         self.sitemap_max_bytes = 50 * 1024 * 1024
         self.max_time: float | None = None
+        self.max_missing = 200
+        self.discovery_concurrency = 1
         self.stopping: str | None = None  # why discovery stopped for every portal (the --max-time deadline)
         self.discovery_sequence = 0
 
@@ -112,8 +118,10 @@ class PortalSpider(scrapy.Spider):
         # open the window again; the shared queue in Redis is the frontier then.
         spider.distributed = bool(settings.get("REDIS_URL"))
         spider.window = 10**9 if spider.distributed else max(1, settings.getint("FRONTIER_WINDOW"))
+        spider.discovery_concurrency = 10**9 if spider.distributed else 1
         spider.sitemap_max_bytes = settings.getint("DISCOVERY_SITEMAP_MAX_BYTES")
         spider.max_time = settings.getfloat("MUNINEWS_MAX_TIME") or None
+        spider.max_missing = max(1, settings.getint("DISCOVERY_MAX_MISSING"))
         spider.grace = max(5.0, settings.getfloat("DOWNLOAD_TIMEOUT"))
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
@@ -170,7 +178,7 @@ class PortalSpider(scrapy.Spider):
         within the portal's page budgets. A step dropped for a reason is a failures row."""
         run, budget = self.runs[portal.name], self.budgets[portal.name]
         for step in steps:
-            if self.stopping:
+            if self.stopping or run.stopped:
                 return
             try:
                 visit = canonicalize(step.url)
@@ -196,20 +204,35 @@ class PortalSpider(scrapy.Spider):
             run.pages[source] += 1
             run.pending += 1
             self.discovery_sequence += 1
-            yield scrapy.Request(
+            run.waiting.append(scrapy.Request(
                 # Below articles (priority 0), first in first out among themselves: the frontier's
-                # links are fetched before discovery reads further, and a sitemap index's children in
-                # their order (Scrapy's queue is last in first out within a priority).
+                # links are fetched before discovery reads further (Scrapy's queue is last in first
+                # out within a priority).
                 step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
                 priority=-self.discovery_sequence,
                 cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
                 meta={"muninews_source": source},
-            )
+            ))
+        yield from self._ask(portal.name)
+
+    def _ask(self, portal: str) -> Iterator[scrapy.Request]:
+        """Hand out a portal's discovery requests one at a time, in the order they were found: a
+        sitemap index's children are read in its order, so its first child's links are fetched
+        first (two answered at once would queue their links in whatever order they arrived)."""
+        run = self.runs[portal]
+        while run.waiting and run.asking < self.discovery_concurrency and not self.stopping:
+            run.asking += 1
+            yield run.waiting.popleft()
+
+    def _asked(self, portal: str) -> None:
+        run = self.runs[portal]
+        run.asking = max(0, run.asking - 1)
 
     def parse_discovery(self, response: Response, portal: str, source: str, step: str, **kwargs) -> Iterator:
         """Any discovery response: the source reads it; new article links go to the frontier, and
         what the source says to fetch next is followed (a next page only after a page that added
         an article link this run had not seen)."""
+        self._asked(portal)
         profile = self.portals[portal]
         context = Context(since=self.since, completed_before=self.state.completed_before(portal),
                           max_bytes=self.sitemap_max_bytes)
@@ -225,6 +248,7 @@ class PortalSpider(scrapy.Spider):
             if len(steps) < len(found.steps):
                 self.crawler.stats.inc_value("muninews/discovery/paging_stopped")
             yield from self._discoveries(profile, source, steps)
+        yield from self._ask(portal)
         yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
 
@@ -234,6 +258,7 @@ class PortalSpider(scrapy.Spider):
         (robots.txt missing: the profile's sitemaps)."""
         request = failure.request
         portal, source = request.cb_kwargs["portal"], request.cb_kwargs["source"]
+        self._asked(portal)
         if sources.get(source).records_failures:
             yield from self.failed(failure)
         else:
@@ -241,6 +266,7 @@ class PortalSpider(scrapy.Spider):
         kwargs = {k: v for k, v in request.cb_kwargs.items() if k not in ("portal", "source", "step")}
         fallback = sources.get(source).on_failure(self.portals[portal], request.cb_kwargs.get("step", ""), **kwargs)
         yield from self._discoveries(self.portals[portal], source, fallback)
+        yield from self._ask(portal)
         yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
 
@@ -255,7 +281,9 @@ class PortalSpider(scrapy.Spider):
         if self.stopping:
             return
         profile = self.portals[portal]
-        if run.found and source in sources.complete_sources() and not self.since:
+        # A complete index walked to its end: stored articles it no longer lists may be gone. Not
+        # after a walk cut short by a budget or a stop (they were merely not reached).
+        if run.found and source in sources.complete_sources() and not self.since and not run.reported and not run.stopped:
             self._removal_checks(profile)
             yield from self._feed(portal)
         order = run.order or profile.discovery.sources
@@ -271,7 +299,7 @@ class PortalSpider(scrapy.Spider):
         run, budget = self.runs[portal], self.budgets[portal]
         new = wanted = 0
         for link in links:
-            if self.stopping:
+            if self.stopping or run.stopped:
                 break
             if run.queued >= budget.links:
                 if "links" not in run.reported:
@@ -310,7 +338,7 @@ class PortalSpider(scrapy.Spider):
     def _feed(self, portal: str) -> Iterator[scrapy.Request]:
         """Hand the scheduler the portal's next waiting links, up to FRONTIER_WINDOW in flight."""
         run = self.runs[portal]
-        while run.outstanding < self.window and not self.stopping:
+        while run.outstanding < self.window and not self.stopping and run.stopped is None:
             entry = self.frontier.pop(portal)
             if entry is None:
                 return
@@ -334,6 +362,8 @@ class PortalSpider(scrapy.Spider):
             self._answered(request)
             self._emit(self._feed(portal))
         elif request.meta.get("muninews_source") and not self.distributed:  # distributed: another worker's
+            self._asked(portal)
+            self._emit(self._ask(portal))
             self._emit(self._source_step_done(portal, request.cb_kwargs["source"]))
 
     def spider_idle(self, spider=None) -> None:
@@ -341,8 +371,11 @@ class PortalSpider(scrapy.Spider):
         outputs = []
         for name, run in self.runs.items():
             run.outstanding = 0
-            outputs += list(self._feed(name))
-            if run.pending > 0 and not self.stopping and not self.distributed:
+            if not self.distributed:
+                run.asking = 0
+            released = list(self._ask(name)) + list(self._feed(name))
+            outputs += released
+            if run.pending > 0 and not released and not run.waiting and not self.stopping and not self.distributed:
                 self.logger.warning("portal %s: %d discovery steps never answered; moving on", name, run.pending)
                 run.pending = 1
                 source = self.portals[name].discovery.sources[run.source_index]
@@ -408,7 +441,24 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response, portal: str) -> Iterator:
         self._answered(response.request)
         yield from self._page(response, portal)
+        yield from self._missing(portal, response)
         yield from self._feed(portal)
+
+    def _missing(self, portal: str, response: Response) -> Iterator[FailureItem]:
+        """A portal whose discovered links keep answering 404 lists pages that do not exist (a
+        padded sitemap, endless fake listings): after DISCOVERY_MAX_MISSING in a row its discovery
+        stops and its waiting links are dropped, with one failures row saying so."""
+        run = self.runs[portal]
+        if response.status not in (404, 410) or response.meta.get("muninews_known"):
+            run.missing = 0
+            return
+        run.missing += 1
+        if run.missing >= self.max_missing and run.stopped is None:
+            dropped = self.frontier.drop(portal)
+            run.stopped = f"{run.missing} article links in a row answered HTTP {response.status}"
+            self.crawler.stats.inc_value("muninews/discovery/stopped_missing")
+            yield self._failure(response.url, portal, f"discovery stopped: {run.stopped} (DISCOVERY_MAX_MISSING); "
+                                f"{dropped} waiting links dropped, discovery sources list pages that do not exist", None)
 
     def _page(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
         if response.status in (404, 410) and not response.meta.get("muninews_known"):
