@@ -307,3 +307,17 @@ def test_rows_are_committed_when_their_first_waited_long_enough(tmp_path):
     clock.now += 1.5
     assert storage.commit_if_due() and committed() == 1
     storage.close()
+
+
+# --- nothing listens ------------------------------------------------------------------------------
+def test_no_extension_of_a_crawl_listens_on_a_port():
+    """Scrapy's telnet console runs Python sent to it on a local port: off, and removed from the
+    extensions even when a setting turns it on; no enabled extension is one that listens."""
+    from scrapy.utils.conf import build_component_list
+
+    from crawler.runner import project_settings
+
+    assert project_settings().getbool("TELNETCONSOLE_ENABLED") is False
+    settings = project_settings(TELNETCONSOLE_ENABLED=True)  # a stray -s TELNETCONSOLE_ENABLED=1
+    enabled = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert enabled and not any("telnet" in str(path).lower() for path in enabled)
