@@ -59,6 +59,11 @@ class DiscoveryRun:
     waiting: deque = field(default_factory=deque)  # discovery requests not yet handed to the scheduler
     asking: int = 0  # discovery requests handed out and not answered yet
     stopped: str | None = None  # why this portal's discovery stopped early
+    # Per chain of pages (a listing or feed and its next pages, named by its first page): the URL
+    # keys its pages showed. A next page is read only after a page that showed its chain something
+    # new, so a feed that ignores ?paged= stops at its second page, while two listings that list
+    # the same articles (the news index and its categories) never stop each other.
+    chains: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,18 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._discoveries(portal, source, found.start(portal))
 
-    def _discoveries(self, portal: Portal, source: str, steps: Iterable[Step]) -> Iterator:
+    def _new_to_chain(self, portal: str, chain: str, links: Iterable[Link]) -> int:
+        """How many of a page's article links its chain of pages had not shown before."""
+        shown = self.runs[portal].chains.setdefault(chain, set())
+        before = len(shown)
+        for link in links:
+            try:
+                shown.add(url_key(link.url))
+            except ValueError:
+                continue
+        return len(shown) - before
+
+    def _discoveries(self, portal: Portal, source: str, steps: Iterable[Step], chain: str | None = None) -> Iterator:
         """Requests for discovery steps: each URL once a run, on the portal's hosts and ports only,
         within the portal's page budgets. A step dropped for a reason is a failures row."""
         run, budget = self.runs[portal.name], self.budgets[portal.name]
@@ -211,7 +227,8 @@ class PortalSpider(scrapy.Spider):
                 step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
                 priority=-self.discovery_sequence,
                 cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
-                meta={"muninews_source": source},
+                # a next page continues the chain of the page that linked it; any other step starts one
+                meta={"muninews_source": source, "muninews_chain": chain if step.paging and chain else step.url},
             ))
         yield from self._ask(portal.name)
 
@@ -230,24 +247,26 @@ class PortalSpider(scrapy.Spider):
 
     def parse_discovery(self, response: Response, portal: str, source: str, step: str, **kwargs) -> Iterator:
         """Any discovery response: the source reads it; new article links go to the frontier, and
-        what the source says to fetch next is followed (a next page only after a page that added
-        an article link this run had not seen)."""
+        what the source says to fetch next is followed (a next page only after a page that showed
+        its own chain of pages an article link it had not shown before)."""
         self._asked(portal)
         profile = self.portals[portal]
         context = Context(since=self.since, completed_before=self.state.completed_before(portal),
                           max_bytes=self.sitemap_max_bytes)
         found = sources.get(source).parse(response, profile, step, context, **kwargs)
         taken = yield from self._take_links(portal, found.links)
-        new, wanted = taken
+        _, wanted = taken
         if self.runs[portal].found and profile.discovery.mode != "all":  # the source that gave articles
             self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
         if found.problem:
             yield self._failure(response.url, portal, f"{source}: {found.problem}", response.status)
+        chain = response.meta.get("muninews_chain") or response.url
         if wanted or not found.steps_only_if_new:
-            steps = [s for s in found.steps if new or not s.paging]
+            fresh = self._new_to_chain(portal, chain, found.links)
+            steps = [s for s in found.steps if fresh or not s.paging]
             if len(steps) < len(found.steps):
                 self.crawler.stats.inc_value("muninews/discovery/paging_stopped")
-            yield from self._discoveries(profile, source, steps)
+            yield from self._discoveries(profile, source, steps, chain=chain)
         yield from self._ask(portal)
         yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
