@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make demo   build the virtualenv, serve the replica portal, crawl it into data/muninews.db
-#   make test   build the virtualenv and run the whole test suite
+#   make test   build the virtualenv and run the whole test suite (two workers: pytest-xdist)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/muninews demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 serve: $(STAMP)
 	$(BIN)/muninews serve

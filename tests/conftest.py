@@ -17,6 +17,18 @@ from crawler.replica import ReplicaServer, build_replica
 from crawler.runner import REPLICA_FAMILY, replica_base_urls
 
 ROOT = Path(__file__).resolve().parent.parent
+# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). A module's tests stay
+# on one worker, so its module fixtures are built once; every test of the real CMSs shares one
+# worker, so WordPress and Plone are each built once a run.
+CMS_MODULES = frozenset({"test_add_portal_cms", "test_plone_crawl", "test_plone_site", "test_wordpress_crawl",
+                         "test_wordpress_site"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            module = item.module.__name__.rpartition(".")[2]
+            item.add_marker(pytest.mark.xdist_group("cms" if module in CMS_MODULES else module))
 
 
 @pytest.fixture(scope="session")
