@@ -24,4 +24,4 @@ serve: $(STAMP)
 	$(BIN)/muninews serve
 
 clean:
-	rm -rf $(VENV) data/*.db data/*.db-*
+	rm -rf $(VENV) data/*.db data/*.db-* data/*.lock data/*.log
