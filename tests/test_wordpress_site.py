@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ import pytest
 from lxml import html as lxml_html
 from wordpress import THEMES
 from wordpress.fixtures import shared_site
+from harness.logs import logged_soon
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +50,7 @@ def test_the_site_answers_on_loopback(wordpress_site, truth):
         body = response.read().decode()
     assert wordpress_site.base_url.startswith("http://127.0.0.1:")
     assert 'lang="vi"' in body and "Cổng thông tin điện tử quận Lê Chân" in body
-    # nginx writes the access-log line once the request is done, which may be just after the client
-    # has read the body: wait for it (up to 5 s) rather than read the log at once.
-    logged = []
-    for _ in range(50):
-        logged = [(r["method"], r["uri"], r["status"]) for r in wordpress_site.requests(mark)]
-        if logged:
-            break
-        time.sleep(0.1)
+    logged = logged_soon(lambda: [(r["method"], r["uri"], r["status"]) for r in wordpress_site.requests(mark)])
     assert logged == [("GET", "/", 200)]
     site = truth["site"]
     assert (site["timezone_string"], site["gmt_offset"], site["locale"]) == ("Asia/Ho_Chi_Minh", 7, "vi")
