@@ -3,7 +3,8 @@ crawl` stores the site, and what lands in SQLite is compared field by field with
 holds (tests/plone): every published News Item and nothing else (no Page, Event, Folder, Collection,
 File, private or pending item), title, published (to the minute where a feed gave the time, else the day
 with published_precision "day"), modified, authors (all of them), body paragraphs, lead, and captions on
-the right images; then an incremental rerun through the sitemap after 3 edits, 2 deletions and 3 new items.
+the right images; then an incremental rerun after 3 edits, 2 deletions and 3 new items, with the
+profile as drafted (its REST API first) and through the sitemap alone.
 
 The settings the issue names are covered pairwise (each pair of values of byline, sitemap, navigation
 depth and hosting in some run): five drafted crawls, each about 20 s. Skipped only where the Plone
@@ -132,15 +133,18 @@ def test_a_drafted_profile_stores_every_news_item_as_plone_holds_it(tmp_path, ro
         assert all(articles[url]["modified"][:10] == items[url]["modified"][:10] for url in edited)
 
 
-def test_incremental_rerun_through_the_sitemap_fetches_only_what_changed(tmp_path):
-    """Through the sitemap alone (the draft's REST API first is left out: a site may switch its REST
-    API off for visitors; the sitemap is then the complete index that notices edits and deletions)."""
+@pytest.mark.parametrize("sources", [None, ["sitemap"]], ids=["as-drafted", "sitemap-only"])
+def test_incremental_rerun_fetches_only_what_changed(tmp_path, sources):
+    """The draft as add-portal wrote it (its REST API first), and through the sitemap alone: a site
+    may switch its REST API off for visitors, and the sitemap is then the complete index that
+    notices edits and deletions."""
     site = own_site(root=True)
     try:
         draft, output = onboard(site.portal_url, tmp_path / "profiles", "plone-inc")
         assert "sitemap" in draft["discovery"]["sources"], output
-        draft["discovery"]["sources"] = ["sitemap"]
-        (tmp_path / "profiles" / "plone-inc.toml").write_text(tomli_w.dumps(draft), encoding="utf-8")
+        if sources:
+            draft["discovery"]["sources"] = sources
+            (tmp_path / "profiles" / "plone-inc.toml").write_text(tomli_w.dumps(draft), encoding="utf-8")
         db = tmp_path / "m.db"
         crawl("plone-inc", tmp_path / "profiles", db)
         assert len(stored(db)) == 36
