@@ -21,6 +21,7 @@ class PageItem:
     last_modified: str | None = None
     listed_modified: str | None = None  # ISO UTC: when the discovery source said the article changed
     listed_published: str | None = None  # ISO UTC: when the discovery source said it was published
+    listed_authors: list[str] | None = None  # the authors discovery named (through their author pages)
     record: Any = field(default=None, repr=False)  # crawler.extraction.Record, set by ExtractPipeline
     error: str | None = None  # why this page yields no article (set by a pipeline)
     url_key: str | None = None
@@ -51,3 +52,6 @@ class Link:
     url: str
     lastmod: str | None = None  # ISO 8601 UTC: when the source says the page last changed
     published: str | None = None  # ISO 8601 UTC, when known
+    # The CMS's pages of the article's authors, in byline order, when the source names them by user id
+    # only (Plone's REST API): the spider reads each once a run for the name it shows.
+    author_pages: tuple[str, ...] = ()

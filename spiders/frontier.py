@@ -5,7 +5,7 @@ ten of them). Links wait here, not in Scrapy's scheduler: the spider hands a por
 scheduler a few at a time (``FRONTIER_WINDOW`` requests in flight per portal), so the scheduler
 holds a few dozen requests, not a million. Each portal keeps at most ``memory`` entries in a deque;
 beyond that, entries go to a temporary SQLite file (deleted when the run closes) and come back in
-the order they arrived. An entry is four short strings, not a Request.
+the order they arrived. An entry is a few short strings, not a Request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class Entry(NamedTuple):
     lastmod: str | None
     kind: str  # "article" (discovered) or "check" (a stored article a complete index no longer lists)
     published: str | None = None  # when the source says it was published (a feed's time)
+    author_pages: str | None = None  # the authors' pages discovery named, one URL a line (crawler.items.Link)
 
 
 class Frontier:
@@ -45,8 +46,8 @@ class Frontier:
         if len(queue) < self.memory and not self.spilled.get(portal):
             queue.append(entry)
             return
-        self._disk().execute("INSERT INTO frontier (portal, url, key, lastmod, kind, published) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", (portal, *entry))
+        self._disk().execute("INSERT INTO frontier (portal, url, key, lastmod, kind, published, author_pages) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (portal, *entry))
         self.spilled[portal] = self.spilled.get(portal, 0) + 1
 
     def pop(self, portal: str) -> Entry | None:
@@ -78,8 +79,8 @@ class Frontier:
 
     def _refill(self, portal: str) -> None:
         db = self._disk()
-        rows = db.execute("SELECT seq, url, key, lastmod, kind, published FROM frontier WHERE portal = ? ORDER BY seq LIMIT ?",
-                          (portal, self.memory)).fetchall()
+        rows = db.execute("SELECT seq, url, key, lastmod, kind, published, author_pages FROM frontier "
+                          "WHERE portal = ? ORDER BY seq LIMIT ?", (portal, self.memory)).fetchall()
         if rows:
             db.execute("DELETE FROM frontier WHERE portal = ? AND seq <= ?", (portal, rows[-1][0]))
         self.spilled[portal] = max(0, self.spilled.get(portal, 0) - len(rows))
@@ -93,6 +94,6 @@ class Frontier:
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute("CREATE TABLE frontier (seq INTEGER PRIMARY KEY, portal TEXT, url TEXT, key TEXT, "
-                             "lastmod TEXT, kind TEXT, published TEXT)")
+                             "lastmod TEXT, kind TEXT, published TEXT, author_pages TEXT)")
             self._db.execute("CREATE INDEX frontier_portal ON frontier (portal, seq)")
         return self._db

@@ -12,6 +12,7 @@ re-fetches are conditional (ETag / Last-Modified), so unchanged pages cost a 304
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,9 @@ from crawler.middlewares.reasons import failure_reason
 from crawler.dedup.urls import canonicalize, url_key
 from crawler.items import Link
 from crawler.registry import Portal, Registry, registry_from_settings
+from crawler import families
 from spiders import sources
+from spiders.author_pages import AuthorPages
 from spiders.frontier import Entry, Frontier
 from spiders.sources import Context, Step
 from spiders.sources.parsers import utc_iso
@@ -104,6 +107,7 @@ class PortalSpider(scrapy.Spider):
         self.discovery_concurrency = 1
         self.stopping: str | None = None  # why discovery stopped for every portal (the --max-time deadline)
         self.discovery_sequence = 0
+        self.authors: AuthorPages[tuple[str, Entry]] = AuthorPages()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -349,10 +353,22 @@ class PortalSpider(scrapy.Spider):
         known = self.state.lookup(key)
         if known is not None and not self._should_revisit(profile, link, known):
             self._count(portal, "skipped")
+            self._learn_authors(link, known)
             return False
         run.queued += 1
-        self.frontier.push(portal, Entry(url, key, link.lastmod, "article", link.published))
+        self.frontier.push(portal, Entry(url, key, link.lastmod, "article", link.published,
+                                         "\n".join(link.author_pages) or None))
         return True
+
+    def _learn_authors(self, link: Link, known: Known) -> None:
+        """A stored article not fetched again names its authors' pages (a rerun asks none it can spare)."""
+        if link.author_pages and known.authors:
+            try:
+                names = json.loads(known.authors)
+            except ValueError:
+                return
+            if isinstance(names, list):
+                self.authors.learn(link.author_pages, names)
 
     def _feed(self, portal: str) -> Iterator[scrapy.Request]:
         """Hand the scheduler the portal's next waiting links, up to FRONTIER_WINDOW in flight."""
@@ -361,11 +377,45 @@ class PortalSpider(scrapy.Spider):
             entry = self.frontier.pop(portal)
             if entry is None:
                 return
-            run.outstanding += 1
-            known = self.state.lookup(entry.key) if entry.key else None
-            identity = (entry.url, entry.key) if entry.kind == "article" else None
-            yield self._fetch_article(portal, entry.url, known, identity=identity, lastmod=entry.lastmod,
-                                      published=entry.published)
+            pages = entry.author_pages.split("\n") if entry.author_pages else []
+            if self.authors.unresolved(pages):
+                yield from self._ask_author_pages(portal, entry, pages)
+                continue
+            yield self._fetch_entry(portal, entry)
+
+    def _fetch_entry(self, portal: str, entry: Entry) -> scrapy.Request:
+        self.runs[portal].outstanding += 1
+        known = self.state.lookup(entry.key) if entry.key else None
+        identity = (entry.url, entry.key) if entry.kind == "article" else None
+        pages = entry.author_pages.split("\n") if entry.author_pages else []
+        return self._fetch_article(portal, entry.url, known, identity=identity, lastmod=entry.lastmod,
+                                   published=entry.published, authors=self.authors.names_for(pages))
+
+    # --- author pages (crawler.items.Link.author_pages) -------------------------------------------
+    def _ask_author_pages(self, portal: str, entry: Entry, pages: list[str]) -> Iterator:
+        """The article waits for its authors' pages; each page is asked once a run, on the portal only."""
+        for page in self.authors.wait(pages, (portal, entry)):
+            if not self._on_portal(portal, page):
+                yield from self._author_answer(portal, page, None)
+                continue
+            self._count(portal, "author_pages")
+            yield scrapy.Request(page, callback=self.parse_author_page, errback=self.author_page_failed,
+                                 dont_filter=True, priority=1, cb_kwargs={"portal": portal, "page": page},
+                                 meta={"muninews_author_page": True})
+
+    def parse_author_page(self, response: Response, portal: str, page: str) -> Iterator:
+        yield from self._author_answer(portal, page, families.author_page_name(self.portals[portal], response.body))
+
+    def author_page_failed(self, failure: Failure) -> Iterator:
+        """No name from a page that fails (a private author page): the article is stored without one."""
+        kwargs = failure.request.cb_kwargs
+        self.logger.debug("author page %s: %s", kwargs["page"], failure.getErrorMessage())
+        yield from self._author_answer(kwargs["portal"], kwargs["page"], None)
+
+    def _author_answer(self, portal: str, page: str, name: str | None) -> Iterator:
+        for waiting_portal, entry in self.authors.answered(page, name):
+            yield self._fetch_entry(waiting_portal, entry)
+        yield from self._feed(portal)
 
     def _answered(self, request: scrapy.Request) -> None:
         portal = request.cb_kwargs.get("portal")
@@ -380,6 +430,8 @@ class PortalSpider(scrapy.Spider):
         if request.meta.get("muninews_article"):
             self._answered(request)
             self._emit(self._feed(portal))
+        elif request.meta.get("muninews_author_page"):
+            self._emit(self._author_answer(portal, request.cb_kwargs["page"], None))
         elif request.meta.get("muninews_source") and not self.distributed:  # distributed: another worker's
             self._asked(portal)
             self._emit(self._ask(portal))
@@ -431,11 +483,12 @@ class PortalSpider(scrapy.Spider):
 
     def _fetch_article(
         self, portal: str, url: str, known: Known | None, identity: tuple[str, str] | None = None,
-        lastmod: str | None = None, published: str | None = None,
+        lastmod: str | None = None, published: str | None = None, authors: list[str] | None = None,
     ) -> scrapy.Request:
         """``identity``: (canonical URL, URL key) of ``url``, already computed for discovery;
         ``lastmod``: when the source says it changed (the record's ``modified`` if the page says none);
-        ``published``: when the source says it was published (the time a date-only page lacks)."""
+        ``published``: when the source says it was published (the time a date-only page lacks);
+        ``authors``: the names the authors' pages showed (the byline a page without one lacks)."""
         headers = {}
         if known is not None and known.etag:
             headers["If-None-Match"] = known.etag
@@ -444,7 +497,8 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url, headers=headers, callback=self.parse_article, errback=self.failed, cb_kwargs={"portal": portal},
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "muninews_known": known is not None, "muninews_article": True,
-                  "muninews_identity": identity, "muninews_lastmod": lastmod, "muninews_published": published},
+                  "muninews_identity": identity, "muninews_lastmod": lastmod, "muninews_published": published,
+                  "muninews_authors": authors},
         )
 
     def _removal_checks(self, profile: Portal) -> None:
@@ -492,6 +546,7 @@ class PortalSpider(scrapy.Spider):
             content_type=_header(response, b"Content-Type"), etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"), listed_modified=response.meta.get("muninews_lastmod"),
             listed_published=response.meta.get("muninews_published"),
+            listed_authors=response.meta.get("muninews_authors"),
         )
 
     def failed(self, failure: Failure) -> Iterator[FailureItem]:

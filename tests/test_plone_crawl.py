@@ -83,8 +83,11 @@ def field_errors(article: dict, item: dict, byline: bool) -> list:
         "lead": (article["lead"], item["lead"]),
     }
     # With the byline setting off Plone shows anonymous visitors no byline at all (no names, no days;
-    # only the first creator's user id in <link rel=author>): authors must then be none, never wrong.
-    checks["authors"] = (article["authors"], item["authors"] if byline else [])
+    # only the first creator's user id in <link rel=author>); the REST API names every creator by user
+    # id, and each creator's public author page shows the name: all of them, in order, either way.
+    checks["authors"] = (article["authors"], item["authors"])
+    if not byline:
+        checks["authors layer"] = (article["layers"].get("authors"), "discovery")
     if article["layers"].get("published") == "discovery":  # a feed's time: to the minute
         checks["published"] = ((article["published"] or "")[:16], item["published"][:16])
         checks["published_precision"] = (article["published_precision"], "minute")

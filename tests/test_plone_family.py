@@ -63,12 +63,14 @@ def test_content_types_that_are_never_articles():
 def test_the_rest_reader_pages_and_refuses_garbage():
     answer = {"batching": {"next": f"{BASE}/++api++/@search?b_start=100"},
               "items": [{"@id": f"{BASE}/tin-tuc/a", "effective": "2026-09-22T08:55:00+00:00",
-                         "modified": "2026-09-22T09:11:00+00:00"},
-                        {"@id": f"{BASE}/tin-tuc/b", "effective": "1969-12-31T00:00:00+00:00", "modified": None},
+                         "modified": "2026-09-22T09:11:00+00:00", "listCreators": ["thuha", "minhquan"]},
+                        {"@id": f"{BASE}/tin-tuc/b", "effective": "1969-12-31T00:00:00+00:00", "modified": None,
+                         "listCreators": "not a list"},
                         {"title": "no id"}]}
     items, following, problem = plone.rest_page(json.dumps(answer).encode())
-    assert items == [(f"{BASE}/tin-tuc/a", "2026-09-22T09:11:00+00:00", "2026-09-22T08:55:00+00:00"),
-                     (f"{BASE}/tin-tuc/b", None, None)]
+    assert items == [(f"{BASE}/tin-tuc/a", "2026-09-22T09:11:00+00:00", "2026-09-22T08:55:00+00:00",
+                      ("thuha", "minhquan")),
+                     (f"{BASE}/tin-tuc/b", None, None, ())]
     assert following.endswith("b_start=100") and problem is None
     for garbage in (b"<html>", b"[]", b'{"items": 3}', b"\xff\xfe"):
         assert plone.rest_page(garbage)[0] == [] and plone.rest_page(garbage)[2]
@@ -113,3 +115,19 @@ def test_a_sources_time_is_preferred_only_on_the_pages_day():
                     modified_precision="day")
     listed_modified(edited, "2026-10-17T02:30:00+00:00", "Asia/Ho_Chi_Minh")
     assert edited.modified == "2026-10-17T09:30:00+07:00"
+
+
+def author_page(body_class: str, heading: str) -> bytes:
+    return (f'<html><head><meta name="generator" content="Plone - https://plone.org/"></head>'
+            f'<body class="{body_class}"><h1 class="documentFirstHeading">{heading}</h1></body></html>').encode()
+
+
+def test_an_author_page_gives_the_name_and_nothing_else_does():
+    """The creator's page (public while the byline is off) heads with the full name; the login
+    form a private author page redirects to, or an article, gives none."""
+    assert plone.author_page_url(BASE, "thu ha") == f"{BASE}/author/thu%20ha"
+    assert plone.author_page_name(author_page("portaltype-plone-site template-author", "Trần Thu Hà")) == "Trần Thu Hà"
+    assert plone.author_page_name(author_page("portaltype-plone-site template-login_form", "Đăng nhập")) is None
+    assert plone.author_page_name(author_page("portaltype-news-item template-newsitem_view", "Tin")) is None
+    assert plone.author_page_name(author_page("portaltype-plone-site template-author", "")) is None
+    assert plone.author_page_name(b"\xff\xfe garbage") is None

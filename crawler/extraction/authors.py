@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from typing import Any
+
 from lxml import etree
 
 from crawler.text import vocabulary
@@ -193,3 +195,12 @@ def byline_or_closing(header: list[str], closing: list[str]) -> list[str]:
     if header and closing and all(is_account(name) for name in header) and any(looks_like_person(n) for n in closing):
         return closing
     return header or closing
+
+
+def listed_authors(record: Any, names: list[str] | None) -> None:
+    """``record.authors`` from what discovery named (the authors' pages of a CMS whose article
+    pages show no byline), only when the page itself names nobody: a byline on the page stands."""
+    if names and not record.authors:
+        record.authors = list(names)
+        record.layers["authors"] = "discovery"
+

@@ -17,6 +17,8 @@ A family module defines ``NAME`` and may define any of:
   or None;
 - ``never_an_article(body)``: why a page is no article even when it has a title and text (a
   content type that never is one: Plone's Events and Pages), or None;
+- ``author_page_name(body)``: the name an author's page shows, for discovery that names authors
+  by their pages only (``crawler.items.Link.author_pages``), or None;
 - ``recognises(tree)`` and ``extract(tree, ctx, wanted)``: the extraction layer "family" (after
   the profile's selectors, before structured data): the fields the CMS's own markup states (its
   byline's authors and dates, its lead), for a portal of that CMS or a page it recognises.
@@ -80,6 +82,11 @@ def _first_reason(portal: Any, body: bytes, hook: str) -> str | None:
         if reason is not None and (found := reason(data)):
             return found
     return None
+
+
+def author_page_name(portal: Any, body: bytes) -> str | None:
+    """The name an author's page shows, read by the CMS that linked it (None: it names nobody)."""
+    return _first_reason(portal, body, "author_page_name")
 
 
 def extraction_family(portal: Any, tree: Any) -> ModuleType | None:

@@ -21,7 +21,10 @@ What every stock Plone site answers, whatever its theme and language:
   for an item with several authors), then, when the site shows it, ``.documentPublished`` (a day,
   ``22/09/2026``: Plone prints no time) and ``.documentModified`` ("last modified", in the site's
   language, a day); the lead (the item's description) is ``p.lead`` (Plone 6) or
-  ``.documentDescription`` (Plone 5).
+  ``.documentDescription`` (Plone 5);
+- ``/author/<user id>``: a creator's page, headed by the full name, public unless the site hides
+  author information from visitors. The REST API names creators by user id only; with the byline
+  off (Plone's default) these pages are the only place the names are shown.
 """
 
 from __future__ import annotations
@@ -164,6 +167,7 @@ def _lead(tree: etree._Element) -> str | None:
 # @search for the published News Items (what an anonymous visitor may see), newest first.
 REST_SEARCH = "/++api++/@search"
 REST_QUERY = ("?portal_type=News%20Item&metadata_fields=effective&metadata_fields=modified"
+              "&metadata_fields=listCreators"
               "&sort_on=effective&sort_order=reverse&b_size={size}")
 REST_PAGE_SIZE = 100
 
@@ -172,8 +176,12 @@ def rest_search_url(base_url: str, size: int = REST_PAGE_SIZE) -> str:
     return base_url.rstrip("/") + REST_SEARCH + REST_QUERY.format(size=size)
 
 
-def rest_page(body: bytes) -> tuple[list[tuple[str, str | None, str | None]], str | None, str | None]:
-    """One @search answer: ([(URL, modified, effective)], the next batch's URL, a problem or None)."""
+RestItem = tuple[str, str | None, str | None, tuple[str, ...]]
+
+
+def rest_page(body: bytes) -> tuple[list[RestItem], str | None, str | None]:
+    """One @search answer: ([(URL, modified, effective, creator ids)], the next batch's URL, a
+    problem or None). The creators are user ids in byline order (``listCreators``)."""
     import json
 
     try:
@@ -186,8 +194,11 @@ def rest_page(body: bytes) -> tuple[list[tuple[str, str | None, str | None]], st
     for item in data["items"]:
         if isinstance(item, dict) and isinstance(item.get("@id"), str):
             modified, effective = item.get("modified"), item.get("effective")
+            creators = item.get("listCreators")
+            creators = tuple(c for c in creators if isinstance(c, str) and c) if isinstance(creators, list) else ()
             items.append((item["@id"], modified if isinstance(modified, str) else None,
-                          effective if isinstance(effective, str) and not effective.startswith("1969") else None))
+                          effective if isinstance(effective, str) and not effective.startswith("1969") else None,
+                          creators))
     batching = data.get("batching")
     following = batching.get("next") if isinstance(batching, dict) else None
     return items, following if isinstance(following, str) else None, None
@@ -196,3 +207,34 @@ def rest_page(body: bytes) -> tuple[list[tuple[str, str | None, str | None]], st
 def feed_page_url(feed_url: str, page: int) -> str | None:
     """Plone's feeds show the newest items only; they do not page."""
     return None
+
+
+# An author's page, /author/<user id>: the name the site shows for a creator. Its byline can be off
+# (``display_publication_date_in_byline``: no byline at all for visitors) while the author pages stay
+# public (``allow_anon_views_about``); when they are private Plone redirects to its login form.
+AUTHOR_TEMPLATE = "template-author"
+
+
+def author_page_url(base_url: str, user_id: str) -> str:
+    from urllib.parse import quote
+
+    return base_url.rstrip("/") + AUTHOR_LINK + quote(user_id, safe="")
+
+
+def author_page_name(body: bytes) -> str | None:
+    """The full name an author page heads with; None for anything else (the login form a private
+    author page redirects to, a user with no page)."""
+    if AUTHOR_TEMPLATE.encode() not in body[:200_000]:
+        return None
+    try:
+        tree = etree.fromstring(body, etree.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+    if tree is None or AUTHOR_TEMPLATE not in (tree.xpath("string(//body/@class)") or "").split():
+        return None
+    for heading in tree.xpath("//h1"):
+        names = clean_authors(element_text(heading))
+        if len(names) == 1:
+            return names[0]
+    return None
+

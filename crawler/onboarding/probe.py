@@ -140,7 +140,7 @@ class Probe:
         one request; reported missing only where the generator tag says Plone)."""
         answer = self.fetch(plone.rest_search_url(self.base, size=5))
         items = plone.rest_page(answer.body)[0] if answer.ok else []
-        urls = [url for url, _, _ in items if self.client.allows(url)]
+        urls = [url for url, *_ in items if self.client.allows(url)]
         if urls:
             self.report.sources.append("plonerest")
             self.report.found.append(f"Plone REST API at {plone.REST_SEARCH} (News Items, with their times)")

@@ -30,6 +30,7 @@ import sqlite_utils
 
 from crawler import families
 from crawler.extraction import NotHTML, extract_page
+from crawler.extraction.authors import listed_authors
 from crawler.extraction.dates import listed_modified, listed_published
 from crawler.extraction.template import HostTemplates, block_keys
 from crawler.items import PageItem
@@ -110,6 +111,7 @@ class ExtractStep:
             listed_published(record, item.listed_published, profile.timezone)
         if profile is not None and (not record.modified or record.modified_precision == "day"):
             listed_modified(record, item.listed_modified, profile.timezone)
+        listed_authors(record, item.listed_authors)
         for note in cap_paragraphs(record):
             item.extra.setdefault("notes", []).append(note)
         return record, None

@@ -99,6 +99,7 @@ def stored_page_item(storage: Storage, url_key: str) -> PageItem:
         content_type=content_type, etag=etag, last_modified=last_modified,
         listed_modified=listed_modified_of(storage, url_key),
         listed_published=listed_modified_of(storage, url_key, "published"),
+        listed_authors=listed_authors_of(storage, url_key),
     )
 
 
@@ -113,6 +114,18 @@ def listed_modified_of(storage: Storage, url_key: str, column: str = "modified")
     except ValueError:
         return None
     return to_utc(row[0]) if isinstance(layers, dict) and layers.get(column) == "discovery" else None
+
+
+def listed_authors_of(storage: Storage, url_key: str) -> list[str] | None:
+    """The authors discovery named for the stored article (its page names nobody): kept the same way."""
+    row = storage.db.execute("SELECT authors, layers FROM articles WHERE url_key = ?", [url_key]).fetchone()
+    try:
+        names, layers = json.loads(row[0]), json.loads(row[1])
+    except (TypeError, ValueError):
+        return None
+    if isinstance(layers, dict) and layers.get("authors") == "discovery" and isinstance(names, list):
+        return [name for name in names if isinstance(name, str)] or None
+    return None
 
 
 def rewrite_if_changed(storage: Storage, article_id: int, item: PageItem) -> bool:

@@ -21,6 +21,7 @@ class Known:
     fetched_at: str | None
     published_utc: str | None
     removed: bool
+    authors: str | None = None  # the stored article's authors (JSON list)
 
 
 class FetchState:
@@ -45,14 +46,14 @@ class FetchState:
         if self.conn is None:
             return None
         row = self.conn.execute(
-            """SELECT a.id, p.etag, p.last_modified, p.fetched_at, a.published_utc, a.removed_at
+            """SELECT a.id, p.etag, p.last_modified, p.fetched_at, a.published_utc, a.removed_at, a.authors
                FROM pages p LEFT JOIN articles a ON a.id = p.article_id
                WHERE p.url_key = ? AND (p.status BETWEEN 200 AND 299 OR p.status = 304)""",
             [url_key],
         ).fetchone()
         if row is None:
             return None
-        return Known(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        return Known(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
 
     def live_articles(self, portal: str) -> list[tuple[str, str]]:
         """(url_key, url) of the portal's stored articles not marked removed."""
