@@ -22,6 +22,7 @@ from crawler.dedup.similarity import (
     estimated_jaccard,
     fact_pairs,
     facts_conflict,
+    typo_near,
     normalize_text,
     pairs_from_groups,
     score_grouping,
@@ -329,7 +330,7 @@ def test_tables_from_before_the_time_partition_are_upgraded(tmp_path: Path) -> N
     conn.execute(
         "INSERT INTO dedup_signatures VALUES (7, 7, ?, ?, ?, ?)",
         (fingerprint.content_hash, fingerprint.shingle_count, fingerprint.signature.astype("<u4").tobytes(),
-         fingerprint.facts[:, :2].copy().astype("<u8").tobytes()),
+         fingerprint.facts.rows[:, :2].copy().astype("<u8").tobytes()),
     )
     conn.executemany("INSERT INTO dedup_bands VALUES (?, ?, 7)", index._buckets(fingerprint.signature))
 
@@ -458,15 +459,36 @@ def test_one_text_on_very_many_pages_stays_one_story_without_recomputing_it(inde
     assert stories == {1}
 
 
-def test_a_typo_in_a_long_name_is_no_substitution_but_a_changed_date_or_short_name_is() -> None:
-    """Long words (6 letters and more) keep their first and last letter under a typo; short ones
-    (most Vietnamese syllables) must match exactly, numbers and dates always."""
+def test_a_typo_in_a_name_is_no_substitution_but_a_changed_date_or_name_is() -> None:
+    """One slip of the keyboard in a word (swapped, mistyped, doubled or dropped letter) keeps a name;
+    other words, numbers, dates and letters with other diacritics are other facts."""
     typo = ARTICLE.replace("Trịnh Quang Trường", "Trịnh Quang Tưrờng").replace("Truyền thông", "Tryuền thông")
     assert not facts_conflict(fact_pairs(ARTICLE), fact_pairs(typo))
     assert facts_conflict(fact_pairs(ARTICLE), fact_pairs(ARTICLE.replace("Trịnh Quang Trường", "Lê Văn Hùng")))
     assert facts_conflict(fact_pairs(weather(3, 24, 31)), fact_pairs(weather(3, 25, 31)))
     short = "Ngày 12/5, ông Lê Văn An phát biểu tại hội nghị. Ông An nhấn mạnh."
     assert facts_conflict(fact_pairs(short), fact_pairs(short.replace("Lê Văn An", "Lê Văn Ân")))
+
+
+def test_typos_at_the_first_or_last_letter_and_in_short_words_are_forgiven() -> None:
+    text = ("The council met on Monday. They agreed that Anna Berger will lead the new office for 20 Jahre "
+            "and the budget of the office. Your questions go to the clerk of the council.")
+    slips = [("They agreed", "Tehy agreed"), ("Your questions", "Yor questions"), ("Anna Berger", "Anna Bergr"),
+             ("Anna Berger", "Anna Berrger"), ("Anna Berger", "Anna Gerger"), ("20 Jahre", "20 Jxhre"), ("Monday", "Mondya")]
+    for before, after in slips:
+        assert not facts_conflict(fact_pairs(text), fact_pairs(text.replace(before, after))), after
+    for before, after in [("20 Jahre", "21 Jahre"), ("Anna Berger", "Anna Bäcker"), ("Anna Berger", "Paul Berger"),
+                          ("Anna Berger", "Anne Burger"), ("Anna Berger", "Anna Bregen")]:
+        assert facts_conflict(fact_pairs(text), fact_pairs(text.replace(before, after))), after
+
+
+def test_typo_near() -> None:
+    assert typo_near("hong\x1fkong", "hong\x1fknog") and typo_near("they", "tehy") and typo_near("trump", "trrump")
+    assert typo_near("private\x1fmusic\x1flessons", "privae\x1fmusic\x1flsesons")  # one word of three unchanged
+    assert not typo_near("anna\x1fmeier", "anne\x1fmeyer")  # no word unchanged: another person
+    assert not typo_near("hùng", "hưng") and not typo_near("lan", "lân") and not typo_near("dũng", "đũng")
+    assert not typo_near("12.6", "21.6") and not typo_near("20\x1fjahre", "21\x1fjahre") and not typo_near("abc", "bca")
+    assert not typo_near("to", "np") and not typo_near("de", "d")
 
 
 def test_moving_paragraphs_changes_no_fact_context() -> None:

@@ -41,7 +41,9 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
       their shared contexts hold nested values; a template family *substitutes* values in
       the same context ("ngày 12/6" -> "ngày 19/6", "Ông Nguyễn Văn A" -> "Bà Trần Thị B"),
       which is a conflict. Numbers are compared by their digit groups, so "21/6", "21-6"
-      and "21/06" agree.
+      and "21/06" agree. A value that is another's with a typing error (a letter swapped,
+      mistyped, doubled or dropped, at any letter of a word of any length: "They"/"Tehy",
+      "Berger"/"Bergr") is the same value (:func:`typo_near`); digits and diacritics must match.
 
    A text with fewer than :data:`MIN_OWN_SHINGLES` shingles of its own left is no near copy.
 4. **Furniture**: a host prints the same paragraphs on different articles (a venue's
@@ -395,8 +397,22 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 # --- facts --------------------------------------------------------------------------------
 
 
-def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
-    """Sorted unique (context hash, value hash, spelling key) rows of the facts in ``text``, shape (n, 3).
+@dataclass(frozen=True)
+class Facts:
+    """The facts of one text: sorted unique (context hash, value hash, value number) rows, shape
+    (n, 3), and the values' spellings. The value number is 1 + the value's index in ``values``
+    for a value without a digit (a name or a word, whose typos the fact check forgives, see
+    :func:`typo_near`), 0 for numbers and dates (which must match exactly)."""
+
+    rows: np.ndarray
+    values: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> Facts:
+    """The facts of ``text`` (:class:`Facts`).
 
     A fact is a run of tokens that hold a digit or start with a capital letter; its
     context is the ``width`` tokens on each side (casefolded, facts masked, paragraph breaks
@@ -411,7 +427,7 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
     return _fact_pairs_of_form(comparison_form(text), width)
 
 
-def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
+def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> Facts:
     masked, values = _tokens_and_facts(form)
     words = {token for token, value in zip(masked, values) if value is None and token[:1].isalnum()}
     pairs = set()
@@ -436,34 +452,59 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> np.ndarray:
                 if value is None:
                     if len(_VALUE_KEYS) > _TOKEN_CACHE_LIMIT:
                         _VALUE_KEYS.clear()
-                    value = _VALUE_KEYS[run] = (_hash64(run), _spelling_key(run.replace("\x1f", " ")))
-                pairs.add((_hash64("\x1f".join(around)), *value))
+                    value = _VALUE_KEYS[run] = _hash64(run)
+                pairs.add((_hash64("\x1f".join(around)), value, run))
         index = end
-    return np.array(sorted(pairs), dtype=np.uint64).reshape(-1, 3)
+    spellings = sorted({run for _, _, run in pairs if not all(_HAS_DIGIT.search(word) for word in run.split("\x1f"))})
+    number = {run: n for n, run in enumerate(spellings, start=1)}
+    rows = sorted((context, value, number.get(run, 0)) for context, value, run in pairs)
+    return Facts(np.array(rows, dtype=np.uint64).reshape(-1, 3), tuple(spellings))
 
 
-#: (value hash, spelling key) per fact value: names, dates and numbers recur.
-_VALUE_KEYS: dict[str, tuple[int, int]] = {}
-#: Shortest word (characters) whose one-letter typos the fact check forgives.
-TYPO_MIN_LENGTH = 6
+#: Value hash per fact value: names, dates and numbers recur.
+_VALUE_KEYS: dict[str, int] = {}
 
 
-def _spelling_key(value: str) -> int:
-    """A key under which a fact value and a copy of it with typos inside its long words agree: each
-    word of at least :data:`TYPO_MIN_LENGTH` letters stands for its first and last letter (a
-    letter swapped with its neighbour, dropped, doubled or mistyped inside it keeps them), shorter
-    words stand for themselves ("An" and "Ân", "Hùng" and "Hưng" are other people). 0 for values
-    holding a digit (numbers and dates must match exactly) or without a long word."""
-    if _HAS_DIGIT.search(value):
-        return 0
-    words = value.split(" ")
-    if all(len(word) < TYPO_MIN_LENGTH for word in words):
-        return 0
-    return _hash64(" ".join(f"{w[0]}\x1d{w[-1]}" if len(w) >= TYPO_MIN_LENGTH else w for w in words)) | 1
+def typo_near(first: str, second: str) -> bool:
+    """Whether two fact values (words joined by ``\x1f``) are one spelling with typing errors:
+    word for word the same, but that a word differs from its counterpart by one letter swapped with
+    its neighbour, mistyped, added or dropped (anywhere in the word, a word of any length but one
+    letter); of a value of several words, one word at least is unchanged. Never a number or a date
+    (a word holding a digit must match exactly), and never a letter that differs only in its
+    diacritics ("An" and "Ân", "Hùng" and "Hưng", "Lan" and "Lân" are other people): a keyboard slip
+    gives another letter, not another tone."""
+    if first == second:
+        return True
+    words_a, words_b = first.split("\x1f"), second.split("\x1f")
+    if len(words_a) != len(words_b):
+        return False
+    differing = [(a, b) for a, b in zip(words_a, words_b) if a != b]
+    return (len(differing) <= max(1, len(words_a) - 1)
+            and all(not _HAS_DIGIT.search(a + b) and _one_slip(a, b) for a, b in differing))
 
 
-def _typo_near(first: int, second: int) -> bool:
-    return first != 0 and first == second
+def _one_slip(a: str, b: str) -> bool:
+    """One typing error between two different words of two letters or more."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(b) < 2 or len(a) - len(b) > 1:
+        return False
+    start = 0
+    while start < len(b) and a[start] == b[start]:
+        start += 1
+    if len(a) > len(b):  # one letter added: the longer without it is the shorter
+        return a[start + 1 :] == b[start:]
+    if a[start + 1 :] == b[start + 1 :]:  # one letter mistyped
+        return not _same_letter(a[start], b[start])
+    return (start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+            and a[start + 2 :] == b[start + 2 :])  # two neighbours swapped
+
+
+def _same_letter(a: str, b: str) -> bool:
+    """The same base letter with other diacritics (``u`` ``ư`` ``ù``; ``d`` ``đ``)."""
+    base = {"đ": "d"}
+    return bool(a and b) and (base.get(a, unicodedata.normalize("NFD", a)[0])
+                              == base.get(b, unicodedata.normalize("NFD", b)[0]))
 
 
 def _tokens_and_facts(text: str) -> tuple[list[str], list[str | None]]:
@@ -512,40 +553,41 @@ def _word_token(word: str) -> tuple[str, str | None]:
     return word.casefold(), None
 
 
-def facts_conflict(first: np.ndarray, second: np.ndarray) -> bool:
+def facts_conflict(first: Facts, second: Facts) -> bool:
     """True when some context holds value sets in the two texts neither of which contains the other.
 
-    With spelling keys (a third column), values that differ only by typos inside long words
-    (:func:`_spelling_key`) do not conflict: an edited copy fixes or makes typos in names, a
+    Values that are one spelling with one typing error (:func:`typo_near`) do not conflict: an
+    edited copy makes or fixes typos in names and in the capitalised first word of a sentence; a
     template family substitutes other names, numbers and dates."""
     if len(first) == 0 or len(second) == 0:
         return False
-    shared = np.intersect1d(first[:, 0], second[:, 0], assume_unique=False)
+    shared = np.intersect1d(first.rows[:, 0], second.rows[:, 0], assume_unique=False)
     if shared.size == 0:
         return False
     values_a = _values_by_context(first, shared)
     values_b = _values_by_context(second, shared)
-    keys = first.shape[1] == 3 and second.shape[1] == 3
     for context, a in values_a.items():
         b = values_b[context]
         if a.keys() <= b.keys() or b.keys() <= a.keys():
             continue
-        if not keys:
-            return True
         only_a = [a[v] for v in a.keys() - b.keys()]
         only_b = [b[v] for v in b.keys() - a.keys()]
-        if not (all(any(_typo_near(x, y) for y in only_b) for x in only_a)
-                and all(any(_typo_near(y, x) for x in only_a) for y in only_b)):
+        if None in only_a or None in only_b:
+            return True
+        if not (all(any(typo_near(x, y) for y in only_b) for x in only_a)
+                and all(any(typo_near(y, x) for x in only_a) for y in only_b)):
             return True
     return False
 
 
-def _values_by_context(pairs: np.ndarray, contexts: np.ndarray) -> dict[int, dict[int, int]]:
-    """Per context, value hash -> spelling key (0 without keys)."""
-    selected = pairs[np.isin(pairs[:, 0], contexts)]
-    grouped: dict[int, dict[int, int]] = {}
-    for row in selected.tolist():
-        grouped.setdefault(row[0], {})[row[1]] = row[2] if len(row) > 2 else 0
+def _values_by_context(facts: Facts, contexts: np.ndarray) -> dict[int, dict[int, str | None]]:
+    """Per context, value hash -> its spelling (None for a number or date, or when unknown)."""
+    rows = facts.rows
+    selected = rows[np.isin(rows[:, 0], contexts)]
+    spellings = facts.values
+    grouped: dict[int, dict[int, str | None]] = {}
+    for context, value, number in selected.tolist():
+        grouped.setdefault(context, {})[value] = spellings[number - 1] if 0 < number <= len(spellings) else None
     return grouped
 
 
@@ -557,8 +599,9 @@ def _hash64(text: str) -> int:
 
 #: Version of what a fingerprint is computed from (part of the layout in ``dedup_meta``): 2 = per-
 #: paragraph shingles of the comparison form (one tone placement), with paragraph keys; 3 = fact
-#: contexts end at the paragraph, with spelling keys.
-TEXT_FORM = "3"
+#: contexts end at the paragraph, with spelling keys; 4 = the spellings of the fact values are kept
+#: (``fact_values``) and ``fact_keys`` numbers them (typo tolerance at any letter of any word).
+TEXT_FORM = "4"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_meta (
@@ -576,7 +619,8 @@ CREATE TABLE IF NOT EXISTS dedup_signatures (
     host TEXT NOT NULL DEFAULT '',
     paragraphs BLOB NOT NULL DEFAULT x'',
     owners BLOB NOT NULL DEFAULT x'',
-    fact_keys BLOB NOT NULL DEFAULT x''
+    fact_keys BLOB NOT NULL DEFAULT x'',
+    fact_values TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS dedup_signatures_content_hash ON dedup_signatures (content_hash);
 CREATE INDEX IF NOT EXISTS dedup_signatures_story ON dedup_signatures (story_id);
@@ -649,7 +693,7 @@ class Fingerprint:
     content_hash: str
     shingle_count: int
     signature: np.ndarray
-    facts: np.ndarray
+    facts: Facts
     #: (paragraph hash, shingles in it) rows sorted by hash, shape (n, 2)
     paragraphs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
     #: per signature position, the row in ``paragraphs`` of the paragraph holding the minimum
@@ -675,7 +719,7 @@ class _Stored:
     content_hash: str
     shingle_count: int
     signature: np.ndarray
-    facts: np.ndarray
+    facts: Facts
     paragraphs: np.ndarray
     host: str
     day: int
@@ -683,22 +727,28 @@ class _Stored:
 
     @classmethod
     def from_row(cls, row: tuple) -> _Stored:
-        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day, owners, fact_keys = row
+        article_id, story_id, content_hash_, shingle_count, signature, facts, paragraphs, host, day, owners, fact_keys, \
+            fact_values = row
         return cls(
             article_id, story_id, content_hash_, shingle_count, np.frombuffer(signature, dtype="<u4"),
-            _facts_from(facts, fact_keys), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
+            _facts_from(facts, fact_keys, fact_values), np.frombuffer(paragraphs, dtype="<u8").reshape(-1, 2),
             host, day, np.frombuffer(owners, dtype=np.uint8),
         )
 
 
-_STORED_COLUMNS = "article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners, fact_keys"
+_STORED_COLUMNS = ("article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners, "
+                   "fact_keys, fact_values")
+#: Separates the spellings in ``dedup_signatures.fact_values`` (never part of a word).
+_VALUE_SEPARATOR = "\x1e"
 
 
-def _facts_from(facts: bytes, keys: bytes) -> np.ndarray:
-    """The stored (context, value) pairs with their spelling keys when the row has them."""
+def _facts_from(facts: bytes, keys: bytes, spellings: str) -> Facts:
+    """The stored facts; rows of an older text form (no spellings kept) have no typo tolerance."""
     pairs = np.frombuffer(facts, dtype="<u8").reshape(-1, 2)
-    spelling = np.frombuffer(keys, dtype="<u8")
-    return np.column_stack([pairs, spelling]) if spelling.size == len(pairs) and len(pairs) else pairs
+    numbers = np.frombuffer(keys, dtype="<u8")
+    if not spellings or numbers.size != len(pairs):
+        return Facts(np.column_stack([pairs, np.zeros(len(pairs), dtype=np.uint64)]))
+    return Facts(np.column_stack([pairs, numbers]), tuple(spellings.split(_VALUE_SEPARATOR)))
 
 
 class StoryIndex:
@@ -755,7 +805,8 @@ class StoryIndex:
         legacy = _columns(self.conn, "dedup_bands") and "epoch" not in _columns(self.conn, "dedup_bands")
         columns = _columns(self.conn, "dedup_signatures")
         for name, declaration in (("host", "TEXT NOT NULL DEFAULT ''"), ("paragraphs", "BLOB NOT NULL DEFAULT x''"),
-                                  ("owners", "BLOB NOT NULL DEFAULT x''"), ("fact_keys", "BLOB NOT NULL DEFAULT x''")):
+                                  ("owners", "BLOB NOT NULL DEFAULT x''"), ("fact_keys", "BLOB NOT NULL DEFAULT x''"),
+                                  ("fact_values", "TEXT NOT NULL DEFAULT ''")):
             if columns and name not in columns:
                 self.conn.execute(f"ALTER TABLE dedup_signatures ADD COLUMN {name} {declaration}")
         for statement in _statements(_SCHEMA):
@@ -1226,19 +1277,20 @@ class StoryIndex:
             self.remove(article_id)
         self.conn.execute(
             "INSERT INTO dedup_signatures (article_id, story_id, content_hash, shingle_count, signature, facts, day, "
-            "host, paragraphs, owners, fact_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "host, paragraphs, owners, fact_keys, fact_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 story_id,
                 fingerprint.content_hash,
                 fingerprint.shingle_count,
                 fingerprint.signature.astype("<u4").tobytes(),
-                np.ascontiguousarray(fingerprint.facts[:, :2]).astype("<u8").tobytes(),
+                np.ascontiguousarray(fingerprint.facts.rows[:, :2]).astype("<u8").tobytes(),
                 day,
                 host,
                 fingerprint.paragraphs.astype("<u8").tobytes(),
                 fingerprint.owners.astype(np.uint8).tobytes(),
-                (fingerprint.facts[:, 2] if fingerprint.facts.shape[1] == 3 else np.zeros(0)).astype("<u8").tobytes(),
+                np.ascontiguousarray(fingerprint.facts.rows[:, 2]).astype("<u8").tobytes(),
+                _VALUE_SEPARATOR.join(fingerprint.facts.values),
             ),
         )
         if fingerprint.shingle_count:
