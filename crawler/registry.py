@@ -264,7 +264,7 @@ def portals_from_dict(data: dict, origin: str = "<profile>") -> list[Portal]:
         more = f" (and {len(problems) - 1} more: muninews profiles check {origin})" if len(problems) > 1 else ""
         raise ProfileError(problems[0] + more, problems)
     family = data["family"]
-    discovery = Discovery(**_tuples(data.get("discovery", {})))
+    discovery = Discovery(**{**family_discovery(family.get("cms")), **_tuples(data.get("discovery", {}))})
     parsers = tuple(sorted((_parser(p) for p in data.get("parsers", [])), key=lambda p: p.valid_from))
     return [
         Portal(
@@ -278,6 +278,19 @@ def portals_from_dict(data: dict, origin: str = "<profile>") -> list[Portal]:
         )
         for entry in data.get("portals", [])
     ]
+
+
+def family_discovery(cms: str | None) -> dict:
+    """The named CMS family's ``DISCOVERY`` defaults (crawler/families/), under what the profile
+    says: ``cms = "plone"`` alone asks Plone's REST API, its gzipped sitemap and its feeds. A profile
+    that names no CMS keeps the generic defaults of ``Discovery``."""
+    if not cms:
+        return {}
+    from crawler import families  # the family modules import extraction, which imports this module
+
+    defaults = getattr(families.get(cms), "DISCOVERY", {})
+    known = {f.name for f in fields(Discovery)}
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in defaults.items() if key in known}
 
 
 def _parser(data: dict) -> ParserVersion:

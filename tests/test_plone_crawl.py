@@ -7,12 +7,15 @@ the right images; then an incremental rerun after 3 edits, 2 deletions and 3 new
 profile as drafted (its REST API first) and through the sitemap alone.
 
 The settings the issue names are covered pairwise (each pair of values of byline, sitemap, navigation
-depth and hosting in some run): five drafted crawls, each about 20 s. Skipped only where the Plone
+depth and hosting in some run): five drafted crawls, each about 20 s; ``MUNINEWS_PLONE_ALL=1`` runs
+all sixteen. Skipped only where the Plone
 virtualenv is absent (outside CI; .ci/install-plone installs it)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +34,13 @@ COMBINATIONS = [
     pytest.param(True, True, False, 3, id="root-byline-nositemap-depth3"),
     pytest.param(False, False, True, 3, id="path-nobyline-sitemap-depth3"),
 ]
+# MUNINEWS_PLONE_ALL=1: all sixteen combinations (about 6 minutes), for a change to the Plone family.
+if os.environ.get("MUNINEWS_PLONE_ALL") == "1":
+    COMBINATIONS = [
+        pytest.param(root, byline, sitemap, depth, id=f"{'root' if root else 'path'}-{'' if byline else 'no'}byline-"
+                     f"{'' if sitemap else 'no'}sitemap-depth{depth}")
+        for root, byline, sitemap, depth in itertools.product((False, True), (True, False), (True, False), (3, 1))
+    ]
 
 
 def onboard(base_url: str, profiles: Path, name: str) -> tuple[dict, str]:

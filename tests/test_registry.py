@@ -287,3 +287,27 @@ def test_a_changed_profile_file_is_read_again(tmp_path):
 def test_no_command_types_the_default_paths_again():
     code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "crawler/cli.py", *(ROOT / "crawler/commands").glob("*.py")])
     assert 'default="data/' not in code and "Path(\"data/" not in code
+
+
+def test_a_profile_that_names_its_cms_gets_the_family_s_discovery_where_it_says_nothing(tmp_path):
+    """``cms = "plone"`` and a base URL are a working profile: Plone's REST API first, its gzipped
+    sitemap, its feeds; what the profile does say wins, and a profile naming no CMS keeps the generic defaults."""
+    plone = write(tmp_path, """
+[family]
+name = "quan-plone"
+cms = "plone"
+timezone = "Asia/Ho_Chi_Minh"
+
+[discovery]
+feed_paths = ["/tin-tuc/RSS"]
+
+[[portals]]
+name = "quan-plone"
+base_url = "http://127.0.0.1:8080/ngoquyen"
+""")
+    [portal] = load_profile(plone)
+    assert portal.discovery.sources == ("plonerest", "sitemap", "listing", "feed")
+    assert portal.discovery.sitemap_paths == ("/sitemap.xml.gz",)
+    assert portal.discovery.feed_paths == ("/tin-tuc/RSS",)
+    generic = write(tmp_path, GOOD.replace('cms = "wordpress"\n', ""))
+    assert load_profile(generic)[0].discovery.sitemap_paths == ("/sitemap.xml",)
