@@ -163,20 +163,21 @@ class Storage:
         self._attach_to_story(story_id, article_id, item.portal, record)
         item.story_id = story_id
         row = article_row(article_id, item, record, self.run_id)
-        text = _without_searched_text(row)
-        self._insert("articles", row)
-        self._replace_images(article_id, record, text)
+        row["captions"] = captions_text(record)
+        self._insert("articles", row)  # with its searched text and captions: one search-index write
+        self._replace_images(article_id, record)
         self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
         self.counts["articles_new"] += 1
         return article_id
 
-    def _replace_images(self, article_id: int, record: Record, text: dict[str, Any]) -> None:
-        """Replace the article's images, then write its searched ``text`` (title, body) and its
-        captions in one update: the search index re-reads the row once per article, however many
-        photos it has (m011 removed the per-image triggers that rebuilt captions row by row)."""
+    def _replace_images(self, article_id: int, record: Record) -> None:
+        """Replace the article's images. The article row is written with its captions
+        (``captions_text``) in the same statement as its searched text, so the search index
+        reads the row once per article, however many photos it has (m011 removed the per-image
+        triggers that rebuilt captions row by row; until issue 17 the row was written with its
+        text blank and updated after the images, three index writes per new article)."""
         self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
         self._insert_images(article_id, record)
-        self._update("articles", article_id, {**text, "captions": captions_text(record)})
 
     def _insert_images(self, article_id: int, record: Record) -> None:
         self._insert_many(
@@ -266,18 +267,17 @@ class Storage:
         )
         item.story_id = story_id
         row = article_row(article_id, item, record, self.run_id)
-        row.update(version=version + 1, first_seen=first_seen, removed_at=None)
-        text = _without_searched_text(row)
+        row.update(version=version + 1, first_seen=first_seen, removed_at=None, captions=captions_text(record))
         self._update("articles", article_id, {k: v for k, v in row.items() if k != "id"})
-        self._replace_images(article_id, record, text)
+        self._replace_images(article_id, record)
 
     def replace_extraction(self, article_id: int, item, record: Record) -> None:
         """Re-extraction from stored HTML (``muninews reextract``): the same page, read better. Only
         the extracted fields and the images change; id, story, version, first/last seen stay."""
         row = article_row(article_id, item, record, self.run_id)
-        text = _without_searched_text(row)
-        self._update("articles", article_id, {name: row[name] for name in EXTRACTED_FIELDS})
-        self._replace_images(article_id, record, text)
+        self._update("articles", article_id, {**{name: row[name] for name in EXTRACTED_FIELDS},
+                                              "captions": captions_text(record)})
+        self._replace_images(article_id, record)
 
     def mark_removed(self, article_id: int, at: str) -> None:
         """A 404/410 for a stored article: mark it, never delete it (analysts keep what was said)."""
@@ -316,17 +316,6 @@ def per_portal_counts(run_id: int | None, portals: list[str], stats: dict[str, A
 EXTRACTED_FIELDS = ("title", "published", "published_utc", "published_precision", "modified", "author", "authors",
                     "source", "body", "lead", "language", "word_count", "content_hash", "profile", "parser_version",
                     "layers")
-
-
-# The long article columns the search index tokenises (with captions, which triggers keep).
-SEARCHED_TEXT = ("title", "body")
-
-
-def _without_searched_text(row: dict[str, Any]) -> dict[str, Any]:
-    """Blank the searched columns in ``row`` (kept as NULL until images are written); return them."""
-    text = {name: row[name] for name in SEARCHED_TEXT}
-    row.update(dict.fromkeys(SEARCHED_TEXT))
-    return text
 
 
 def article_row(article_id: int, item, record: Record, run_id: int | None) -> dict[str, Any]:
