@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import unicodedata
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -507,3 +508,38 @@ def test_tables_of_an_older_text_form_are_marked_stale(tmp_path: Path) -> None:
     again = StoryIndex(conn)
     again.ensure_schema()
     assert not again.stale
+
+
+def test_candidates_rejected_before_decoding_are_those_the_full_checks_reject() -> None:
+    """_verified skips a candidate on its signature and paragraph hashes alone; on every pair of a
+    mixed set (copies, template siblings, same-venue items with furniture, unrelated replica
+    articles) that must give exactly the matches the full checks give."""
+    items = order_fixture()
+    replica = build_replica()
+    items += [(article.site, "\n\n".join(article.body)) for article in replica.all_articles()[:40]]
+    index = StoryIndex(sqlite3.connect(":memory:"))
+    index.ensure_schema()
+    for article_id, (host, text) in enumerate(items, start=1):
+        index.assign(article_id, text, date(2023, 6, 21), host=host)
+    assert index.conn.execute("SELECT COUNT(*) FROM dedup_furniture").fetchone()[0] > 0
+    everyone = list(range(1, len(items) + 1))
+    stored = index._load(everyone)
+    rng = np.random.default_rng(17)
+    skipped = low_but_passed = 0
+    for article_id, (_, text) in enumerate(items, start=1):
+        exact = index.fingerprint(text)
+        # the same paragraphs with most signature positions redrawn: a low estimate that only the
+        # exactly shared (non-furniture) paragraphs can still carry past the threshold
+        noisy = replace(exact, signature=np.where(rng.random(exact.signature.size) < 0.7,
+                                                  rng.integers(0, 2**32, exact.signature.size, dtype=np.uint32),
+                                                  exact.signature).astype(np.uint32))
+        others = [other for other in everyone if other != article_id]
+        for fingerprint in (exact, noisy):
+            full = {other: index._verify(fingerprint, stored[other]) for other in others}
+            quick = {m.article_id: m.similarity for m in index._verified(fingerprint, others)}
+            assert quick == {other: value for other, value in full.items() if value is not None}
+            skipped += sum(1 for value in full.values() if value is None)
+            low_but_passed += sum(1 for other, value in full.items() if value is not None and
+                                  estimated_jaccard(fingerprint.signature, stored[other].signature) < index.threshold)
+    assert skipped > len(items)  # most pairs are rejections: the quick path was exercised
+    assert low_but_passed  # and some matches pass on their shared paragraphs with a low estimate
