@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import signal
 import subprocess
 import sys
@@ -162,6 +164,12 @@ def assert_same_database(db: Path, single: Path, server) -> None:
     assert stories(db) == stories(single)
     urls = [r["url"] for r in rows(db, "SELECT url FROM articles")]
     assert len(urls) == len(set(urls)) == len(truth)
+    assert stored_pages(db) == stored_pages(single)  # the workers' gzipped HTML is the page
+
+
+def stored_pages(db: Path) -> dict[str, bytes]:
+    return {r["url"]: gzip.decompress(r["html_gz"]) for r in rows(db, "SELECT url, html_gz FROM pages")
+            if r["html_gz"] is not None}
 
 
 def assert_redis_drained(client) -> None:

@@ -123,7 +123,8 @@ def test_the_loader_honours_the_dedup_settings(replica, redis_url, tmp_path):
 
 def test_every_path_builds_the_same_chain():
     """The pipelines, the loader and reextract construct nothing of their own."""
-    for path in ("pipelines/extract.py", "pipelines/dedup.py", "pipelines/store.py", "crawler/commands/load.py",
+    for path in ("pipelines/extract.py", "pipelines/dedup.py", "pipelines/store.py", "pipelines/prepare.py",
+                 "crawler/commands/load.py",
                  "crawler/commands/reextract.py", "crawler/distributed/__init__.py"):
         code = (ROOT / path).read_text(encoding="utf-8")
         assert not re.search(r"\b(DedupStep|ExtractStep|StoreStep|StoryIndex|HostTemplates)\(", code), path
@@ -203,3 +204,58 @@ def test_a_page_declaring_a_stored_canonical_url_is_that_article(tmp_path):
         assert stored[0]["canonical_url"] == canonical
         assert stored[1]["canonical_url"] == "http://site.test/tin-8.html"  # another site's canonical: ignored
         assert len(rows(db, "SELECT * FROM article_urls")) == 3
+
+
+def test_an_item_prepared_by_a_worker_is_stored_as_an_unprepared_one(tmp_path):
+    """A distributed worker prepares (fingerprint, content hash, canonical, gzipped HTML) and
+    pickles the item; the loader stores what a one-process crawl stores. A fingerprint computed
+    with other parameters is not used."""
+    import dataclasses
+    import gzip
+
+    from crawler.distributed import decode_item, encode_item
+    from crawler.items import PageItem
+    from crawler.processing import PageProcessor
+    from crawler.processing.dedup import PREPARED
+    from crawler.processing.stats import StatsCounter
+    from crawler.runner import project_settings
+
+    portals = [{"name": name, "title": name, "family": "none", "base_url": f"http://{name}.test", "languages": "vi",
+                "timezone": "UTC"} for name in ("first", "second")]
+
+    def pages() -> list[PageItem]:
+        found = []
+        for index in range(6):
+            body = furnished_page(index)
+            found.append(PageItem(url=f"http://first.test/tin-{index}.html", portal="first", status=200, body=body,
+                                  crawl_time="2024-06-01T00:00:00+00:00"))
+            if index % 2:  # syndicated to the second portal, a word changed on the way
+                found.append(PageItem(url=f"http://second.test/tin-{index}.html", portal="second", status=200,
+                                      body=body.replace(b"</h1>", b" (sao)</h1>", 1).replace(b"<p>", b"<p>Theo TTXVN. ", 1),
+                                      crawl_time="2024-06-02T00:00:00+00:00"))
+        return found
+
+    def crawl(db, through_worker: bool, stale_layout: bool = False) -> dict:
+        settings = project_settings(SQLITE_PATH=str(db), EXTRACT_LEARN_TEMPLATES=False)
+        processor = PageProcessor.from_settings(settings, StatsCounter())
+        processor.open(portals)
+        for item in pages():
+            item = processor.extract(item)
+            if through_worker:
+                worker = PageProcessor.from_settings(settings, StatsCounter())
+                item = worker.prepare(item)
+                assert item.body == b"" and item.extra[PREPARED].fingerprint is not None
+                if stale_layout:  # as if computed by another version: must be recomputed, not trusted
+                    ready = item.extra[PREPARED]
+                    item.extra[PREPARED] = dataclasses.replace(ready, layout=("other",), fingerprint=dataclasses.replace(
+                        ready.fingerprint, signature=ready.fingerprint.signature * 0))
+                item = decode_item(encode_item(item))
+            processor.write(processor.dedup(item), settle=not through_worker)
+        processor.close({})
+        return {"articles": [tuple(r) for r in rows(db, "SELECT id, url, story_id, content_hash, body, captions FROM articles ORDER BY id")],
+                "pages": {r["url"]: gzip.decompress(r["html_gz"]) for r in rows(db, "SELECT url, html_gz FROM pages")}}
+
+    single = crawl(tmp_path / "single.db", False)
+    assert len({a[2] for a in single["articles"]}) == 6  # each syndicated copy joined its original
+    assert crawl(tmp_path / "worker.db", True) == single
+    assert crawl(tmp_path / "stale.db", True, stale_layout=True) == single

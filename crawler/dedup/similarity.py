@@ -857,6 +857,11 @@ class StoryIndex:
 
     # fingerprints ----------------------------------------------------------------------
 
+    def fingerprint_layout(self) -> tuple:
+        """What a :meth:`fingerprint` depends on: one computed by another index (a distributed
+        worker's) can be used here when these agree."""
+        return (self.minhasher.num_perm, self.shingle_size, _SEED, TEXT_FORM)
+
     def fingerprint(self, text: str) -> Fingerprint:
         form = comparison_form(text)
         paragraphs = _paragraph_words(form)

@@ -1,10 +1,13 @@
 """Distributed mode: many crawler processes share one frontier in Redis; one loader writes SQLite.
 
 Workers (``muninews crawl --all --redis URL``) use scrapy-redis' scheduler and duplicate filter,
-so every URL is fetched by one worker only. They also extract (the CPU-heavy step, which scales
-with workers) but do not write SQLite: the last pipeline pickles each item onto a Redis list, and
-``muninews load --redis URL`` pops that list through the dedup and store pipelines as the
-database's only writer (SQLite takes one writer; dedup needs one consistent view).
+so every URL is fetched by one worker only. They also extract and prepare (the CPU-heavy steps,
+which scale with workers: extraction, then what dedup and store read from the page alone: URL
+keys, content hash, the story fingerprint, the gzipped HTML; ``PageProcessor.prepare``) but do
+not write SQLite: the last pipeline pickles each item onto a Redis list, and ``muninews load
+--redis URL`` pops that list through the dedup and store steps as the database's only writer
+(SQLite takes one writer; dedup needs one consistent view), which then only looks candidates up,
+verifies them and writes.
 
 Nothing is lost when a worker dies. scrapy-redis removes a request from the queue when a worker
 pops it, so a killed worker would take its in-flight requests with it (SCHEDULER_PERSIST only
@@ -107,6 +110,7 @@ def worker_settings(redis_url: str) -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,
         "ITEM_PIPELINES": {
             "pipelines.extract.ExtractPipeline": 100,  # extraction runs in the workers, in parallel
+            "pipelines.prepare.PreparePipeline": 200,  # so do the fingerprint and the page's compression
             "crawler.distributed.RedisItemPipeline": 900,  # then the item goes to the loader's list
         },
     }

@@ -98,6 +98,12 @@ class PageProcessor:
     def extract(self, item: Any, *, learn: bool = True) -> Any:
         return self.extractor.process(item, learn=learn)
 
+    def prepare(self, item: Any) -> Any:
+        """A distributed worker's share of dedup and store (what reads the page alone: URL keys,
+        content hash, story fingerprint, the compressed HTML), shipped with the item so the loader
+        only looks up, verifies and writes."""
+        return self.store.prepare(self.deduper.prepare(item))
+
     def dedup(self, item: Any) -> Any:
         return self.deduper.process(item)
 

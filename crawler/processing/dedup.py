@@ -10,6 +10,12 @@
 
 State lives in the database (article_urls, content hashes, the story index), never in spider
 memory, so it holds across runs and restarts.
+
+What reads the page alone (the declared canonical URL, the content hash, the story fingerprint:
+shingles, MinHash, facts) is :meth:`DedupStep.prepare`, which needs no database. A distributed
+worker runs it (``pipelines.prepare``) and ships the result with the item, so the loader, the
+database's one writer, only looks up, verifies and writes; an item that comes unprepared (a
+one-process crawl) is prepared when the step needs it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.dedup.similarity import StoryIndex, content_hash
+from crawler.dedup.similarity import Fingerprint, StoryIndex, content_hash, day_number
 from crawler.dedup.urls import canonicalize, resolve_canonical, url_key
 from crawler.items import PageItem
 from crawler.storage import Storage
@@ -41,12 +47,29 @@ class DedupOptions:
         )
 
 
+#: ``item.extra`` key of a page's :class:`Prepared` dedup inputs.
+PREPARED = "dedup_prepared"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What dedup reads from the page alone, computed once (in a worker, or here)."""
+
+    content_hash: str
+    declared_canonical: str  # the page's trustworthy rel=canonical, else its own canonical URL
+    declared_key: str  # url_key of declared_canonical
+    layout: tuple  # StoryIndex.fingerprint_layout() of the index that computed the fingerprint
+    fingerprint: Fingerprint | None  # None with DEDUP_NEAR_ENABLED off
+
+
 class DedupStep:
     def __init__(self, storage: Storage, stats=None, options: DedupOptions = DedupOptions()) -> None:
         self.storage = storage
         self.stats = stats
         self.options = options
         self._index: StoryIndex | None = None
+        o = options  # fingerprints need no connection: the index's parameters alone
+        self.fingerprinter = StoryIndex(None, o.threshold, min_containment=o.min_containment, window_days=o.window_days)
 
     @property
     def index(self) -> StoryIndex:
@@ -72,6 +95,26 @@ class DedupStep:
         if self.stats is not None:
             self.stats.set_value("muninews/dedup/index_rebuilt", len(rows))
 
+    def prepare(self, item):
+        """Compute the page's :class:`Prepared` inputs into ``item.extra`` (no database needed)."""
+        if isinstance(item, PageItem) and item.record is not None and item.status not in (304, 404, 410):
+            self.prepared(item)
+        return item
+
+    def prepared(self, item: PageItem) -> Prepared:
+        """The item's prepared inputs: shipped with it when they fit this index, else computed now."""
+        if item.url_key is None or item.canonical_url is None:  # the spider passes them on when it can
+            item.url_key, item.canonical_url = url_key(item.url), canonicalize(item.url)
+        ready = item.extra.get(PREPARED)
+        layout = self.fingerprinter.fingerprint_layout()
+        if ready is None or ready.layout != layout or (self.options.near and ready.fingerprint is None):
+            text = item.record.body_text
+            fingerprint = self.fingerprinter.fingerprint(text) if self.options.near else None
+            declared = declared_canonical(item)
+            ready = item.extra[PREPARED] = Prepared(fingerprint.content_hash if fingerprint else content_hash(text),
+                                                    declared, url_key(declared), layout, fingerprint)
+        return ready
+
     def process(self, item):
         if not isinstance(item, PageItem):
             return item
@@ -84,16 +127,18 @@ class DedupStep:
             return item
         if item.record is None:
             return item
-        item.content_hash = content_hash(item.record.body_text)
+        ready = self.prepared(item)
+        item.content_hash = ready.content_hash
         if known is not None:
             item.article_id = known
             item.change = "unchanged" if self.storage.hash_of(known) == item.content_hash else "updated"
             if item.change == "updated" and self.options.near:
-                story_id = self.index.assign(known, item.record.body_text, publication_day(item), host=item.portal)
+                story_id = self.index.assign_fingerprint(known, ready.fingerprint, day_number(publication_day(item)),
+                                                         host=item.portal)
                 self.storage.move_to_stories({**self.index.moved, known: story_id})
             return self._count(item)
-        item.canonical_url = declared_canonical(item)
-        canonical_key = url_key(item.canonical_url)
+        item.canonical_url = ready.declared_canonical
+        canonical_key = ready.declared_key
         same_url = self.storage.article_for_url_key(canonical_key) if canonical_key != item.url_key else None
         if same_url is not None:  # the page says it is an article stored under its canonical URL
             item.duplicate_of, item.change = same_url, "duplicate"
@@ -112,7 +157,8 @@ class DedupStep:
         near-duplicate text that passes the story index's checks), else a new one. The portal is
         the host whose furniture (paragraphs it prints on unrelated articles) the index learns."""
         if self.options.near:
-            story_id = self.index.assign(item.article_id, item.record.body_text, publication_day(item), host=item.portal)
+            story_id = self.index.assign_fingerprint(item.article_id, self.prepared(item).fingerprint,
+                                                     day_number(publication_day(item)), host=item.portal)
             self.storage.move_to_stories(self.index.moved)
             return story_id
         same_text = self.storage.article_for_hash(item.content_hash)

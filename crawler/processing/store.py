@@ -6,12 +6,20 @@ from __future__ import annotations
 from crawler.dedup.urls import url_key
 from crawler.items import FailureItem, PageItem
 from crawler.storage import Storage
+from crawler.storage.writer import compress_page
 
 
 class StoreStep:
     def __init__(self, storage: Storage, stats=None) -> None:
         self.storage = storage
         self.stats = stats
+
+    def prepare(self, item):
+        """A distributed worker's share of the store: compress the page it ships to the loader
+        (only once nothing after it reads the raw page: dedup's ``prepare`` runs first)."""
+        if isinstance(item, PageItem) and self.storage.store_html:
+            compress_page(item)
+        return item
 
     def process(self, item):
         if isinstance(item, FailureItem):

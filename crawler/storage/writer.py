@@ -138,7 +138,7 @@ class Storage:
 
     # --- writes ----------------------------------------------------------------------------------
     def add_page(self, item) -> None:
-        html = gzip.compress(item.body, 6) if self.store_html and item.body else None
+        html = page_html(item) if self.store_html else None
         self._insert(
             "pages",
             {"url_key": item.url_key or item.url, "url": item.url, "portal": item.portal, "status": item.status,
@@ -289,6 +289,23 @@ class Storage:
             {"run_id": self.run_id, "portal": portal, "url": url, "reason": reason, "status": status, "at": at or utc_now()}
         )
         self.counts["failures"] += 1
+
+
+#: ``item.extra`` key of the page's gzipped HTML when a worker compressed it (``compress_page``).
+HTML_GZ = "html_gz"
+
+
+def compress_page(item) -> None:
+    """Gzip the page's HTML into ``item.extra`` and drop the raw bytes: a distributed worker does
+    it, so the loader neither compresses nor receives the page twice."""
+    if item.body and HTML_GZ not in item.extra:
+        item.extra[HTML_GZ] = gzip.compress(item.body, 6)
+        item.body = b""
+
+
+def page_html(item) -> bytes | None:
+    """``pages.html_gz`` for an item: compressed by a worker, or now."""
+    return item.extra.get(HTML_GZ) or (gzip.compress(item.body, 6) if item.body else None)
 
 
 def captions_text(record: Record) -> str | None:
