@@ -974,11 +974,14 @@ class StoryIndex:
         """The candidates that pass :meth:`_verify`.
 
         Most candidates are chance band collisions (on the fleet replica about 30 per article, at
-        an estimated Jaccard near 0.2), so they are rejected first without decoding their rows: a
-        candidate with another text whose estimated Jaccard is below the threshold and which holds
-        none of this text's paragraphs fails :meth:`_verify` (no shared paragraph means no
-        furniture left out, so (a) is read on the plain estimate). The estimates of all
-        candidates are one comparison of their stacked signatures. The others get the full checks."""
+        an estimated Jaccard near 0.2), so they are rejected first without decoding their rows,
+        by a bound that :meth:`_verify` can never exceed. Leaving out furniture never raises the
+        estimate (the share of equal positions among the rest is at most the plain one), so with
+        a plain estimate ``J`` below the threshold only the exactly shared paragraphs can carry a
+        candidate past (a): their ``s`` shingles give at most ``s / (|A| + |B| - s)``, which
+        leaving out ``f`` of them as furniture only lowers. A candidate with another text, ``J``
+        and that bound both below the threshold is rejected. The estimates of all candidates
+        are one comparison of their stacked signatures; the others get the full checks."""
         if not article_ids:
             return []
         rows = self._rows(article_ids)
@@ -987,12 +990,15 @@ class StoryIndex:
         equal = None
         if stacked.size == len(rows) * signature.size:
             equal = np.count_nonzero(stacked.reshape(len(rows), signature.size) == signature, axis=1).tolist()
-        own = set(fingerprint.paragraphs[:, 0].tolist())
+        own = dict(fingerprint.paragraphs.tolist())  # paragraph hash -> its shingles
+        size = fingerprint.shingle_count
         matches = []
         for index, row in enumerate(rows):
-            if (equal is not None and row[2] != fingerprint.content_hash and float(equal[index]) / len(signature) < self.threshold
-                    and own.isdisjoint(np.frombuffer(row[6], dtype="<u8")[::2].tolist())):
-                continue
+            if equal is not None and row[2] != fingerprint.content_hash and float(equal[index]) / len(signature) < self.threshold:
+                values = np.frombuffer(row[6], dtype="<u8").tolist()
+                shared = sum(min(count, own[key]) for key, count in zip(values[::2], values[1::2]) if key in own)
+                if not shared or shared / (size + row[3] - shared) < self.threshold:
+                    continue
             stored = _Stored.from_row(row)
             similarity = self._verify(fingerprint, stored)
             if similarity is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crawler.dedup.urls import url_key
 from crawler.items import FailureItem, PageItem
+from crawler.processing.dedup import PREPARED
 from crawler.storage import Storage
 from crawler.storage.writer import compress_page
 
@@ -60,8 +61,12 @@ class StoreStep:
     def _claim_canonical(self, item: PageItem) -> None:
         """An article first met at an alias URL also owns the canonical URL it declares, so the
         canonical page, fetched later, is the same article (not a second one)."""
-        if item.canonical_url and url_key(item.canonical_url) != item.url_key:
-            self.storage.add_alias(url_key(item.canonical_url), item.canonical_url, item.article_id, item.crawl_time)
+        if not item.canonical_url:
+            return
+        ready = item.extra.get(PREPARED)  # dedup's prepared inputs hold the key already
+        key = ready.declared_key if ready is not None and ready.declared_canonical == item.canonical_url else url_key(item.canonical_url)
+        if key != item.url_key:
+            self.storage.add_alias(key, item.canonical_url, item.article_id, item.crawl_time)
 
     def _count(self, portal: str, counter: str) -> None:
         if self.stats is not None:
