@@ -382,15 +382,31 @@ def test_old_and_new_tone_placement_are_one_story(index: StoryIndex) -> None:
 
 def test_same_venue_items_of_one_host_stay_apart_and_their_copies_join_them(index: StoryIndex) -> None:
     exhibition, chess = venue_item(EXHIBITION), venue_item(CHESS)
-    bare = StoryIndex(sqlite3.connect(":memory:"))
-    bare.ensure_schema()
-    bare.assign(1, exhibition)
-    assert bare.assign(2, chess) == 1, "without furniture knowledge the two items look like one story"
     index.assign(1, exhibition, host="ngoquyen")
     assert index.assign(2, chess, host="ngoquyen") == 2
     assert index.story_of(1) == 1
     assert index.assign(3, venue_item(EXHIBITION, "Theo Cổng TTĐT quận Ngô Quyền"), host="city") == 1
     assert index.assign(4, unicodedata.normalize("NFD", chess), host="lechan") == 2
+
+
+def test_same_venue_items_on_portals_that_never_saw_two_of_them_stay_apart(index: StoryIndex) -> None:
+    """No furniture is known (no host printed two of them); each item's own lead is found nowhere in
+    the other, so the venue's paragraphs alone make no story. Their copies still join them."""
+    exhibition, chess = venue_item(EXHIBITION), venue_item(CHESS)
+    assert similarity.estimated_jaccard(index.fingerprint(exhibition).signature, index.fingerprint(chess).signature) > 0.5
+    assert index.assign(1, exhibition, host="ngoquyen") == 1
+    assert index.assign(2, chess, host="lechan") == 2
+    assert index.assign(3, exhibition + "\n\nTheo Cổng TTĐT quận Ngô Quyền", host="city") == 1
+    assert index.assign(4, unicodedata.normalize("NFD", chess), host="haian") == 2
+    assert index.conn.execute("SELECT COUNT(*) FROM dedup_furniture").fetchone()[0] == 0
+
+
+def test_a_dated_lead_is_a_fact_of_its_item() -> None:
+    """The first words of a text are a fact context too (padded like a paragraph start): two notices
+    of one template that differ in the date of their opening words conflict."""
+    first = "Am 24. März veranstaltet der Heimatverein einen Vortrag mit vielen Gästen im großen Saal der Stadthalle."
+    assert facts_conflict(fact_pairs(first), fact_pairs(first.replace("24.", "10.")))
+    assert not facts_conflict(fact_pairs(first), fact_pairs("BERLIN (dpa) – " + first))
 
 
 def test_a_host_reposting_its_own_story_learns_no_furniture(index: StoryIndex) -> None:

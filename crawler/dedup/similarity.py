@@ -21,7 +21,7 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
    (default 30) of the new one (see "Cost" below). Each band is one indexed lookup per epoch of
    the window, capped at :data:`BUCKET_CAP` most recent articles, so a lookup costs O(bands)
    however large the database and however often a template family has hit the same bucket.
-3. **Verification**, all three must hold for a candidate, on what the two texts have *of their
+3. **Verification**, all four must hold for a candidate, on what the two texts have *of their
    own*: paragraphs both hold word for word that are known **furniture** (4.) are left out of
    both texts and of their intersection first. Each signature position remembers which
    paragraph its minimum came from (``owners``); positions whose minimum over both texts lies
@@ -44,6 +44,15 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
       and "21/06" agree. A value that is another's with a typing error (a letter swapped,
       mistyped, doubled or dropped, at any letter of a word of any length: "They"/"Tehy",
       "Berger"/"Bergr") is the same value (:func:`typo_near`); digits and diacritics must match.
+
+   d. **not two items sharing paragraphs**: when both texts keep at least
+      :data:`FURNITURE_MIN_OWN_SHARE` of their shingles in paragraphs the other does not hold, and
+      almost none of that own text is found anywhere in the other (:func:`_own_texts_apart`),
+      they are two items that print the same paragraphs (two events at one venue, on two portals
+      that never saw a third, so no furniture is known): no match. An edited copy's own
+      paragraphs are found in the other (a typo'd paragraph, a summary lead), or one of the two
+      has hardly any (a caption, a source line, a trimmed ending). A pair rule, so edges stay a
+      function of the two articles; the copies of each item still join it.
 
    A text with fewer than :data:`MIN_OWN_SHINGLES` shingles of its own left is no near copy.
 4. **Furniture**: a host prints the same paragraphs on different articles (a venue's
@@ -416,19 +425,22 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> Facts:
 
     A fact is a run of tokens that hold a digit or start with a capital letter; its
     context is the ``width`` tokens on each side (casefolded, facts masked, paragraph breaks
-    and punctuation kept). Facts within ``width`` tokens of either end of the text are left
-    out: that is where a republishing portal adds its dateline or its "Theo <source>" line,
-    which would otherwise look like a substituted name. A context ends at its paragraph's edge
-    (padded with paragraph marks), so moving paragraphs changes no context, and a fact whose
-    context holds no word (only other facts, marks and breaks: a subheading) is left out. The
-    text is read in comparison form
-    (one tone placement: "Uỷ ban" and "Ủy ban" are one name).
+    and punctuation kept). Facts within ``width`` tokens of the end of the text are left out:
+    that is where a republishing portal adds its "Theo <source>" line, which would otherwise look
+    like a substituted name. A context ends at its paragraph's edge (padded with paragraph marks),
+    so moving paragraphs changes no context; the text's start is a paragraph's start like any
+    other, so the date opening a notice ("Am 24. März veranstaltet ...", "Ngày 12/3, tại ...") is
+    a fact of it (a dateline a portal puts before it changes that context, and adds no conflict).
+    A fact whose context holds no word (only other facts, marks and breaks: a subheading, a
+    dateline "HẢI PHÒNG -") is left out. The text is read in comparison form (one tone placement:
+    "Uỷ ban" and "Ủy ban" are one name).
     """
     return _fact_pairs_of_form(comparison_form(text), width)
 
 
 def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> Facts:
     masked, values = _tokens_and_facts(form)
+    masked, values = [_PARAGRAPH] * width + masked, [None] * width + values  # the text starts a paragraph
     words = {token for token, value in zip(masked, values) if value is None and token[:1].isalnum()}
     pairs = set()
     index, count = 0, len(masked)
@@ -663,6 +675,9 @@ MIN_OWN_SHINGLES = 8
 FURNITURE_MIN_OWN_SHARE = 0.15
 #: ... and their own parts overlap less than this (containment of the smaller own part).
 FURNITURE_MAX_OWN_CONTAINMENT = 0.7
+#: An article's own paragraphs (those the other does not hold word for word) are found in the other
+#: when at least this share of the signature positions whose minimum lies in them are equal in both.
+OWN_FOUND_MAX = 0.3
 #: Same-host articles read when looking for furniture evidence for one article (most recent first).
 PARAGRAPH_CAP = 64
 #: Components larger than this are clustered without cannot-link checks (a guard; never seen).
@@ -1006,7 +1021,7 @@ class StoryIndex:
         return matches
 
     def _verify(self, first: Fingerprint | _Stored, second: _Stored) -> float | None:
-        """Checks (a), (b), (c) of the module docstring on what the two texts have of their own
+        """Checks (a) to (d) of the module docstring on what the two texts have of their own
         (shared furniture paragraphs left out); the estimated Jaccard when all pass."""
         if first.content_hash == second.content_hash:
             return 1.0
@@ -1032,6 +1047,8 @@ class StoryIndex:
             containment = containment_from_jaccard(jaccard, size_a, size_b)
         if jaccard < self.threshold or containment < self.min_containment:
             return None
+        if common.size and _own_texts_apart(first, second, common, counts):
+            return None  # two items sharing paragraphs, on any hosts (no furniture known: no host saw two)
         if self.verify_facts and facts_conflict(first.facts, second.facts):
             return None
         return jaccard
@@ -1376,6 +1393,32 @@ def _own_jaccard(first: Fingerprint | _Stored, second: _Stored, excluded: np.nda
     in_excluded = equal & known & np.isin(owner, excluded)
     rest = size - int(in_excluded.sum())
     return float(np.count_nonzero(equal & ~in_excluded)) / rest if rest else 0.0
+
+
+def _own_texts_apart(first: Fingerprint | _Stored, second: _Stored, common: np.ndarray, counts: np.ndarray) -> bool:
+    """Whether two texts that hold the paragraphs ``common`` word for word are otherwise two items:
+    each keeps at least :data:`FURNITURE_MIN_OWN_SHARE` of its shingles in paragraphs of its own,
+    and little of that own text is found anywhere in the other (below :data:`OWN_FOUND_MAX` of
+    the signature positions whose minimum lies in it are equal in both). Two events at one venue,
+    each with its own lead and the venue's paragraphs, on two portals that never saw a third. An
+    edited copy's own paragraphs are found in the other (a typo'd paragraph, a summary lead), or
+    one of the two has hardly any own text (a caption, a source line, a trimmed ending)."""
+    shared = int(counts.sum())
+    for text in (first, second):
+        if text.shingle_count - shared < max(MIN_OWN_SHINGLES, FURNITURE_MIN_OWN_SHARE * text.shingle_count):
+            return False
+    equal = first.signature == second.signature
+    for text in (first, second):
+        size = text.signature.size
+        if text.owners.size != size or not len(text.paragraphs):
+            return False  # rows from before the owners were kept
+        rows = text.owners.astype(np.intp)
+        known = rows < len(text.paragraphs)
+        own = known & ~np.isin(text.paragraphs[np.where(known, rows, 0), 0], common)
+        positions = int(own.sum())
+        if positions < MIN_OWN_SHINGLES or np.count_nonzero(equal & own) >= OWN_FOUND_MAX * positions:
+            return False
+    return True
 
 
 def _cluster(stored: dict[int, _Stored], edges: dict[int, dict[int, float]],
