@@ -612,8 +612,9 @@ def _hash64(text: str) -> int:
 #: Version of what a fingerprint is computed from (part of the layout in ``dedup_meta``): 2 = per-
 #: paragraph shingles of the comparison form (one tone placement), with paragraph keys; 3 = fact
 #: contexts end at the paragraph, with spelling keys; 4 = the spellings of the fact values are kept
-#: (``fact_values``) and ``fact_keys`` numbers them (typo tolerance at any letter of any word).
-TEXT_FORM = "4"
+#: (``fact_values``) and ``fact_keys`` numbers them (typo tolerance at any letter of any word); 5 = the
+#: text's opening words are a fact context.
+TEXT_FORM = "5"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_meta (
