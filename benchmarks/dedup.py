@@ -38,17 +38,23 @@ Sections:
    then feeds the crawled bodies to a fresh index in 10 arrival orders and counts the groupings.
 
 4. **Real stories**, when the evaluation corpus is beside the project (``--corpus``, default
-   ``../shared/eval``; read, never copied): its English, German and Vietnamese bodies on four
-   portals with 1-3 edited copies each (lead removed or added, trimmed, paragraphs swapped, a
-   caption, typos, decomposed Unicode), and hard negatives (articles quoting one paragraph of a
-   story, monthly council notices in English and German, weather bulletins); pairwise precision
-   and recall, false pairs by kind, distinct groupings over 10 arrival orders.
+   ``../shared/eval``; read, never copied): up to 120 English, German and Vietnamese bodies of its
+   pages and its WCXB articles on four portals, 1-3 copies each 0-2 days later with 1-3 edits (lead
+   removed, a summary lead, a new lead sentence, a dateline, trimmed, paragraphs swapped, captions,
+   1-6 typing errors of four kinds anywhere in words of any length, decomposed Unicode, reflowed
+   lines, the other tone placement), and hard negatives: articles quoting one paragraph of a story,
+   monthly notices, weather and price bulletins (English, German, Vietnamese), an appointment
+   template family, same-venue items on one portal (``venue``) and spread over portals
+   (``venue-x``, no portal sees two). Pairwise precision and recall, false pairs by kind, distinct
+   groupings over 10 arrival orders, on two seeds (:data:`REAL_SEEDS`).
 
 The last line is machine-readable (precision/recall of the replica crawl; cost_ratio of the
 time-partitioned index, last checkpoint over first; peak RSS while building the indexes; the
 larger of the two order checks' distinct groupings; the replica's same-venue false merges and
 split tone variants): ``story_precision=… story_recall=… cost_ratio=… peak_mb=… order_variants=…
-venue_false_merges=… tone_variant_splits=…``.
+venue_false_merges=… tone_variant_splits=…``, then with the corpus ``real_precision=… real_recall=…``
+(the lower of the two seeds) ``real_hard_false_merges=…`` (false pairs involving a hard negative, both
+seeds) ``real_order_variants=…``.
 """
 
 from __future__ import annotations

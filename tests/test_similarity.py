@@ -506,6 +506,8 @@ def test_typo_near() -> None:
     assert not typo_near("hùng", "hưng") and not typo_near("lan", "lân") and not typo_near("dũng", "đũng")
     assert not typo_near("12.6", "21.6") and not typo_near("20\x1fjahre", "21\x1fjahre") and not typo_near("abc", "bca")
     assert not typo_near("to", "np") and not typo_near("de", "d")
+    assert typo_near("effective", "eefecitve") and not typo_near("tutor", "utotr")  # two slips: long words only
+    assert not typo_near("theaterbühne", "theaterbuhne") and not typo_near("friedrich", "friederike")
 
 
 def test_moving_paragraphs_changes_no_fact_context() -> None:

@@ -481,7 +481,8 @@ def typo_near(first: str, second: str) -> bool:
     """Whether two fact values (words joined by ``\x1f``) are one spelling with typing errors:
     word for word the same, but that a word differs from its counterpart by one letter swapped with
     its neighbour, mistyped, added or dropped (anywhere in the word, a word of any length but one
-    letter); of a value of several words, one word at least is unchanged. Never a number or a date
+    letter; two in a word of :data:`TWO_SLIPS_MIN_LENGTH` letters or more); of a value of several
+    words, one word at least is unchanged. Never a number or a date
     (a word holding a digit must match exactly), and never a letter that differs only in its
     diacritics ("An" and "Ân", "Hùng" and "Hưng", "Lan" and "Lân" are other people): a keyboard slip
     gives another letter, not another tone."""
@@ -492,7 +493,31 @@ def typo_near(first: str, second: str) -> bool:
         return False
     differing = [(a, b) for a, b in zip(words_a, words_b) if a != b]
     return (len(differing) <= max(1, len(words_a) - 1)
-            and all(not _HAS_DIGIT.search(a + b) and _one_slip(a, b) for a, b in differing))
+            and all(not _HAS_DIGIT.search(a + b) and (_one_slip(a, b) or _two_slips(a, b)) for a, b in differing))
+
+
+#: Shortest word (letters) in which two typing errors are forgiven (one in any word).
+TWO_SLIPS_MIN_LENGTH = 8
+
+
+def _two_slips(a: str, b: str) -> bool:
+    """Two typing errors (optimal string alignment distance 2) between two long words, none of them
+    a change of diacritics only."""
+    if min(len(a), len(b)) < TWO_SLIPS_MIN_LENGTH or abs(len(a) - len(b)) > 2 or _plain(a) == _plain(b):
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            substitution = 0 if a[i - 1] == b[j - 1] else (3 if _same_letter(a[i - 1], b[j - 1]) else 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > 2:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= 2
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -510,6 +535,11 @@ def _one_slip(a: str, b: str) -> bool:
         return not _same_letter(a[start], b[start])
     return (start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
             and a[start + 2 :] == b[start + 2 :])  # two neighbours swapped
+
+
+def _plain(word: str) -> str:
+    """The word without diacritics."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d")) if not unicodedata.combining(c))
 
 
 def _same_letter(a: str, b: str) -> bool:
