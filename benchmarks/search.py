@@ -13,7 +13,8 @@ The query mix, reported by kind (half of each typed without diacritics):
 - ``broad``: one common syllable ("phường", "công"), matching 10–60% of the corpus: reported
   apart, never mixed into the headline numbers, and always printed.
 
-Timed, on the real schema (migrations m001–m007) and the code analysts use:
+Timed, on the real schema (every migration, m016's index of syllable pairs included) and the code
+analysts use:
 
 - ranked top 20 (``crawler.storage.search.search`` = the ``search`` canned query: bm25 over the newest
   ``RANK_WINDOW`` matches), and side by side the baseline it replaced: bm25 over every match;
@@ -36,7 +37,11 @@ journal_mode=OFF and synchronous=OFF (build only), then one ``crawler.storage.se
 
 Goals (judged at 1,000,000 articles): ranked top 20 p95 <= 30 ms; every reading-view page p95 <= 200 ms.
 
-Last line: articles=N fts_p50_ms=… fts_p95_ms=… facet_p95_ms=… bytes_per_article=… page_p95_ms=… (+ per-kind keys)
+Also: each index's bytes per article, and the write cost per article of the index triggers
+(``write_cost``: with both indexes, with articles_fts only as before m016, with neither).
+
+Last line: articles=N fts_p50_ms=… fts_p95_ms=… facet_p95_ms=… bytes_per_article=… page_p95_ms=…
+write_ms_per_article=… write_ms_per_article_before_m016=… (+ per-kind keys)
 """
 
 from __future__ import annotations
@@ -62,7 +67,8 @@ sys.path.insert(0, str(ROOT))
 from crawler.commands.serve import datasette_app  # noqa: E402
 from crawler.storage.db import open_db  # noqa: E402
 from crawler.replica import vocabulary as V  # noqa: E402
-from crawler.storage.search import RANK_WINDOW, fold, index_suspended, match_expression, optimize, ranked_sql  # noqa: E402
+from crawler.storage.search import (  # noqa: E402
+    RANK_WINDOW, fold, index_suspended, match_expression, optimize, ranked_sql, register_functions)
 
 ONSETS = ["b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th",
           "tr", "v", "x", ""]
@@ -165,6 +171,45 @@ def build(path: Path, articles: int) -> float:
     conn.close()
     print(f"  index + optimize + vacuum {time.perf_counter() - loaded:.0f}s", file=sys.stderr)
     return time.perf_counter() - started
+
+
+WRITE_SAMPLE, WRITE_BATCH = 3_000, 200  # the crawl's writer commits every SQLITE_BATCH_SIZE = 200 articles
+INSERT_ARTICLE = """INSERT INTO articles(id, portal, url, url_key, title, published, published_utc, author, body,
+                    language, word_count, content_hash, captions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+
+def write_cost(directory: Path) -> dict[str, float]:
+    """Milliseconds per article a crawl's storage pays for the search indexes: ``WRITE_SAMPLE``
+    articles inserted one by one through the triggers (committed every ``WRITE_BATCH``) into a
+    fresh database of the current schema, with both indexes (articles_fts and articles_pairs), with
+    articles_fts only (the schema before m016), and with neither; the same articles each time."""
+    corpus = Corpus(seed=23)
+    articles = [corpus.article(i)[0] for i in range(1, WRITE_SAMPLE + 1)]
+    out = {}
+    for label, dropped in (("both", ()), ("fts_only", ("articles_pairs_",)), ("none", ("articles_pairs_", "articles_fts_"))):
+        path = directory / f"write-{label}.db"
+        db = open_db(path)
+        conn = db.conn
+        conn.executemany("INSERT INTO portals(name, title, family) VALUES (?, ?, 'bench')",
+                         [(p, p) for p in corpus.portals])
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            if name.startswith(dropped):
+                conn.execute(f"DROP TRIGGER {name}")
+        conn.commit()
+        started = time.perf_counter()
+        for i, row in enumerate(articles, 1):
+            conn.execute(INSERT_ARTICLE, row)
+            if i % WRITE_BATCH == 0:
+                conn.commit()
+        conn.commit()
+        out[label] = (time.perf_counter() - started) * 1000 / len(articles)
+        conn.close()
+    return out
+
+
+def index_bytes(conn: sqlite3.Connection, table: str) -> int:
+    """Bytes of an FTS5 index's segments (its %_data blocks)."""
+    return conn.execute(f"SELECT coalesce(sum(length(block)), 0) FROM {table}_data").fetchone()[0]
 
 
 def strip_marks(text: str) -> str:
@@ -287,6 +332,7 @@ def main() -> None:
     size = os.path.getsize(path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)  # as `muninews serve` does
+    register_functions(conn)  # the ranked search's lookup in articles_pairs, as every muninews connection has it
     n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     mix = query_mix()
     windowed_sql = ranked_sql()
@@ -316,9 +362,15 @@ def main() -> None:
     finally:
         pages.close()
     hits = {kind: sorted(conn.execute(DATASETTE_COUNT, {"q": q}).fetchone()[0] for q in qs) for kind, qs in mix.items()}
+    fts_bytes, pairs_bytes = index_bytes(conn, "articles_fts"), index_bytes(conn, "articles_pairs")
+    write = write_cost(Path(tmp.name))
 
     print(f"\nmuninews search benchmark: {n:,} articles, {size / 1e6:,.0f} MB ({size / n:,.0f} bytes/article)"
           + (f", built in {build_s:.0f}s" if build_s else "") + f"; ranking window {RANK_WINDOW:,} newest matches")
+    print(f"  indexes: articles_fts {fts_bytes / n:,.0f} bytes/article, articles_pairs (m016) {pairs_bytes / n:,.0f}; "
+          f"write cost per article ({WRITE_SAMPLE:,} inserted through the triggers, committed every {WRITE_BATCH}): "
+          f"{write['both']:.2f} ms with both indexes, {write['fts_only']:.2f} with articles_fts only (before m016), "
+          f"{write['none']:.2f} with neither")
     for kind, qs in mix.items():
         share = statistics.median(hits[kind]) / n
         print(f"  {kind:<6} {len(qs)} queries, e.g. {', '.join(repr(q) for q in qs[:3])}; matches "
@@ -370,7 +422,9 @@ def main() -> None:
           f"broad_facet_p95_ms={pct(results['broad']['facet'], 95):.2f} "
           f"count_p95_ms={pct(typical['count'], 95):.2f} full_rank_over_windowed_p95_ratio={ratio:.1f} "
           f"page_p95_ms={pct(every_page, 95):.2f} search_page_p95_ms={pct(typical_pages['search'], 95):.2f} "
-          f"broad_search_page_p95_ms={pct(page_times['broad']['search'], 95):.2f} worst_page_p95_ms={worst[1]:.2f}")
+          f"broad_search_page_p95_ms={pct(page_times['broad']['search'], 95):.2f} worst_page_p95_ms={worst[1]:.2f} "
+          f"pairs_bytes_per_article={pairs_bytes / n:.0f} write_ms_per_article={write['both']:.3f} "
+          f"write_ms_per_article_before_m016={write['fts_only']:.3f}")
     conn.close()
     tmp.cleanup()
 

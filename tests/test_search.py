@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
+from pathlib import Path
 
 import pytest
-import yaml
 
 from crawler.storage.db import open_db
 from crawler.storage.search import (
     NOTHING,
+    canned_sql,
     fold,
     index_suspended,
     integrity_check,
@@ -143,14 +144,16 @@ def test_ranking_title_hits_first_then_newest_and_only_in_the_window(db):
 
 def test_datasette_search_box_and_canned_query_use_the_same_semantics(db):
     """The plugin's escape_fts is match_expression; the canned query is ranked_sql's statement."""
-    from crawler.commands.serve import DATASETTE_DIR
+    from crawler.commands.serve import build_metadata
     from crawler.datasette.plugins import muninews_datasette as plugin
 
     plugin.prepare_connection(db.conn, "search", None)  # installs escape_fts, as Datasette would
     try:
         box = "SELECT id FROM articles WHERE id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH escape_fts(?))"
         assert {r[0] for r in db.execute(box, ["Đảng ủy"])} == ids(db, "Đảng ủy") == {2, 3, 4}
-        canned = yaml.safe_load((DATASETTE_DIR / "metadata.yaml").read_text())["databases"]["${database}"]["queries"]
+        canned = build_metadata(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]))
+        canned = next(iter(canned["databases"].values()))["queries"]
+        assert canned["search"]["sql"] == canned_sql()
         for query in ("Ngo Quyen", "Dang uy", "Da Nang", "cong tac"):
             rows = db.execute(canned["search"]["sql"], {"q": query}).fetchall()
             ours = db.execute(ranked_sql().replace(":q", "escape_fts(:q)"),

@@ -68,10 +68,14 @@ def internal_tables(db_path: Path) -> list[str]:
 
 
 def build_metadata(db_path: Path) -> dict[str, Any]:
-    """The shipped metadata, with its ``${database}`` placeholders set to this file's name and every
-    internal table of the file hidden."""
+    """The shipped metadata, with its ``${database}`` placeholders set to this file's name, every
+    internal table of the file hidden, and the ``search`` canned query's SQL
+    (``crawler.storage.search.canned_sql``: generated, it reads both search indexes)."""
+    from crawler.storage.search import canned_sql
+
     template = string.Template((DATASETTE_DIR / "metadata.yaml").read_text(encoding="utf-8"))
     metadata = yaml.safe_load(template.safe_substitute(database=database_name(db_path)))
+    metadata["databases"][database_name(db_path)]["queries"]["search"]["sql"] = canned_sql()
     tables = metadata["databases"][database_name(db_path)]["tables"]
     for name in internal_tables(db_path):
         tables.setdefault(name, {})["hidden"] = True

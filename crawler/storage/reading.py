@@ -11,7 +11,8 @@ articles, the phrase in 2,000) costs 25–70 ms per evaluation however few rows 
 So a search reads at most its newest ``SEARCH_CAP`` matches (the same 2,000 the ranked search
 ranks, ``crawler.storage.search.RANK_WINDOW``), and the index is asked once per query:
 ``MatchCache.newest`` walks the index newest first and stops at the cap (cost bounded by the cap,
-not the corpus), and keeps the answer until the database changes (``PRAGMA data_version``).
+not the corpus; the index of syllable pairs for phrases of two syllables or more, m016:
+``crawler.storage.search.lookup``), and keeps the answer until the database changes (``PRAGMA data_version``).
 ``SEARCH_CLAUSE`` reads it through the SQL function ``muninews_matches(expression, cap)`` (a JSON
 list of ids), so the count, the rows and every facet of the page, and the pages a facet value or
 the next page open, read at most ``SEARCH_CAP`` rows by id. A search with at most ``SEARCH_CAP``
@@ -32,12 +33,12 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.storage.search import FTS_TABLE, RANK_WINDOW, match_expression
+from crawler.storage.search import RANK_WINDOW, lookup, match_expression
 
 READING_VIEW = "reading"
 SEARCH_CAP = RANK_WINDOW
 MATCHES_FUNCTION = "muninews_matches"
-NEWEST_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid DESC LIMIT ?"
+NEWEST_SQL = "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
 SEARCH_CLAUSE = f"id IN (SELECT value FROM json_each({MATCHES_FUNCTION}(:muninews_q, :muninews_cap)))"
 
 
@@ -71,7 +72,8 @@ class MatchCache:
                 self._version = version
             ids, complete = self._seen.get(expression, ([], False))
             if not complete and len(ids) < limit:
-                ids = [row[0] for row in conn.execute(NEWEST_SQL, (expression, limit))]
+                table, found_by = lookup(expression)
+                ids = [row[0] for row in conn.execute(NEWEST_SQL.format(table=table), (found_by, limit))]
                 complete = len(ids) < limit
             self._seen[expression] = (ids, complete)
             self._seen.move_to_end(expression)

@@ -43,9 +43,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from crawler.storage import pairs
+
 FTS_TABLE = "articles_fts"
+PAIRS_TABLE = "articles_pairs"  # adjacent syllable pairs (m016, crawler.storage.pairs)
+LOOKUP_FUNCTION = "muninews_pairs_expression"
 INDEXED = ("title", "body", "captions", "lead")  # folded; then d_words (see module docstring; lead since m010)
 TOKENIZER = "unicode61 remove_diacritics 2"  # as declared by migration m007
+PAIRS_TOKENIZER = "unicode61 remove_diacritics 2 tokenchars ''_''"  # as declared by m016 (quoted for SQL)
 D_WORDS_FUNCTION = "muninews_d_words"
 NOTHING = '""'  # an empty phrase: valid FTS5 that matches no row (an empty MATCH is a syntax error)
 RANK_WINDOW = 2000  # rank the newest this many matches (see module docstring; the canned query says 2000 too)
@@ -82,10 +87,18 @@ def d_words_sql(row: str) -> str:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """The SQL functions the index triggers call; every muninews connection registers them
-    (``crawler.storage.db``), so a writer keeps the index right. ``muninews_d_words`` takes any
-    number of columns: the triggers of m007 (three) and of m010 (four) both call it."""
+    """The SQL functions the index triggers and the ranked search call; every muninews connection
+    registers them (``crawler.storage.db``), so a writer keeps both indexes right.
+    ``muninews_d_words`` takes any number of columns: the triggers of m007 (three) and of m010
+    (four) both call it; ``muninews_pairs`` (m016) one column's text."""
     conn.create_function(D_WORDS_FUNCTION, -1, d_words, deterministic=True)  # any number of columns (m007: 3, m010: 4)
+    pairs.register(conn)
+    conn.create_function(LOOKUP_FUNCTION, 1, pairs_expression, deterministic=True)
+
+
+def pairs_values(row: str) -> str:
+    """The values ``articles_pairs`` holds for one row, in ``INDEXED`` order, as SQL."""
+    return ", ".join(f"{pairs.PAIRS_FUNCTION}({fold_sql(f'{row}.{c}')})" for c in INDEXED)
 
 
 def indexed_values(row: str) -> str:
@@ -109,8 +122,38 @@ def match_expression(query: str) -> str:
     return " ".join(phrases) or NOTHING
 
 
-def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
-    """The newest matches of one tier inside the window, newest first.
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+def pairs_expression(expression: str | None) -> str:
+    """The ``articles_pairs`` expression for a ``match_expression``: each phrase as the phrase of
+    its syllable pairs (``crawler.storage.pairs``). ``NOTHING`` when some phrase is one syllable:
+    such a query is looked up in ``articles_fts`` (``lookup``). SQL: ``muninews_pairs_expression``."""
+    found = [pairs.pair_phrase(p) for p in _PHRASE.findall(expression or "")]
+    return " ".join(found) if found and all(found) else NOTHING  # type: ignore[arg-type]
+
+
+def lookup(expression: str) -> tuple[str, str]:
+    """Where the rows of a ``match_expression`` are found fastest: (index, its expression).
+    Every phrase of two syllables or more: ``articles_pairs``; else ``articles_fts``."""
+    paired = pairs_expression(expression)
+    return (PAIRS_TABLE, paired) if paired != NOTHING else (FTS_TABLE, expression)
+
+
+# Both indexes in one statement: the one ``lookup`` does not choose is asked for the empty phrase,
+# which costs nothing. (index, its expression as SQL of :q)
+SOURCES = ((PAIRS_TABLE, f"{LOOKUP_FUNCTION}(:q)"),
+           (FTS_TABLE, f"CASE WHEN {LOOKUP_FUNCTION}(:q) = '{NOTHING}' THEN :q ELSE '{NOTHING}' END"))
+TIERS = ((0, "'title : (' || {e} || ')'", ":limit"), (1, "'captions : (' || {e} || ')'", ":limit"),
+         (2, "{e}", "3 * :limit"))
+
+
+def _join(portal: bool) -> str:
+    return "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
+
+
+def _candidates(table: str, where: str, tier: int, limit: str, portal: bool) -> str:
+    """The newest matches of one tier inside the window, newest first, from one index.
 
     Two readings, of which one runs (SQLite checks the uncorrelated floor once and skips the other):
 
@@ -122,14 +165,29 @@ def _candidates(where: str, tier: int, limit: str, portal: bool) -> str:
     - fewer (floor 0, the window is the whole index): FTS5 walks newest first and stops at
       ``limit`` hits, instead of reading every match of a rare phrase of common syllables
       (``benchmarks/search.py``)."""
-    join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
 
     def select(when: str, order: str) -> str:  # the reading not taken matches the empty phrase: no work
-        return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {FTS_TABLE} f {join} "
-                f"WHERE f.{FTS_TABLE} MATCH CASE WHEN (SELECT id FROM window_floor) {when} THEN {where} "
+        return (f"SELECT * FROM (SELECT f.rowid AS id, {tier} AS tier FROM {table} f {_join(portal)} "
+                f"WHERE f.{table} MATCH CASE WHEN (SELECT id FROM window_floor) {when} THEN {where} "
                 f"ELSE '{NOTHING}' END AND f.rowid >= (SELECT id FROM window_floor) ORDER BY {order} LIMIT {limit})")
 
     return f"{select('> 0', '+f.rowid DESC')} UNION ALL {select('= 0', 'f.rowid DESC')}"
+
+
+def _floor(table: str, expression: str, portal: bool, window: str) -> str:
+    return (f"coalesce((SELECT f.rowid FROM {table} f {_join(portal)} WHERE f.{table} MATCH {expression} "
+            f"ORDER BY f.rowid DESC LIMIT 1 OFFSET {window} - 1), 0)")
+
+
+def _top(portal: bool, limit: str, window: str) -> str:
+    """The ``window_floor`` and ``top`` CTEs of the ranking, over both indexes (``SOURCES``)."""
+    floors = ", ".join(_floor(table, e, portal, window) for table, e in SOURCES)
+    arms = " UNION ALL ".join(
+        _candidates(table, where.format(e=e), tier, tier_limit.replace(":limit", limit), portal)
+        for tier, where, tier_limit in TIERS for table, e in SOURCES)
+    return (f"window_floor(id) AS (SELECT max({floors})),\n"
+            f"top(id, tier) AS (SELECT id, min(tier) FROM ({arms}{{newest}}) "
+            f"GROUP BY id ORDER BY min(tier), id DESC LIMIT {limit})")
 
 
 def ranked_sql(*, portal: bool = False) -> str:
@@ -141,21 +199,38 @@ def ranked_sql(*, portal: bool = False) -> str:
        (column-filtered FTS5 queries, each stopping at ``:limit``), each article at its best tier.
     3. Only those rows are looked up by id for their snippet and columns (CROSS JOIN keeps that
        order: never a scan of every match).
+
+    Steps 1 and 2 ask ``articles_pairs`` (m016) when every phrase has two syllables or more, else
+    ``articles_fts`` (``lookup``); the snippet always comes from ``articles_fts``.
     """
-    join = "JOIN articles p ON p.id = f.rowid AND p.portal = :portal" if portal else ""
-    return f"""WITH window_floor(id) AS (SELECT coalesce((
-                 SELECT f.rowid FROM {FTS_TABLE} f {join} WHERE f.{FTS_TABLE} MATCH :q
-                 ORDER BY f.rowid DESC LIMIT 1 OFFSET :window - 1), 0)),
-               top(id, tier) AS (SELECT id, min(tier) FROM (
-                 {_candidates("'title : (' || :q || ')'", 0, ":limit", portal)}
-                 UNION ALL {_candidates("'captions : (' || :q || ')'", 1, ":limit", portal)}
-                 UNION ALL {_candidates(":q", 2, "3 * :limit", portal)}
-               ) GROUP BY id ORDER BY min(tier), id DESC LIMIT :limit)
+    return f"""WITH {_top(portal, ":limit", ":window").format(newest="")}
                SELECT a.id, a.portal, a.published, a.title, a.url,
                       snippet({FTS_TABLE}, -1, '[', ']', '…', 12) AS snippet, top.tier AS tier
                FROM top CROSS JOIN {FTS_TABLE} CROSS JOIN articles a
                WHERE {FTS_TABLE} MATCH :q AND {FTS_TABLE}.rowid = top.id AND a.id = top.id
                ORDER BY top.tier, top.id DESC"""
+
+
+CANNED_LIMIT = 100
+
+
+def canned_sql() -> str:
+    """The ``search`` canned query of `muninews serve` (``crawler.commands.serve`` puts it in the
+    metadata): ``ranked_sql`` for ``escape_fts(:q)`` with :window = ``RANK_WINDOW`` and :limit =
+    ``CANNED_LIMIT``, plus the newest articles when :q is empty, and the start of the text as the
+    excerpt of a row without a snippet."""
+    newest = (f" UNION ALL SELECT * FROM (SELECT id, 3 AS tier FROM articles "
+              f"WHERE trim(coalesce(:q, '')) = '' ORDER BY id DESC LIMIT {CANNED_LIMIT})")
+    top = _top(False, str(CANNED_LIMIT), str(RANK_WINDOW)).format(newest=newest).replace(":q", "escape_fts(:q)")
+    top = top.replace("trim(coalesce(escape_fts(:q), ''))", "trim(coalesce(:q, ''))")
+    return f"""WITH {top}
+SELECT a.id, a.portal, a.published, a.title,
+       coalesce((SELECT snippet({FTS_TABLE}, -1, '[', ']', '…', 16) FROM {FTS_TABLE}
+                 WHERE {FTS_TABLE} MATCH escape_fts(:q) AND {FTS_TABLE}.rowid = top.id),
+                substr(a.body, 1, 160) || '…') AS excerpt, a.url
+FROM top CROSS JOIN articles a
+WHERE a.id = top.id
+ORDER BY top.tier, top.id DESC"""
 
 
 def search(
@@ -173,28 +248,39 @@ def search(
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Rebuild the whole index from the articles, folded (after a bulk load with triggers off).
+    """Rebuild both indexes from the articles, folded (after a bulk load with triggers off).
 
-    Not FTS5's ``'rebuild'``: that would index the unfolded articles (see migration m007)."""
+    Not FTS5's ``'rebuild'``: that would index the unfolded articles (see migration m007), and
+    ``articles_pairs`` has no content to rebuild from (m016)."""
     register_functions(conn)
     columns = ", ".join(INDEX_COLUMNS)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
     conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, {columns}) SELECT id, {indexed_values('articles')} FROM articles")
+    if _has_pairs(conn):
+        conn.execute(f"INSERT INTO {PAIRS_TABLE}({PAIRS_TABLE}) VALUES ('delete-all')")
+        conn.execute(f"INSERT INTO {PAIRS_TABLE}(rowid, {', '.join(INDEXED)}) "
+                     f"SELECT id, {pairs_values('articles')} FROM articles")
+
+
+def _has_pairs(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (PAIRS_TABLE,)).fetchone() is not None
 
 
 def optimize(conn: sqlite3.Connection) -> None:
-    """Merge the index's segments into one (after a bulk load; a live index merges as it goes)."""
-    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    """Merge each index's segments into one (after a bulk load; a live index merges as it goes)."""
+    for table in (FTS_TABLE, PAIRS_TABLE) if _has_pairs(conn) else (FTS_TABLE,):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
 @contextmanager
 def index_suspended(conn: sqlite3.Connection) -> Iterator[None]:
     """Bulk-load articles without indexing them row by row: the index triggers are dropped for the
-    duration, then the index is rebuilt once and the triggers restored (each step committed).
+    duration, then both indexes are rebuilt once and the triggers restored (each step committed).
 
     The image-caption triggers stay on, so ``articles.captions`` stays right."""
     triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", (f"{FTS_TABLE}%",)).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE ? OR name LIKE ?)",
+        (f"{FTS_TABLE}%", f"{PAIRS_TABLE}%")).fetchall()
     for name, _ in triggers:
         conn.execute(f"DROP TRIGGER {name}")
     try:
@@ -209,21 +295,28 @@ def index_suspended(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def integrity_check(conn: sqlite3.Connection) -> None:
-    """Raise sqlite3.DatabaseError if the index is damaged or disagrees with the articles.
+    """Raise sqlite3.DatabaseError if an index is damaged or disagrees with the articles.
 
-    FTS5's check against the content table cannot be used (it is unfolded), so the index's
-    every token instance is compared with a fresh index of the folded rows built in memory.
-    Reads the whole table: for tests and repairs, not for every open."""
+    FTS5's check against the content table cannot be used (``articles_fts``'s is unfolded,
+    ``articles_pairs`` has none), so each index's every token instance is compared with a fresh
+    index of the folded rows built in memory. Reads the whole table: for tests and repairs, not for
+    every open."""
     register_functions(conn)
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 0)")
-    columns = ", ".join(INDEX_COLUMNS)
+    _compare(conn, FTS_TABLE, INDEX_COLUMNS, indexed_values("articles"), f"tokenize='{TOKENIZER}'")
+    if _has_pairs(conn):
+        conn.execute(f"INSERT INTO {PAIRS_TABLE}({PAIRS_TABLE}, rank) VALUES ('integrity-check', 0)")
+        _compare(conn, PAIRS_TABLE, INDEXED, pairs_values("articles"), f"tokenize='{PAIRS_TOKENIZER}'")
+
+
+def _compare(conn: sqlite3.Connection, live: str, indexed: tuple[str, ...], values: str, options: str) -> None:
+    columns = ", ".join(indexed)
     conn.execute("DROP TABLE IF EXISTS temp.fts_check")
-    conn.execute(f"CREATE VIRTUAL TABLE temp.fts_check USING fts5({columns}, tokenize='{TOKENIZER}')")
+    conn.execute(f"CREATE VIRTUAL TABLE temp.fts_check USING fts5({columns}, {options})")
     try:
-        conn.execute(f"INSERT INTO temp.fts_check(rowid, {columns}) SELECT id, {indexed_values('articles')} "
-                     "FROM articles")
+        conn.execute(f"INSERT INTO temp.fts_check(rowid, {columns}) SELECT id, {values} FROM articles")
         conn.execute("CREATE VIRTUAL TABLE temp.fts_check_v USING fts5vocab(temp, fts_check, instance)")
-        conn.execute(f"CREATE VIRTUAL TABLE temp.fts_live_v USING fts5vocab(main, {FTS_TABLE}, instance)")
+        conn.execute(f"CREATE VIRTUAL TABLE temp.fts_live_v USING fts5vocab(main, {live}, instance)")
         differ = sum(
             conn.execute(f"SELECT count(*) FROM (SELECT * FROM temp.{a} EXCEPT SELECT * FROM temp.{b})").fetchone()[0]
             for a, b in (("fts_live_v", "fts_check_v"), ("fts_check_v", "fts_live_v")))
@@ -231,4 +324,4 @@ def integrity_check(conn: sqlite3.Connection) -> None:
         for table in ("fts_live_v", "fts_check_v", "fts_check"):
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     if differ:
-        raise sqlite3.DatabaseError(f"{FTS_TABLE} disagrees with articles on {differ} token instances")
+        raise sqlite3.DatabaseError(f"{live} disagrees with articles on {differ} token instances")

@@ -18,7 +18,7 @@ from datasette.utils.asgi import Response
 
 from crawler.storage import reading
 from crawler.storage.db import readonly_uri
-from crawler.storage.search import match_expression
+from crawler.storage.search import match_expression, register_functions
 
 THUMBNAIL = '<a href="{url}"><img class="muninews-thumb" src="{url}" alt="{alt}" loading="lazy"></a>'
 # Columns that hold a URL-shaped key nobody serves (normalised for de-duplication): text, not links.
@@ -32,7 +32,8 @@ def prepare_connection(conn, database, datasette):
     ``PRAGMA query_only``: belt and braces on top of Datasette's ``mode=ro``, no statement may write
     the crawl database. ``escape_fts``: Datasette's search box and the canned queries call
     ``escape_fts(:q)``; it becomes ``crawler.storage.search.match_expression`` (typed words are one phrase,
-    đ folded like the index). ``trylast`` so that this replaces Datasette's own definition, which
+    đ folded like the index); ``muninews_pairs_expression`` (the canned query's lookup in the index
+    of syllable pairs, ``crawler.storage.search.lookup``). ``trylast`` so that this replaces Datasette's own definition, which
     is registered by a hook implementation of its own.
     """
     if database not in ("_internal", "_memory"):
@@ -40,6 +41,7 @@ def prepare_connection(conn, database, datasette):
         cache = _match_cache(datasette.get_database(database)) if datasette is not None else None
         if cache is not None:
             conn.create_function(reading.MATCHES_FUNCTION, 2, cache.sql_function)
+    register_functions(conn)  # muninews_pairs_expression: the ranked search's lookup in articles_pairs (m016)
     conn.create_function("escape_fts", 1, lambda query: match_expression(query or ""), deterministic=True)
 
 

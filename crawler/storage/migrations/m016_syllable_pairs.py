@@ -1,0 +1,49 @@
+"""Migration 16: a second search index, of adjacent syllable pairs (issue 16).
+
+``articles_pairs`` holds, for title, body, captions and lead, every pair of adjacent syllables as
+one token (``Ngô_Quyền``; ``crawler.storage.pairs``), folded like ``articles_fts`` (đ by
+``replace()``, case and tone marks by its tokenizer, which keeps ``_`` inside a token). A phrase of
+two syllables or more is looked up there as the phrase of its pairs: the same rows as in
+``articles_fts``, but the doclists walked are the pairs', about as short as the phrase's own
+matches, instead of its syllables' (each common syllable is in about half the articles). Single
+syllables, the snippets and the plain tools (``datasette FILE``, ``sqlite-utils search``) stay on
+``articles_fts``, which is unchanged.
+
+Contentless (``content=''``: the pairs are nowhere else) and without column sizes (no ranking is
+computed on it), so a row is removed by the ``'delete'`` command with the values it was indexed
+with: ``muninews_pairs()`` recomputes them from the old row. Built here from the existing articles.
+Frozen once released: never edit, add a migration.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from crawler.storage.search import register_functions
+
+FOLD = "replace(replace({x}, 'đ', 'd'), 'Đ', 'D')"
+COLUMNS = ("title", "body", "captions", "lead")
+TOKENIZER = "unicode61 remove_diacritics 2 tokenchars ''_''"  # inside the declaration's quotes: '_'
+
+
+def _values(row: str) -> str:
+    return ", ".join(f"muninews_pairs({FOLD.format(x=f'{row}.{c}')})" for c in COLUMNS)
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    register_functions(db.conn)
+    if not db.conn.in_transaction:
+        db.execute("BEGIN")
+    columns = ", ".join(COLUMNS)
+    db.execute(f"CREATE VIRTUAL TABLE articles_pairs USING fts5({columns}, content='', columnsize=0, "
+               f"tokenize='{TOKENIZER}')")
+    db.execute(f"INSERT INTO articles_pairs(rowid, {columns}) SELECT a.id, {_values('a')} FROM articles a")
+    index_row = f"INSERT INTO articles_pairs(rowid, {columns}) VALUES (new.id, {_values('new')});"
+    drop_row = f"INSERT INTO articles_pairs(articles_pairs, rowid, {columns}) VALUES ('delete', old.id, {_values('old')});"
+    triggers = {
+        "articles_pairs_insert": ("AFTER INSERT ON articles", index_row),
+        "articles_pairs_delete": ("AFTER DELETE ON articles", drop_row),
+        "articles_pairs_update": ("AFTER UPDATE OF title, body, captions, lead ON articles", drop_row + index_row),
+    }
+    for name, (when, body) in triggers.items():
+        db.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} END")
