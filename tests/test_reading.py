@@ -75,6 +75,60 @@ def test_the_list_shows_what_a_reader_scans_newest_first_and_links_each_article(
     assert {f.get("data-column") for f in page.cssselect(".facet-info")} == {"portal", "author"}
 
 
+def facet(data: dict, column: str) -> dict:
+    return {v["value"]: v["count"] for v in data["facet_results"][column]["results"]}
+
+
+def grouped(db: Path, column: str, where: str = "", params: tuple = ()) -> dict:
+    """Datasette's own facet over the articles: the 30 commonest values, NULL left out."""
+    sql = (f"SELECT {column}, count(*) FROM articles WHERE {column} IS NOT NULL {where} GROUP BY {column} "
+           f"ORDER BY count(*) DESC, {column} LIMIT 30")
+    return {r[0]: r[1] for r in rows(db, sql, params)}
+
+
+def test_the_lists_facets_read_the_kept_counts_and_agree_with_the_articles(db, get, tmp_path):
+    """Without a search the portal and author facets come from reading_counts (m016): the same counts
+    as grouping the articles, on the list and on a list of one portal or one author; the counts
+    follow inserts, edits and deletions."""
+    data = get(f"/{DB}/reading.json?_facet_size=30").json()
+    assert facet(data, "portal") == grouped(db, "portal") and facet(data, "author") == grouped(db, "author")
+    portal = next(iter(grouped(db, "portal")))
+    author = next(iter(grouped(db, "author")))
+    data = get(f"/{DB}/reading.json?_facet_size=30&portal={portal}").json()
+    assert facet(data, "author") == grouped(db, "author", "AND portal = ?", (portal,))
+    assert data["filtered_table_rows_count"] == sum(grouped(db, "portal", "AND portal = ?", (portal,)).values())
+    data = get(f"/{DB}/reading.json?_facet_size=30&author__exact={author}").json()
+    assert facet(data, "portal") == grouped(db, "portal", "AND author = ?", (author,))
+    assert reading.counted_filters([("portal", "p"), ("_sort", "title")]) == {"portal": "p"}
+    for other in ([("title__contains", "x")], [("_search", "Ngô")], [("_where", "1")], [("portal", "a"), ("portal", "b")]):
+        assert reading.counted_filters(other) is None  # Datasette's own facet over the listed rows
+
+    copy = tmp_path / "counts.db"
+    copy.write_bytes(db.read_bytes())
+    conn = open_db(copy).conn
+    with conn:
+        conn.execute("UPDATE articles SET author = 'Người Mới' WHERE id IN (SELECT id FROM articles LIMIT 3)")
+        conn.execute("UPDATE articles SET author = NULL WHERE id IN (SELECT id FROM articles LIMIT 2 OFFSET 5)")
+        conn.execute("UPDATE articles SET portal = (SELECT max(name) FROM portals) WHERE id = (SELECT max(id) FROM articles)")
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        deleted = conn.execute("DELETE FROM articles WHERE id = (SELECT min(id) FROM articles WHERE id NOT IN (SELECT article_id FROM images) "
+                     "AND id NOT IN (SELECT coalesce(first_article_id, 0) FROM stories) AND id NOT IN "
+                     "(SELECT coalesce(article_id, 0) FROM pages) AND id NOT IN (SELECT article_id FROM article_urls))").rowcount
+        if not deleted:  # every article is referenced: delete one with what refers to it
+            victim = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+            for table, column in (("images", "article_id"), ("article_urls", "article_id"), ("article_versions", "article_id")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (victim,))
+            conn.execute("UPDATE pages SET article_id = NULL WHERE article_id = ?", (victim,))
+            conn.execute("UPDATE stories SET first_article_id = NULL WHERE first_article_id = ?", (victim,))
+            deleted = conn.execute("DELETE FROM articles WHERE id = ?", (victim,)).rowcount
+        assert deleted == 1
+    kept = sorted(conn.execute("SELECT portal, authored, author, articles FROM reading_counts"))
+    assert kept == sorted(conn.execute("SELECT portal, author IS NOT NULL, coalesce(author, ''), count(*) FROM articles "
+                                       "GROUP BY 1, 2, 3"))
+    assert ("Người Mới",) in {(r[2],) for r in kept}
+    conn.close()
+
+
 def reading_excerpt_limit() -> int:
     from crawler.storage.migrations.m015_reading_view import EXCERPT_CHARS
     return EXCERPT_CHARS + 1  # and the ellipsis

@@ -124,3 +124,43 @@ PORTAL_SQL = "SELECT title, base_url FROM portals WHERE name = :portal"
 def is_web_image(url: str | None) -> bool:
     """Only http(s) addresses are shown as photos (never data:, javascript: or a local path)."""
     return bool(url) and urlsplit(url).scheme.lower() in ("http", "https") and bool(urlsplit(url).netloc)
+
+
+COUNTS_TABLE = "reading_counts"  # articles per (portal, author), kept by triggers (m016)
+COUNTED = ("portal", "author")
+# Arguments that change how a list is shown, not which articles are in it.
+PRESENTATION_ARGS = {"_sort", "_sort_desc", "_next", "_size", "_nocount", "_nofacet", "_nosuggest", "_labels",
+                     "_nolabels", "_col", "_nocol", "_shape", "_json", "_trace", "_facet_size", "_context"}
+
+
+def counted_filters(args: list[tuple[str, str]]) -> dict[str, str] | None:
+    """The reading view's filters when ``reading_counts`` can answer its facets: nothing but one
+    exact value per portal or author (``?portal=x``, ``?author__exact=y``), no search, no other
+    filter; else None (the facet counts the listed rows). ``args`` are the request's pairs."""
+    filters: dict[str, str] = {}
+    for key, value in args:
+        if key.startswith("_"):
+            if key in PRESENTATION_ARGS or key.startswith("_facet"):
+                continue
+            if key.startswith("_search") and is_blank(value):
+                continue
+            return None
+        column = key.removesuffix("__exact")
+        if column not in COUNTED or column in filters:
+            return None
+        filters[column] = value
+    return filters
+
+
+def counted_facet_sql(column: str, filters: dict[str, str], limit: int) -> tuple[str, dict[str, Any]]:
+    """A facet of the reading view from ``reading_counts``: the same values and counts as
+    Datasette's ``group by`` over the listed articles (NULL authors left out), most first."""
+    where = ["authored = 1"] if column == "author" else []
+    params: dict[str, Any] = {"limit": limit}
+    for name, value in filters.items():
+        where.append(f"{name} = :{name}" + (" AND authored = 1" if name == "author" else ""))
+        params[name] = value
+    sql = (f"SELECT {column} AS value, sum(articles) AS count FROM {COUNTS_TABLE} "
+           f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY {column} "
+           f"HAVING sum(articles) > 0 ORDER BY count DESC, value LIMIT :limit")
+    return sql, params

@@ -19,6 +19,13 @@ phrases are separated by commas or semicolons, or quoted, and all must match:
 ``Ngô Quyền, phòng cháy`` or ``"Ngô Quyền" "phòng cháy"``. Operators and punctuation typed by a
 user are literal: a query of punctuation only matches nothing (``NOTHING``), never an error.
 
+Where the rows are found (``lookup``): a phrase of common syllables ("Đặng Quang Long", each
+syllable in about half the articles) costs a walk of every syllable's list in ``articles_fts``.
+``articles_pairs`` (m016, ``crawler.storage.pairs``) indexes each pair of adjacent syllables as one
+token, so when every phrase of a query has two syllables or more its rows are found there, by the
+phrase of its pairs (same rows, short lists). Snippets, single syllables and the plain tools stay
+on ``articles_fts``.
+
 Ranking (``search``, the ``search`` canned query): articles naming the phrase in the title first,
 then in a photo caption, then in the body only; newest (highest id: most recently stored) first
 within each. It is computed only over the newest ``RANK_WINDOW`` matches, so its cost depends on
@@ -182,7 +189,7 @@ def _floor(table: str, expression: str, portal: bool, window: str) -> str:
 def _top(portal: bool, limit: str, window: str) -> str:
     """The ``window_floor`` and ``top`` CTEs of the ranking, over both indexes (``SOURCES``)."""
     floors = ", ".join(_floor(table, e, portal, window) for table, e in SOURCES)
-    arms = " UNION ALL ".join(
+    arms = "\n      UNION ALL ".join(
         _candidates(table, where.format(e=e), tier, tier_limit.replace(":limit", limit), portal)
         for tier, where, tier_limit in TIERS for table, e in SOURCES)
     return (f"window_floor(id) AS (SELECT max({floors})),\n"
