@@ -125,6 +125,10 @@ def test_the_lists_facets_read_the_kept_counts_and_agree_with_the_articles(db, g
     kept = sorted(conn.execute("SELECT portal, authored, author, articles FROM reading_counts"))
     assert kept == sorted(conn.execute("SELECT portal, author IS NOT NULL, coalesce(author, ''), count(*) FROM articles "
                                        "GROUP BY 1, 2, 3"))
+    assert sorted(conn.execute("SELECT * FROM reading_counts_portal")) == sorted(
+        conn.execute("SELECT portal, count(*) FROM articles GROUP BY 1"))
+    assert sorted(conn.execute("SELECT * FROM reading_counts_author")) == sorted(
+        conn.execute("SELECT author IS NOT NULL, coalesce(author, ''), count(*) FROM articles GROUP BY 1, 2"))
     assert ("Người Mới",) in {(r[2],) for r in kept}
     conn.close()
 

@@ -49,7 +49,7 @@ def database_name(db_path: Path) -> str:
 
 # The crawler's own state, not data to read: hidden from Datasette's lists (still queryable by SQL).
 # By prefix, so a table a later version adds (dedup_edges, dedup_furniture, …) is hidden too.
-INTERNAL_TABLE_PREFIXES = ("dedup_", "host_", "schema_migrations")
+INTERNAL_TABLE_PREFIXES = ("dedup_", "host_", "schema_migrations", "reading_counts")
 
 
 def internal_tables(db_path: Path) -> list[str]:

@@ -126,7 +126,7 @@ def is_web_image(url: str | None) -> bool:
     return bool(url) and urlsplit(url).scheme.lower() in ("http", "https") and bool(urlsplit(url).netloc)
 
 
-COUNTS_TABLE = "reading_counts"  # articles per (portal, author), kept by triggers (m016)
+COUNTS_TABLE = "reading_counts"  # articles per (portal, author); _portal, _author: totals (m016)
 COUNTED = ("portal", "author")
 # Arguments that change how a list is shown, not which articles are in it.
 PRESENTATION_ARGS = {"_sort", "_sort_desc", "_next", "_size", "_nocount", "_nofacet", "_nosuggest", "_labels",
@@ -153,14 +153,17 @@ def counted_filters(args: list[tuple[str, str]]) -> dict[str, str] | None:
 
 
 def counted_facet_sql(column: str, filters: dict[str, str], limit: int) -> tuple[str, dict[str, Any]]:
-    """A facet of the reading view from ``reading_counts``: the same values and counts as
-    Datasette's ``group by`` over the listed articles (NULL authors left out), most first."""
-    where = ["authored = 1"] if column == "author" else []
+    """A facet of the reading view from the kept counts (m016): the same values and counts as
+    Datasette's ``group by`` over the listed articles (NULL authors left out), most first. The
+    whole list reads the totals per portal or per author; a list of one portal or one author the
+    counts per (portal, author)."""
     params: dict[str, Any] = {"limit": limit}
+    where = ["authored = 1"] if column == "author" else []
+    table = f"{COUNTS_TABLE}_{column}" if not filters else COUNTS_TABLE
     for name, value in filters.items():
         where.append(f"{name} = :{name}" + (" AND authored = 1" if name == "author" else ""))
         params[name] = value
-    sql = (f"SELECT {column} AS value, sum(articles) AS count FROM {COUNTS_TABLE} "
+    sql = (f"SELECT {column} AS value, sum(articles) AS count FROM {table} "
            f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY {column} "
-           f"HAVING sum(articles) > 0 ORDER BY count DESC, value LIMIT :limit")
+           f"ORDER BY count DESC, value LIMIT :limit")
     return sql, params

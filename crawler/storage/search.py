@@ -249,6 +249,7 @@ def search(
     if expression == NOTHING:
         return []
     params = {"q": expression, "portal": portal, "limit": limit, "window": window}
+    register_functions(conn)  # ranked_sql's lookup (muninews_pairs_expression): any connection will do
     cursor = conn.execute(ranked_sql(portal=portal is not None), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
