@@ -121,6 +121,8 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
                 record.layers[field_name] = name
     if not record.authors and site_authors is not None:  # no byline names a person: the site signs
         record.layers["authors"], record.authors = site_authors
+    if record.layers.get("published") == "structured":
+        _shown_over_declared(tree, ctx, record)
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
     if (declared or listing_url(url)) and record.layers.get("body") not in ("profile", "family"):
@@ -128,6 +130,32 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
     _normalise_text(record)
     _settle_precision(record)
     return record
+
+
+# Days between a structured publication date and the date line beside the headline beyond which
+# the page's metadata is taken for stale (a template's, a syndication's or a re-import's date): a
+# day apart is a time zone (the metadata in UTC, the page in the site's own zone).
+MAX_DECLARED_DRIFT_DAYS = 1
+
+
+def _shown_over_declared(tree: etree._Element, ctx: Context, record: Record) -> None:
+    """The date line readers see beside the headline beats the structured data's publication date
+    when they are days apart, the line is no "Updated …" line and not the structured modification
+    day, and the URL's own date does not second the structured one."""
+    from crawler.extraction.dateline import days_apart, headline_date
+    from crawler.extraction.generic import url_date
+
+    shown = headline_date(tree, ctx)
+    if shown is None or shown.updated or not record.published:
+        return
+    if days_apart(shown.value, record.published) <= MAX_DECLARED_DRIFT_DAYS:
+        return
+    if record.modified and days_apart(shown.value, record.modified) == 0:
+        return
+    filed = url_date(ctx)
+    if filed and days_apart(filed, record.published) == 0:
+        return
+    record.published, record.layers["published"] = shown.value, "generic"
 
 
 def listing_url(url: str) -> bool:

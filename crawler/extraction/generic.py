@@ -26,6 +26,7 @@ from crawler.extraction.authors import (
     looks_like_person,
     source_of,
 )
+from crawler.extraction.dateline import days_apart, headline_date
 from crawler.extraction.dates import parse_date
 from crawler.extraction.images import (
     find_images,
@@ -79,7 +80,7 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     base = _base_url(tree, ctx.url)
     work = _working_copy(tree)
     bylines = _byline_texts(work) if "authors" in want else []
-    date_line = _date_line(work, ctx) if "published" in want else None
+    date_line = _shown_date(tree, work, ctx) if "published" in want else None
     drop_video_players(work)
     prune(work)
     drop_following_stories(work)
@@ -96,7 +97,7 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     images = _article_images(found, root, work)
     fields: dict[str, Any] = {
         "title": _title(tree, ctx) if "title" in want else None,
-        "published": date_line or (_url_date(ctx) if "published" in want else None),
+        "published": date_line or (url_date(ctx) if "published" in want else None),
         "authors": byline_or_closing(clean_authors(bylines), tail_authors),
         "source": source or byline_source(bylines),
         "body": body,
@@ -782,6 +783,21 @@ def _by_lines(root: etree._Element) -> list[str]:
     return []
 
 
+def _shown_date(tree: etree._Element, work: etree._Element, ctx: Context) -> str | None:
+    """The date the page shows: the date line beside the headline (``dateline.headline_date``)
+    or, when there is none, a <time> or a date-classed element. When both give the same day the
+    latter's time of day is kept; when they disagree the one beside the headline is the story's
+    (a <time> first in the page may be a related story's, a comment's or a footer's), unless
+    its label says it is the last change ("Updated …")."""
+    shown = headline_date(tree, ctx)
+    line = _date_line(work, ctx)
+    if shown is None:
+        return line
+    if line and (shown.updated or days_apart(shown.value, line) == 0):
+        return line
+    return shown.value
+
+
 def _date_line(root: etree._Element, ctx: Context) -> str | None:
     """The page's own date stamp: a <time> or a short date-classed element, never body text."""
     for node in root.iter("time"):
@@ -813,7 +829,7 @@ def _parse(text: str | None, ctx: Context) -> str | None:
                       relative_base=ctx.crawl_time)
 
 
-def _url_date(ctx: Context) -> str | None:
+def url_date(ctx: Context) -> str | None:
     match = _URL_DATE.search(ctx.url)
     if not match:
         return None

@@ -222,6 +222,14 @@ DATE_CLASS = re.compile(
     r"date|time|publish|posted|dateline|meta|created|updated|ngay|thoi-?gian|datum|fecha|byline|info",
     re.IGNORECASE,
 )
+# The label of a date line that gives the last change, not the publication ("Updated", "Last
+# modified", German "Aktualisiert", Vietnamese "Cập nhật", French "Mis à jour", Spanish
+# "Actualizado", Italian "Aggiornato", Dutch "Bijgewerkt", Nordic "Uppfært", "Oppdatert", "Uppdaterad").
+UPDATED_LABEL = re.compile(
+    r"updated|modified|revised|aktualisiert|geändert|cập nhật|mis à jour|actualizado|aggiornato|"
+    r"bijgewerkt|uppfært|oppdatert|uppdaterad|opdateret",
+    re.IGNORECASE,
+)
 # The afternoon in a 12-hour time ("pm", Vietnamese "chiều", "tối", "CH").
 PM_WORDS = re.compile(r"\b(pm|chiều|tối|CH)\b", re.IGNORECASE)
 # A date counted from the crawl ("2 giờ trước", "3 hours ago", "vor 2 Stunden", "hôm qua").
