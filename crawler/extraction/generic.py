@@ -35,7 +35,7 @@ from crawler.extraction.images import (
     video_player_of,
 )
 from crawler.extraction.record import Context
-from crawler.extraction.structured import first_article, json_ld_objects
+from crawler.extraction.structured import _types, first_article, json_ld_objects
 from crawler.extraction.titles import best_title
 from crawler.families import haiphong_vocabulary as haiphong
 from crawler.text import vocabulary
@@ -840,4 +840,5 @@ def url_date(ctx: Context) -> str | None:
 def _title(tree: etree._Element, ctx: Context) -> str | None:
     article = first_article(json_ld_objects(tree))
     headline = article.get("headline") if article else None
-    return best_title(tree, ctx.url, headline if isinstance(headline, str) else None)
+    return best_title(tree, ctx.url, headline if isinstance(headline, str) else None,
+                      declared=frozenset(_types(article)) if article else frozenset())

@@ -33,7 +33,7 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     headline = _text_value(article.get("headline") or article.get("name")) if article else None
     publisher = _name_of(article.get("publisher")) if article else None
     if "title" in want and (headline or meta_content(tree, xpaths.META_TITLE[:2])):
-        fields["title"] = best_title(tree, ctx.url, headline, publisher)
+        fields["title"] = best_title(tree, ctx.url, headline, publisher, frozenset(_types(article)) if article else frozenset())
     if "published" in want:
         fields["published"] = _first_date(ctx, _published_candidates(tree, article, ctx.index))
     if "modified" in want:

@@ -46,12 +46,26 @@ def site_names(tree: etree._Element, url: str, extra: list[str] | None = None) -
         names.add(norm_key(labels[0]))
         names.add(norm_key(".".join(labels)))
         names.add(norm_key(" ".join(labels[:-1])))
+    if len(labels) >= 2:
+        names.add(HOST_KEY + re.sub(r"[\W_]", "", labels[-2].lower()))
     names.discard("")
     return names
 
 
+# Among the site keys, the host's own name (the label before the top-level domain, "getdianahr"
+# of www.getdianahr.com), marked so that a title segment is matched against it loosely: "DianaHR",
+# "Newegg.com", "Bridgestone Tires" (bridgestonetire.com), "LoadUp" (goloadup.com).
+HOST_KEY = "~"
+MIN_HOST_MATCH = 4  # characters: "ft", "dw" match nothing loosely
+MAX_HOST_EXTRA = 6  # characters a segment may add to the host's name (".com", " Tires", " News")
+
+
 def strip_site_name(title: str, sites: set[str]) -> str:
-    """Drop leading/trailing segments that are the site's name or a bare date."""
+    """Drop leading/trailing segments that are the site's name or a bare date, and a leading
+    "Site: " ("RogerBW's Blog: Advent of Code 2025 week 2")."""
+    colon = title.find(":")
+    if 0 < colon and norm_key(title[:colon]) in sites and title[colon + 1:].strip():
+        title = title[colon + 1:].strip()
     segments = _SEPARATOR.split(title)
     if len(segments) == 1:
         return title
@@ -75,7 +89,21 @@ def _is_site_segment(segment: str, sites: set[str]) -> bool:
     if not key or _DATE_SEGMENT.match(segment.strip()):
         return True
     compact = key.replace(" ", "")
-    return any(key == s or compact == s.replace(" ", "") or (len(key) > 3 and s.startswith(key)) for s in sites)
+    for site in sites:
+        if site.startswith(HOST_KEY):
+            if _names_the_host(compact, site[len(HOST_KEY):]):
+                return True
+        elif key == site or compact == site.replace(" ", "") or (len(key) > 3 and site.startswith(key)):
+            return True
+    return False
+
+
+def _names_the_host(compact: str, host: str) -> bool:
+    """The segment, letters and digits only, is part of the host's name, or the host's name plus
+    a few characters."""
+    if len(compact) < MIN_HOST_MATCH or len(host) < MIN_HOST_MATCH:
+        return False
+    return compact in host or (host in compact and len(compact) - len(host) <= MAX_HOST_EXTRA)
 
 
 def h1_texts(tree: etree._Element, tag: str = "h1") -> list[str]:
@@ -119,14 +147,16 @@ def title_tag(tree: etree._Element) -> str | None:
 
 
 def best_title(tree: etree._Element, url: str, headline: str | None = None,
-               publisher: str | None = None) -> str | None:
+               publisher: str | None = None, declared: frozenset[str] = frozenset()) -> str | None:
     """The headline most sources agree on; priority JSON-LD > h1 > og:title > <title> on ties,
-    except that a seconded <h1> beats an equally seconded JSON-LD headline."""
+    except that a seconded <h1> beats an equally seconded JSON-LD headline, and that the one
+    <h1> of a page that declares a story but no news story is its headline (``lone_headline``).
+    ``declared``: the schema.org types of the page's article object."""
     sites = site_names(tree, url, [publisher] if publisher else None)
     metas = meta_content(tree, xpaths.META_TITLE[:3])
     h1s = h1_texts(tree)
     raw_title = title_tag(tree)
-    h1s = _without_site_heading(h1s, raw_title, sites)
+    h1s = _without_site_heading(h1s, raw_title, sites, metas + ([headline] if headline else []))
     candidates: list[tuple[str, str]] = []
     if headline:
         candidates.append(("ld", headline))
@@ -137,18 +167,50 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     shown = visible_headline(tree, h1s, [fold(html.unescape(t)) for t in ([raw_title] if raw_title else []) + metas])
     if shown:
         return shown
+    lone = lone_headline(h1s, declared, sites)
+    if lone:
+        return lone
     cleaned = [(source, strip_site_name(fold(html.unescape(text)), sites)) for source, text in candidates if fold(text)]
     if not cleaned:
         return None
     return _agreed(cleaned, raw_title, sites)
 
 
-def _without_site_heading(h1s: list[str], raw_title: str | None, sites: set[str]) -> list[str]:
+def lone_headline(h1s: list[str], declared: frozenset[str], sites: set[str]) -> str | None:
+    """The page's only <h1>, when its structured data declares an article that is no news story
+    (a blog post, a guide: ``Article``, ``BlogPosting``). Such pages write their tab title and
+    their JSON-LD headline for search engines ("Top 11 SEO Strategies for 2025 | Site") and show
+    readers another line; a news publisher's declared headline is the editorial one, and there
+    the agreement vote decides. A heading that is the site's name, or of one word, is no headline."""
+    if len(h1s) != 1 or not declared or declared & xpaths.NEWS_TYPES:
+        return None
+    key = norm_key(h1s[0])
+    if not MIN_LONE_HEADLINE_WORDS <= len(h1s[0].split()) <= MAX_LONE_HEADLINE_WORDS or key in sites:
+        return None
+    return h1s[0]
+
+
+MIN_LONE_HEADLINE_WORDS = 3  # "M&A Updates", "Our Blog": a section's name, not a story's
+MAX_LONE_HEADLINE_WORDS = 30  # "Learn which home renovations … (45 words)": a description in an <h1>
+
+
+def _without_site_heading(h1s: list[str], raw_title: str | None, sites: set[str], others: list[str]) -> list[str]:
     """A blog theme prints the site's name as the page's <h1> (the logo) and the headline lower
-    down; its <title> then ends with that name ("Headline • Site", "Headline – Site"). An <h1>
-    equal to the title's last segment is the site's name: it joins ``sites`` (so it is stripped
-    from the other candidates) and leaves the headings."""
-    segments = _SEPARATOR.split(fold(html.unescape(raw_title or "")))
+    down. Such an <h1> leaves the headings and joins ``sites`` (so it is stripped from the other
+    candidates) when it is one of the names the page gives its site (og:site_name, the host:
+    "RogerBW's Blog", "davidbau.com"), when the <title> ends with it ("Headline • Site"), or
+    when the <title> starts with it and goes on with the og:title or JSON-LD headline
+    ("Engora Data Blog: Small adventures …" beside og:title "Small adventures …")."""
+    h1s = [h for h in h1s if norm_key(h) not in sites]
+    title = fold(html.unescape(raw_title or ""))
+    title_key = norm_key(title)
+    rests = {norm_key(fold(html.unescape(other))) for other in others}
+    for heading in h1s:
+        key = norm_key(heading)
+        if key and title_key.startswith(key + " ") and title_key[len(key) + 1:] in rests:
+            sites.add(key)
+            return [h for h in h1s if norm_key(h) != key]
+    segments = _SEPARATOR.split(title)
     if len(segments) < 2:
         return h1s
     last = norm_key(segments[-1])

@@ -20,6 +20,12 @@ ARTICLE_TYPES = frozenset(
     }
 )
 
+# The story types only news publishers declare: their headline is the editorial one.
+NEWS_TYPES = frozenset(
+    {"NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+     "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting"}
+)
+
 # What a page declares itself to be when it is no story: a shop's product, a forum thread or a
 # question, a category or search page, a list of items, a profile or contact page (schema.org
 # types every CMS and shop plugin writes). A page that also declares a story type (an article
