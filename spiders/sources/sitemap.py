@@ -2,8 +2,9 @@
 
 A sitemap is read as a stream by its content (gzipped or not, whatever its URL or type says;
 ``spiders.sources.parsers.SitemapReader``), so its size costs no memory; what cannot be read (HTML,
-garbage, a sitemap cut at the size limit) is a failures row for its URL. robots.txt that is
-missing or fails still leads to the profile's sitemap paths."""
+garbage, a sitemap cut at the size limit) is a failures row for its URL. The sitemaps robots.txt
+names are read; robots.txt that names none, is missing or fails leads to the profile's sitemap
+paths."""
 
 from __future__ import annotations
 
@@ -47,5 +48,10 @@ class Sitemaps(Source):
 
 
 def _sitemaps(urls: list[str], portal: Any) -> list[Step]:
-    urls = urls + [portal.base_url + path for path in portal.discovery.sitemap_paths]
+    """The sitemaps robots.txt names; the profile's paths only when it names none. A portal that
+    declares its sitemap has told where it is: guessing the CMS family's other paths as well
+    (WordPress: /wp-sitemap.xml, /sitemap_index.xml, /sitemap.xml) cost two or three requests per
+    portal and night, mostly 404s or a second copy of the same index (issue 17's fleet)."""
+    if not urls:
+        urls = [portal.base_url + path for path in portal.discovery.sitemap_paths]
     return [Step(url, "sitemap") for url in dict.fromkeys(urls)]
