@@ -1073,8 +1073,8 @@ def main(argv: list[str] | None = None) -> int:
         checkpoints = [args.articles // 20, args.articles // 2, args.articles]
         run = CostRun(args.articles, checkpoints, per_day=FULL.per_day, window_days=FULL.window_days)
     quality = quality_section(args.quick)
-    real = real_section(args.corpus, args.quick)
     ratio, our_peak = cost_section(run, with_global=not args.no_global)
+    real = real_section(args.corpus, args.quick)  # after the cost section: its corpus is not in peak_mb
     replica = replica_section()
     print(f"\n{'story grouping':24} {'precision':>9} {'recall':>7} {'orders':>6} {'venue_fm':>8} {'tone_spl':>8} {'hard_fm':>7}")
     print(f"{'labelled synthetic set':24} {quality.precision:9.3f} {quality.recall:7.3f} {quality.order_variants:6d} "
