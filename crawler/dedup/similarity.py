@@ -784,6 +784,8 @@ class _Stored:
 
 _STORED_COLUMNS = ("article_id, story_id, content_hash, shingle_count, signature, facts, paragraphs, host, day, owners, "
                    "fact_keys, fact_values")
+#: What :meth:`StoryIndex._verified` reads of every candidate to screen it (the facts only of the few left).
+_SCREEN_COLUMNS = "article_id, content_hash, shingle_count, signature, paragraphs"
 #: Separates the spellings in ``dedup_signatures.fact_values`` (never part of a word).
 _VALUE_SEPARATOR = "\x1e"
 
@@ -1003,13 +1005,13 @@ class StoryIndex:
             query = self._queries[epochs] = " UNION ALL ".join([one] * self.bands)
         return query
 
-    def _rows(self, article_ids: Iterable[int]) -> list[tuple]:
+    def _rows(self, article_ids: Iterable[int], columns: str = _STORED_COLUMNS) -> list[tuple]:
         ids = sorted(set(article_ids))
         rows: list[tuple] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows += self.conn.execute(
-                f"SELECT {_STORED_COLUMNS} FROM dedup_signatures WHERE article_id IN ({','.join('?' * len(chunk))})", chunk
+                f"SELECT {columns} FROM dedup_signatures WHERE article_id IN ({','.join('?' * len(chunk))})", chunk
             )
         return rows
 
@@ -1030,22 +1032,24 @@ class StoryIndex:
         are one comparison of their stacked signatures; the others get the full checks."""
         if not article_ids:
             return []
-        rows = self._rows(article_ids)
+        rows = self._rows(article_ids, _SCREEN_COLUMNS)  # (article_id, content_hash, shingle_count, signature, paragraphs)
         signature = fingerprint.signature
-        stacked = np.frombuffer(b"".join(row[4] for row in rows), dtype="<u4")
+        stacked = np.frombuffer(b"".join(row[3] for row in rows), dtype="<u4")
         equal = None
         if stacked.size == len(rows) * signature.size:
             equal = np.count_nonzero(stacked.reshape(len(rows), signature.size) == signature, axis=1).tolist()
         own = dict(fingerprint.paragraphs.tolist())  # paragraph hash -> its shingles
         size = fingerprint.shingle_count
-        matches = []
+        survivors = []
         for index, row in enumerate(rows):
-            if equal is not None and row[2] != fingerprint.content_hash and float(equal[index]) / len(signature) < self.threshold:
-                values = np.frombuffer(row[6], dtype="<u8").tolist()
+            if equal is not None and row[1] != fingerprint.content_hash and float(equal[index]) / len(signature) < self.threshold:
+                values = np.frombuffer(row[4], dtype="<u8").tolist()
                 shared = sum(min(count, own[key]) for key, count in zip(values[::2], values[1::2]) if key in own)
-                if not shared or shared / (size + row[3] - shared) < self.threshold:
+                if not shared or shared / (size + row[2] - shared) < self.threshold:
                     continue
-            stored = _Stored.from_row(row)
+            survivors.append(row[0])
+        matches = []
+        for stored in self._load(survivors).values():  # the whole rows (facts and all) of the few left
             similarity = self._verify(fingerprint, stored)
             if similarity is not None:
                 matches.append(Match(stored.article_id, stored.story_id, similarity))
