@@ -83,3 +83,27 @@ def test_max_pages_bounds_a_run(replica, tmp_path):
     crawl_replica(replica, db, "--max-pages", "20", family="replica-city")
     stored = len(stored_urls(db, "replica-city"))
     assert 0 < stored < 40
+
+
+def test_the_sitemaps_robots_txt_names_are_read_and_the_profile_paths_only_without_them():
+    """A portal that names its sitemap in robots.txt is not asked the CMS family's other paths
+    (WordPress: /wp-sitemap.xml, /sitemap_index.xml, /sitemap.xml); without a Sitemap: line, or
+    without robots.txt, the profile's paths are."""
+    from types import SimpleNamespace
+
+    from spiders.sources import get
+
+    portal = SimpleNamespace(base_url="http://site.test", discovery=SimpleNamespace(
+        sitemap_paths=("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")))
+    source = get("sitemap")
+
+    def asked(body: bytes, status: int = 200) -> list[str]:
+        response = SimpleNamespace(body=body, status=status, url="http://site.test/robots.txt")
+        return [step.url for step in source.parse(response, portal, "robots", None).steps]
+
+    guessed = ["http://site.test/wp-sitemap.xml", "http://site.test/sitemap_index.xml", "http://site.test/sitemap.xml"]
+    assert asked(b"User-agent: *\nDisallow:\nSitemap: http://site.test/sitemap_index.xml\n") == [
+        "http://site.test/sitemap_index.xml"]
+    assert asked(b"User-agent: *\nDisallow: /wp-admin/\n") == guessed
+    assert asked(b"", status=404) == guessed
+    assert [step.url for step in source.on_failure(portal, "robots")] == guessed
