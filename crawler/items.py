@@ -1,5 +1,5 @@
-"""What spiders yield: raw pages (extraction happens in pipelines) and fetch failures; and the
-article links discovery sources find."""
+"""What spiders yield: raw pages (extraction happens in pipelines), fetch failures and what
+discovery dropped; and the article links discovery sources find."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ class FailureItem:
     portal: str
     reason: str
     status: int | None = None
+    crawl_time: str | None = None
+
+
+@dataclass
+class DroppedItem:
+    """What a portal's discovery left without asking, a batch of rows at a time (the ``dropped``
+    table): article links past a budget or after discovery stopped, discovery steps past a page
+    budget, redirects the duplicate filter dropped. ``rows``: (url, kind, reason) with kind
+    ``link``, ``check``, ``step`` or ``redirect``."""
+
+    portal: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
     crawl_time: str | None = None
 
 

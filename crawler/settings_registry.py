@@ -52,11 +52,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DISCOVERY_MAX_PAGES", 5000,
             "discovery requests of one portal in a run, all sources together (profile: `max_pages`)"),
     Setting("DISCOVERY_MAX_LINKS", 100000,
-            "article links one portal's discovery may queue in a run (profile: `max_links`); the rest are left "
-            "for the next run, which skips what this one stored"),
+            "article links one portal may fetch in a run, newest `lastmod` first (profile: `max_links`); the "
+            "rest are dropped rows (`dropped`) left for the next run, which skips what this one stored"),
     Setting("DISCOVERY_MAX_MISSING", 200,
             "article links of one portal answering 404/410 in a row after which its discovery stops for the run "
             "(its sources list pages that do not exist); a failures row says so"),
+    Setting("DISCOVERY_DROPPED_MAX", 1000000,
+            "rows one portal's run may write to `dropped` (links, steps and redirects discovery left); past it, "
+            "drops are only counted (stats `muninews/portal/<name>/dropped_unrecorded`, one failures row)"),
     Setting("DISCOVERY_SITEMAP_MAX_BYTES", 50 * 1024 * 1024,
             "how far one sitemap is inflated and read (the protocol's 50 MiB); a longer one is read that far and "
             "recorded in `failures`"),

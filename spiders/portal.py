@@ -27,7 +27,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.storage.fetchstate import FetchState, Known, is_recent
-from crawler.items import FailureItem, PageItem
+from crawler.items import DroppedItem, FailureItem, PageItem
 from crawler.middlewares.hosts import portal_units, unit_of
 from crawler.middlewares.reasons import failure_reason
 from crawler.dedup.urls import canonicalize, url_key
@@ -41,6 +41,8 @@ from spiders.sources import Context, Step
 from spiders.sources.parsers import utc_iso
 
 ARTICLE_STATUSES = [304, 404, 410]
+READ_FIRST_PRIORITY = 1 << 30  # a read-first source's requests go before article requests
+DROPPED_BATCH = 500  # dropped rows per DroppedItem
 
 
 @dataclass
@@ -55,7 +57,12 @@ class DiscoveryRun:
     sources_done: set[str] = field(default_factory=set)
     visited: set[str] = field(default_factory=set)  # discovery URLs asked this run: never twice
     pages: Counter[str] = field(default_factory=Counter)  # discovery requests per source
-    queued: int = 0  # article links handed to the frontier (DISCOVERY_MAX_LINKS)
+    queued: int = 0  # article links handed to the frontier
+    handed: int = 0  # links handed to the scheduler to fetch (DISCOVERY_MAX_LINKS)
+    reading: int = 0  # requests of read-first sources (sitemaps) not answered yet: links wait
+    drops: list = field(default_factory=list)  # dropped rows not yet yielded (a DroppedItem per batch)
+    dropped: int = 0  # rows recorded in `dropped` this run
+    unrecorded: int = 0  # drops past DISCOVERY_DROPPED_MAX: counted only
     outstanding: int = 0  # article requests handed to the scheduler and not answered yet
     reported: set[str] = field(default_factory=set)  # budgets already recorded as failures
     missing: int = 0  # article links in a row that answered 404/410 (DISCOVERY_MAX_MISSING)
@@ -104,6 +111,7 @@ class PortalSpider(scrapy.Spider):
         self.sitemap_max_bytes = 50 * 1024 * 1024
         self.max_time: float | None = None
         self.max_missing = 200
+        self.dropped_max = 1_000_000
         self.discovery_concurrency = 1
         self.stopping: str | None = None  # why discovery stopped for every portal (the --max-time deadline)
         self.discovery_sequence = 0
@@ -131,6 +139,7 @@ class PortalSpider(scrapy.Spider):
         spider.sitemap_max_bytes = settings.getint("DISCOVERY_SITEMAP_MAX_BYTES")
         spider.max_time = settings.getfloat("MUNINEWS_MAX_TIME") or None
         spider.max_missing = max(1, settings.getint("DISCOVERY_MAX_MISSING"))
+        spider.dropped_max = max(0, settings.getint("DISCOVERY_DROPPED_MAX"))
         spider.grace = max(5.0, settings.getfloat("DOWNLOAD_TIMEOUT"))
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
@@ -156,7 +165,10 @@ class PortalSpider(scrapy.Spider):
         from twisted.internet import reactor
 
         self.stopping = "max_time"
-        left = sum(self.frontier.drop(portal) for portal in self.portals)
+        left = len(self.frontier)
+        for portal in self.portals:
+            self._emit(self._drain(portal, "--max-time reached (MUNINEWS_MAX_TIME): not fetched this run, left for the next"))
+            self._emit(self._flush_drops(portal))
         self.crawler.stats.set_value("muninews/max_time_reached", True)
         self.crawler.stats.set_value("muninews/max_time_left_in_frontier", left)
         self.logger.info("--max-time reached: discovery stopped, %d links left for the next run", left)
@@ -165,6 +177,8 @@ class PortalSpider(scrapy.Spider):
     def _close_at_deadline(self) -> None:
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
+            for portal in self.portals:
+                self._emit(self._flush_drops(portal))
             engine.close_spider(self, "max_time")
 
     # --- sources ---------------------------------------------------------------------------------
@@ -197,9 +211,12 @@ class PortalSpider(scrapy.Spider):
         """Requests for discovery steps: each URL once a run, on the portal's hosts and ports only,
         within the portal's page budgets. A step dropped for a reason is a failures row."""
         run, budget = self.runs[portal.name], self.budgets[portal.name]
+        read_first = sources.get(source).read_first
         for step in steps:
             if self.stopping or run.stopped:
-                return
+                yield from self._drop(portal.name, step.url, "step", f"{source} page not asked: discovery stopped "
+                                      f"({self.stopping and '--max-time reached' or run.stopped})")
+                continue
             try:
                 visit = canonicalize(step.url)
             except ValueError:
@@ -215,24 +232,29 @@ class PortalSpider(scrapy.Spider):
                 continue
             exceeded = _exceeded(run, budget, source)
             if exceeded:
+                run.visited.add(visit)
+                reason = f"discovery budget: {exceeded}; this and later {source} pages not asked this run"
                 if exceeded not in run.reported:
                     run.reported.add(exceeded)
-                    yield self._failure(step.url, portal.name, f"discovery budget: {exceeded}; this and later "
-                                        f"{source} pages not asked this run", None)
+                    yield self._failure(step.url, portal.name, reason + " (each in `dropped`)", None)
+                yield from self._drop(portal.name, step.url, "step", reason)
                 continue
             run.visited.add(visit)
             run.pages[source] += 1
             run.pending += 1
+            run.reading += read_first
             self.discovery_sequence += 1
             run.waiting.append(scrapy.Request(
                 # Below articles (priority 0), first in first out among themselves: the frontier's
                 # links are fetched before discovery reads further (Scrapy's queue is last in first
-                # out within a priority).
+                # out within a priority). A read-first source's go before articles: the portal's
+                # links wait for them anyway.
                 step.url, callback=self.parse_discovery, errback=self.discovery_failed, dont_filter=True,
-                priority=-self.discovery_sequence,
+                priority=READ_FIRST_PRIORITY * read_first - self.discovery_sequence,
                 cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
                 # a next page continues the chain of the page that linked it; any other step starts one
-                meta={"muninews_source": source, "muninews_chain": chain if step.paging and chain else step.url},
+                meta={"muninews_source": source, "muninews_chain": chain if step.paging and chain else step.url,
+                      "muninews_read_first": read_first},
             ))
         yield from self._ask(portal.name)
 
@@ -245,20 +267,22 @@ class PortalSpider(scrapy.Spider):
             run.asking += 1
             yield run.waiting.popleft()
 
-    def _asked(self, portal: str) -> None:
+    def _asked(self, portal: str, request: scrapy.Request | None = None) -> None:
         run = self.runs[portal]
         run.asking = max(0, run.asking - 1)
+        if request is not None and request.meta.get("muninews_read_first"):
+            run.reading = max(0, run.reading - 1)
 
     def parse_discovery(self, response: Response, portal: str, source: str, step: str, **kwargs) -> Iterator:
         """Any discovery response: the source reads it; new article links go to the frontier, and
         what the source says to fetch next is followed (a next page only after a page that showed
         its own chain of pages an article link it had not shown before)."""
-        self._asked(portal)
+        self._asked(portal, response.request)
         profile = self.portals[portal]
         context = Context(since=self.since, completed_before=self.state.completed_before(portal),
                           max_bytes=self.sitemap_max_bytes)
         found = sources.get(source).parse(response, profile, step, context, **kwargs)
-        taken = yield from self._take_links(portal, found.links)
+        taken = yield from self._take_links(portal, found.links, response.url)
         _, wanted = taken
         if self.runs[portal].found and profile.discovery.mode != "all":  # the source that gave articles
             self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
@@ -272,8 +296,9 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("muninews/discovery/paging_stopped")
             yield from self._discoveries(profile, source, steps, chain=chain)
         yield from self._ask(portal)
-        yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
+        yield from self._feed(portal)
+        yield from self._flush_drops(portal)
 
     def discovery_failed(self, failure: Failure) -> Iterator:
         """A discovery endpoint that is missing is normal (the portal does not offer it); a
@@ -281,7 +306,7 @@ class PortalSpider(scrapy.Spider):
         (robots.txt missing: the profile's sitemaps)."""
         request = failure.request
         portal, source = request.cb_kwargs["portal"], request.cb_kwargs["source"]
-        self._asked(portal)
+        self._asked(portal, request)
         if sources.get(source).records_failures:
             yield from self.failed(failure)
         else:
@@ -290,8 +315,9 @@ class PortalSpider(scrapy.Spider):
         fallback = sources.get(source).on_failure(self.portals[portal], request.cb_kwargs.get("step", ""), **kwargs)
         yield from self._discoveries(self.portals[portal], source, fallback)
         yield from self._ask(portal)
-        yield from self._feed(portal)
         yield from self._source_step_done(portal, source)
+        yield from self._feed(portal)
+        yield from self._flush_drops(portal)
 
     def _source_step_done(self, portal: str, source: str) -> Iterator:
         """One discovery response handled; when the source is exhausted, move on."""
@@ -316,27 +342,29 @@ class PortalSpider(scrapy.Spider):
             yield from self._begin_sources(profile)
 
     # --- the frontier --------------------------------------------------------------------------
-    def _take_links(self, portal: str, links: Iterable[Link]):
+    def _take_links(self, portal: str, links: Iterable[Link], page: str = ""):
         """Links into the frontier; returns (links this run had not seen, links worth fetching).
-        Past the portal's link budget the rest is left (one failures row says so)."""
-        run, budget = self.runs[portal], self.budgets[portal]
+        Once the portal's discovery stopped, each new article link of the page is a dropped row;
+        past the --max-time deadline the page is read no further (one dropped row for it)."""
+        run = self.runs[portal]
         new = wanted = 0
         for link in links:
-            if self.stopping or run.stopped:
+            if self.stopping:
+                yield from self._drop(portal, page, "step", "read only in part: --max-time reached")
                 break
-            if run.queued >= budget.links:
-                if "links" not in run.reported:
-                    run.reported.add("links")
-                    yield self._failure(link.url, portal, f"discovery budget: {budget.links} article links queued this "
-                                        "run (DISCOVERY_MAX_LINKS); this and later links left for the next run", None)
-                break
+            if run.stopped:
+                outcome = self._accept(portal, link, queue=False)
+                if outcome:
+                    yield from self._drop(portal, link.url, "link", f"not fetched: discovery stopped ({run.stopped})")
+                continue
             outcome = self._accept(portal, link)
             new += outcome is not None
             wanted += outcome is True
         return new, wanted
 
-    def _accept(self, portal: str, link: Link) -> bool | None:
-        """None: not an article link or seen already this run; False: known and not due; True: queued."""
+    def _accept(self, portal: str, link: Link, queue: bool = True) -> bool | None:
+        """None: not an article link or seen already this run; False: known and not due; True:
+        queued (``queue=False``: would have been)."""
         profile, run = self.portals[portal], self.runs[portal]
         try:
             url = canonicalize(link.url)
@@ -355,9 +383,10 @@ class PortalSpider(scrapy.Spider):
             self._count(portal, "skipped")
             self._learn_authors(link, known)
             return False
-        run.queued += 1
-        self.frontier.push(portal, Entry(url, key, link.lastmod, "article", link.published,
-                                         "\n".join(link.author_pages) or None))
+        if queue:
+            run.queued += 1
+            self.frontier.push(portal, Entry(url, key, link.lastmod, "article", link.published,
+                                             "\n".join(link.author_pages) or None))
         return True
 
     def _learn_authors(self, link: Link, known: Known) -> None:
@@ -370,13 +399,20 @@ class PortalSpider(scrapy.Spider):
             if isinstance(names, list):
                 self.authors.learn(link.author_pages, names)
 
-    def _feed(self, portal: str) -> Iterator[scrapy.Request]:
-        """Hand the scheduler the portal's next waiting links, up to FRONTIER_WINDOW in flight."""
-        run = self.runs[portal]
-        while run.outstanding < self.window and not self.stopping and run.stopped is None:
+    def _feed(self, portal: str) -> Iterator[scrapy.Request | FailureItem | DroppedItem]:
+        """Hand the scheduler the portal's next waiting links (newest first), up to FRONTIER_WINDOW
+        in flight, once its read-first sources are read; past DISCOVERY_MAX_LINKS fetched, the
+        waiting links are dropped (a row each, one failures row for the budget)."""
+        run, budget = self.runs[portal], self.budgets[portal]
+        while run.outstanding < self.window and not self.stopping and run.stopped is None and not run.reading:
+            if run.handed >= budget.links:
+                if self.frontier.size(portal):
+                    yield from self._budget_reached(portal)
+                return
             entry = self.frontier.pop(portal)
             if entry is None:
                 return
+            run.handed += 1
             pages = entry.author_pages.split("\n") if entry.author_pages else []
             if self.authors.unresolved(pages):
                 yield from self._ask_author_pages(portal, entry, pages)
@@ -417,6 +453,47 @@ class PortalSpider(scrapy.Spider):
             yield self._fetch_entry(waiting_portal, entry)
         yield from self._feed(portal)
 
+    def _budget_reached(self, portal: str) -> Iterator[FailureItem | DroppedItem]:
+        run, budget = self.runs[portal], self.budgets[portal]
+        reason = (f"discovery budget: {budget.links} article links fetched this run (DISCOVERY_MAX_LINKS); "
+                  "not fetched, left for the next run")
+        if "links" not in run.reported:
+            run.reported.add("links")
+            yield self._failure(self.portals[portal].base_url, portal,
+                                f"{reason}: {self.frontier.size(portal):,} waiting links, each in `dropped`", None)
+        yield from self._drain(portal, reason)
+
+    # --- what discovery leaves: the dropped table ----------------------------------------------
+    def _drain(self, portal: str, reason: str) -> Iterator[DroppedItem]:
+        """Every link waiting in the portal's frontier, as dropped rows with ``reason``."""
+        for entry in self.frontier.drain(portal):
+            yield from self._drop(portal, entry.url, "link" if entry.kind == "article" else entry.kind, reason)
+
+    def _drop(self, portal: str, url: str, kind: str, reason: str) -> Iterator[DroppedItem | FailureItem]:
+        """One dropped row (batched: a DroppedItem per DROPPED_BATCH rows). Past
+        DISCOVERY_DROPPED_MAX rows for a portal in a run, drops are only counted (a failures row
+        says so once, the stats key muninews/portal/<name>/dropped_unrecorded has the count)."""
+        run = self.runs[portal]
+        if run.dropped >= self.dropped_max:
+            if not run.unrecorded:
+                yield self._failure(url, portal, f"dropped: {self.dropped_max:,} rows recorded for this portal this run "
+                                    "(DISCOVERY_DROPPED_MAX); later drops only counted "
+                                    f"(stats muninews/portal/{portal}/dropped_unrecorded)", None)
+            run.unrecorded += 1
+            self._count(portal, "dropped_unrecorded")
+            return
+        run.dropped += 1
+        run.drops.append((url, kind, reason))
+        if len(run.drops) >= DROPPED_BATCH:
+            yield from self._flush_drops(portal)
+
+    def _flush_drops(self, portal: str) -> Iterator[DroppedItem]:
+        run = self.runs[portal]
+        if run.drops:
+            rows, run.drops = run.drops, []
+            self.crawler.stats.inc_value(f"muninews/portal/{portal}/dropped", len(rows))
+            yield DroppedItem(portal, rows, _now())
+
     def _answered(self, request: scrapy.Request) -> None:
         portal = request.cb_kwargs.get("portal")
         if request.meta.get("muninews_article") and portal in self.runs:
@@ -429,13 +506,19 @@ class PortalSpider(scrapy.Spider):
             return
         if request.meta.get("muninews_article"):
             self._answered(request)
+            if request.meta.get("redirect_urls"):  # a redirect to a page this run asked for already
+                first = request.meta["redirect_urls"][0]
+                self._emit(self._drop(portal, first, "redirect", f"redirect to {request.url} not followed: that URL "
+                                      "was asked for already this run (duplicate filter)"))
+                self._emit(self._flush_drops(portal))
             self._emit(self._feed(portal))
         elif request.meta.get("muninews_author_page"):
             self._emit(self._author_answer(portal, request.cb_kwargs["page"], None))
         elif request.meta.get("muninews_source") and not self.distributed:  # distributed: another worker's
-            self._asked(portal)
+            self._asked(portal, request)
             self._emit(self._ask(portal))
             self._emit(self._source_step_done(portal, request.cb_kwargs["source"]))
+            self._emit(self._feed(portal))
 
     def spider_idle(self, spider=None) -> None:
         """Nothing in flight: hand out waiting links; finish sources whose steps never came back."""
@@ -444,7 +527,8 @@ class PortalSpider(scrapy.Spider):
             run.outstanding = 0
             if not self.distributed:
                 run.asking = 0
-            released = list(self._ask(name)) + list(self._feed(name))
+                run.reading = sum(1 for request in run.waiting if request.meta.get("muninews_read_first"))
+            released = list(self._ask(name)) + list(self._feed(name)) + list(self._flush_drops(name))
             outputs += released
             if run.pending > 0 and not released and not run.waiting and not self.stopping and not self.distributed:
                 self.logger.warning("portal %s: %d discovery steps never answered; moving on", name, run.pending)
@@ -472,7 +556,7 @@ class PortalSpider(scrapy.Spider):
         if not self._on_portal(profile.name, url):
             return False
         pattern = profile.discovery.article_url_pattern
-        return pattern is None or re.search(pattern, urlsplit(url).path) is not None
+        return pattern is None or re.search(pattern, _path(url)) is not None
 
     def _should_revisit(self, profile: Portal, link: Link, known: Known) -> bool:
         if known.removed:
@@ -516,6 +600,7 @@ class PortalSpider(scrapy.Spider):
         yield from self._page(response, portal)
         yield from self._missing(portal, response)
         yield from self._feed(portal)
+        yield from self._flush_drops(portal)
 
     def _missing(self, portal: str, response: Response) -> Iterator[FailureItem]:
         """A portal whose discovered links keep answering 404 lists pages that do not exist (a
@@ -527,11 +612,12 @@ class PortalSpider(scrapy.Spider):
             return
         run.missing += 1
         if run.missing >= self.max_missing and run.stopped is None:
-            dropped = self.frontier.drop(portal)
             run.stopped = f"{run.missing} article links in a row answered HTTP {response.status}"
             self.crawler.stats.inc_value("muninews/discovery/stopped_missing")
             yield self._failure(response.url, portal, f"discovery stopped: {run.stopped} (DISCOVERY_MAX_MISSING); "
-                                f"{dropped} waiting links dropped, discovery sources list pages that do not exist", None)
+                                f"{self.frontier.size(portal):,} waiting links dropped, each in `dropped`: "
+                                "discovery sources list pages that do not exist", None)
+            yield from self._drain(portal, f"not fetched: discovery stopped ({run.stopped}, DISCOVERY_MAX_MISSING)")
 
     def _page(self, response: Response, portal: str) -> Iterator[PageItem | FailureItem]:
         if response.status in (404, 410) and not response.meta.get("muninews_known"):
@@ -562,6 +648,7 @@ class PortalSpider(scrapy.Spider):
         if request.meta.get("muninews_article"):
             self._answered(request)
             yield from self._feed(portal)
+            yield from self._flush_drops(portal)
 
     def _failure(self, url: str, portal: str, reason: str, status: int | None) -> FailureItem:
         self._count(portal, "failures")
@@ -601,6 +688,15 @@ def _exceeded(run: DiscoveryRun, budget: Budget, source: str) -> str | None:
     if sum(run.pages.values()) >= budget.pages:
         return f"the portal reached {budget.pages} discovery pages (DISCOVERY_MAX_PAGES)"
     return None
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\t\r\n]*(/[^?#\t\r\n]*)")
+
+
+def _path(url: str) -> str:
+    """The path of a URL (a sitemap's million: without urlsplit when it is plain)."""
+    plain = _PLAIN_PATH.fullmatch(url)
+    return plain[1] if plain else urlsplit(url).path
 
 
 def _unit_text(url: str) -> str:

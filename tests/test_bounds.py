@@ -99,6 +99,84 @@ def test_the_frontier_spills_to_disk_and_keeps_the_order(tmp_path):
 
 
 # --- host and port --------------------------------------------------------------------------------
+def test_the_frontier_gives_the_newest_first_undated_last_and_drains_in_batches(tmp_path):
+    frontier = Frontier(memory=3, directory=str(tmp_path))
+    days = [5, 1, None, 9, 3, None, 7, 2]
+    for n, day in enumerate(days):
+        frontier.push("a", Entry(f"http://a.vn/{n}.html", str(n), day and f"2024-01-0{day}T00:00:00+00:00", "article"))
+    assert frontier.spilled["a"] == 5
+    assert [frontier.pop("a").key for _ in range(4)] == ["3", "6", "0", "4"]  # days 9, 7, 5, 3
+    assert sorted(entry.key for entry in frontier.drain("a")) == ["1", "2", "5", "7"]
+    assert frontier.size("a") == 0 and frontier.pop("a") is None
+    frontier.close()
+
+
+def _spider(**settings):
+    """The portal spider for replica-lechan, outside a crawl; what it emits from signals is kept."""
+    from scrapy.utils.test import get_crawler
+
+    import crawler.settings as project
+    from spiders.portal import PortalSpider
+
+    values = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    crawler = get_crawler(PortalSpider, settings_dict={**values, "MUNINEWS_INCREMENTAL": False, **settings})
+    spider = PortalSpider.from_crawler(crawler, portal="replica-lechan")
+    emitted: list = []
+    spider._emit = emitted.extend
+    return spider, emitted
+
+
+def _dropped_rows(outputs) -> list[tuple[str, str, str]]:
+    from crawler.items import DroppedItem
+
+    return [row for item in outputs if isinstance(item, DroppedItem) for row in item.rows]
+
+
+def test_a_redirect_the_duplicate_filter_drops_is_a_dropped_row():
+    from scrapy import Request
+
+    spider, emitted = _spider()
+    asked = Request("http://127.0.0.3/tin-b.html", cb_kwargs={"portal": "replica-lechan"},
+                    meta={"muninews_article": True, "redirect_urls": ["http://127.0.0.3/tin-a.html"]})
+    spider.request_dropped(asked)
+    [(url, kind, reason)] = _dropped_rows(emitted)
+    assert (url, kind) == ("http://127.0.0.3/tin-a.html", "redirect")
+    assert "redirect to http://127.0.0.3/tin-b.html not followed" in reason and "duplicate filter" in reason
+
+
+def test_links_past_the_fetch_budget_are_each_a_dropped_row_newest_fetched():
+    from crawler.items import FailureItem, Link
+
+    spider, _ = _spider(DISCOVERY_MAX_LINKS=3, FRONTIER_WINDOW=100, FRONTIER_MEMORY=2)
+    base = spider.portals["replica-lechan"].base_url
+    links = [Link(f"{base}/tin-{n}.html", f"2024-02-{1 + n // 60:02d}T00:{n % 60:02d}:00+00:00") for n in range(1250)]
+    outputs = list(spider._take_links("replica-lechan", iter(links)))
+    assert outputs == [] and spider.frontier.size("replica-lechan") == 1250
+    fed = list(spider._feed("replica-lechan")) + list(spider._flush_drops("replica-lechan"))
+    requests = [out.url for out in fed if hasattr(out, "callback")]
+    assert requests == [f"{base}/tin-{n}.html" for n in (1249, 1248, 1247)]  # the newest three
+    dropped = _dropped_rows(fed)
+    assert len(dropped) == 1247 and len({url for url, _, _ in dropped}) == 1247
+    assert all(kind == "link" and reason.startswith("discovery budget: 3 article links fetched") for _, kind, reason in dropped)
+    [failure] = [out for out in fed if isinstance(out, FailureItem)]
+    assert "1,247 waiting links, each in `dropped`" in failure.reason
+
+
+def test_past_the_dropped_cap_drops_are_counted_and_said_once():
+    from crawler.items import FailureItem
+
+    spider, _ = _spider(DISCOVERY_DROPPED_MAX=10)
+    outputs = []
+    for n in range(25):
+        outputs += list(spider._drop("replica-lechan", f"http://127.0.0.3/{n}.html", "link", "a reason"))
+    outputs += list(spider._flush_drops("replica-lechan"))
+    assert len(_dropped_rows(outputs)) == 10
+    assert [out.reason[:40] for out in outputs if isinstance(out, FailureItem)] == [
+        "dropped: 10 rows recorded for this porta"]
+    assert spider.crawler.stats.get_value("muninews/portal/replica-lechan/dropped_unrecorded") == 15
+    assert spider.crawler.stats.get_value("muninews/portal/replica-lechan/dropped") == 10
+
+
 def test_the_allowed_unit_is_host_and_port():
     portal = SimpleNamespace(base_url="http://127.0.0.1:8765", allowed_hosts=("cdn.example.vn", "img.example.vn:8080"))
     units = portal_units(portal)

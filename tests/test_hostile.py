@@ -23,14 +23,14 @@ def decoys():
 
 
 def _names() -> list[str]:
-    return [case.name for case in cases(0, (3, 20_000, 200))]
+    return [case.name for case in cases(0, (3, 20_000))]
 
 
 @pytest.mark.parametrize("name", _names())
 def test_a_hostile_portal_ends_stores_and_records(decoys, tmp_path, name):
     from harness.hostile import run_case
 
-    case = next(c for c in cases(decoys[1].port, (3, 20_000, 200)) if c.name == name)
+    case = next(c for c in cases(decoys[1].port, (3, 20_000)) if c.name == name)
     if "captioned photos" in name and _caption_triggers(tmp_path):
         pytest.skip("captions are written once per article from migration m011 on, which waits for "
                     "migrations that may land out of order (issue 18)")

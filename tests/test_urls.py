@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -266,3 +268,35 @@ def urlsplit_host(url: str) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(url).hostname or ""
+
+
+_HOSTS = st.sampled_from(["a.vn", "www.a.vn", "haiphong.gov.vn", "127.0.0.4", "www", "a-b.c0.vn", "xn--v-d.vn",
+                          "A.vn", "a..vn", "-a.vn", "a.vn.", "x" * 64 + ".vn"])
+_PORTS = st.sampled_from(["", ":80", ":443", ":8080", ":0", ":080", ":65535", ":65536", ":99999"])
+_SEGMENT = st.text(alphabet="abcXYZ019._~-%;:!+", min_size=0, max_size=6) | st.sampled_from(["amp", "print", "AMP", ".", ".."])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["http", "https", "HTTP"]), _HOSTS, _PORTS, st.lists(_SEGMENT, max_size=4), st.booleans())
+def test_the_shortcut_for_plain_addresses_agrees_with_the_full_rules(scheme, host, port, segments, slash) -> None:
+    """canonicalize/url_key answer an already-canonical address without w3lib (sitemaps list
+    millions of them): on every address the shortcut takes, the answer is the full rules' one."""
+    from crawler.dedup import urls
+
+    url = f"{scheme}://{host}{port}" + "".join("/" + s for s in segments) + ("/" if slash else "")
+    if urls._plain(url) is None:
+        return
+    full = urls._canonicalize_once(url)
+    assert canonicalize.__wrapped__(url) == full == url
+    key = urlsplit(full)
+    netloc = key.netloc[4:] if key.netloc.startswith("www.") else key.netloc
+    assert url_key.__wrapped__(url) == urls._canonicalize_once(urlunsplit(("https", netloc, key.path, key.query, "")))
+
+
+def test_the_shortcut_is_taken_for_a_sitemaps_usual_addresses() -> None:
+    from crawler.dedup import urls
+
+    assert urls._plain("http://127.0.0.4:8123/tin-gia-17.html") == ("http", "127.0.0.4", "8123", "/tin-gia-17.html")
+    assert url_key("http://www.a.vn:443/x") == url_key.__wrapped__("http://a.vn:443/x") == "https://a.vn/x"
+    for url in ("http://a.vn/x/", "http://a.vn/x/amp", "http://a.vn:80/x", "http://a.vn/x?b=1", "http://A.vn/x"):
+        assert urls._plain(url) is None, url

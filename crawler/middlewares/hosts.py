@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 from scrapy import Request, signals
@@ -42,9 +44,23 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 Unit = tuple[str, int]
 
 
+_HEAD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#\t\r\n]*)(?=[/?#]|$)")
+
+
 def unit_of(url: str | SplitResult) -> Unit | None:
     """(host, port) a URL goes to, the port made explicit; None for no host or a bad port."""
-    parts = urlsplit(url) if isinstance(url, str) else url
+    if isinstance(url, str):
+        head = _HEAD.match(url)  # only scheme and authority matter: answered once per pair
+        return _unit_of_head(head[1].lower(), head[2]) if head else _unit_of_parts(urlsplit(url))
+    return _unit_of_parts(url)
+
+
+@lru_cache(maxsize=1024)
+def _unit_of_head(scheme: str, netloc: str) -> Unit | None:
+    return _unit_of_parts(urlsplit(f"{scheme}://{netloc}"))
+
+
+def _unit_of_parts(parts: SplitResult) -> Unit | None:
     try:
         port = parts.port
     except ValueError:

@@ -1,10 +1,10 @@
-"""The store step: pages, articles, versions, images and failures into SQLite, in batched
+"""The store step: pages, articles, versions, images, failures and dropped links into SQLite, in batched
 transactions, counting per portal what each page turned out to be."""
 
 from __future__ import annotations
 
 from crawler.dedup.urls import url_key
-from crawler.items import FailureItem, PageItem
+from crawler.items import DroppedItem, FailureItem, PageItem
 from crawler.processing.dedup import PREPARED
 from crawler.storage import Storage
 from crawler.storage.writer import compress_page
@@ -27,6 +27,8 @@ class StoreStep:
             self.storage.add_failure(item.portal, item.url, item.reason, item.status, item.crawl_time)
         elif isinstance(item, PageItem):
             self._store_page(item)
+        elif isinstance(item, DroppedItem):
+            self.storage.add_dropped(item.portal, item.rows, item.crawl_time)
         self.storage.tick()
         return item
 

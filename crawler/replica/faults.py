@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -445,12 +446,17 @@ def serve_endless_listing(request: Request) -> None:
     request.send(status, headers, body, length=len(body))
 
 
-_HUGE_CACHE: dict[tuple[str, int, int], bytes] = {}
+_HUGE_CACHE: dict[tuple[str, int, int, int], bytes] = {}
+STALE_FROM = datetime(2012, 1, 1, tzinfo=timezone.utc)  # when the stale entries' dates begin
 
 
 def serve_huge_sitemap(request: Request) -> None:
-    """A sitemap index of ``children`` sitemaps of ``urls`` URLs each (10 × 100,000): the first
-    child starts with the site's real articles, the rest are article-shaped URLs that 404."""
+    """A sitemap index of ``children`` sitemaps of ``urls`` URLs each (10 × 100,000), laid out as
+    a sitemap generator whose cache never forgets deleted posts: entries oldest first, almost all
+    of them article-shaped URLs of posts deleted years ago (they 404; ``lastmod`` their last edit,
+    2012 on, before the portal's current articles), and the site's live articles spread evenly
+    through the whole index in date order, each with its ``lastmod``, the newest near the end of
+    the last file. Stream order would reach this week's news last."""
     children, per = int(request.params.get("children", 10)), int(request.params.get("urls", 100_000))
     base = request.server.base_urls[request.site]
     match = re.search(r"huge-(\d+)\.xml$", request.path)
@@ -459,15 +465,30 @@ def serve_huge_sitemap(request: Request) -> None:
         body = (f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{SITEMAP_XMLNS}">{entries}</sitemapindex>').encode()
     else:
         number = int(match[1])
-        key = (base, number, per)
+        key = (base, number, per, children)
         if key not in _HUGE_CACHE:
-            real = [a.path for a in request.server.replica.sites[request.site].newest_first()] if number == 0 else []
-            paths = real + [FAKE_ARTICLE.format(n=number * per + k) for k in range(per - len(real))]
             _HUGE_CACHE.clear()
-            _HUGE_CACHE[key] = (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_XMLNS}">'
-                                + "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths) + "</urlset>").encode()
+            _HUGE_CACHE[key] = _huge_child(request, base, number, per, children)
         body = _HUGE_CACHE[key]
     request.send(200, {"Content-Type": "application/xml"}, body, length=len(body))
+
+
+def _huge_child(request: Request, base: str, number: int, per: int, children: int) -> bytes:
+    live = sorted(request.server.replica.sites[request.site].live, key=lambda a: (a.last_change, a.number))
+    total = children * per
+    at = {(j + 1) * total // (len(live) + 1): article for j, article in enumerate(live)}  # global position -> article
+    oldest = live[0].last_change.astimezone(timezone.utc) if live else datetime(2024, 1, 1, tzinfo=timezone.utc)
+    step = max(1.0, (oldest - STALE_FROM).total_seconds() / total)
+    parts = []
+    for position in range(number * per, (number + 1) * per):
+        article = at.get(position)
+        if article is not None:
+            path, when = article.path, article.last_change.astimezone(timezone.utc)
+        else:
+            path, when = FAKE_ARTICLE.format(n=position), STALE_FROM + timedelta(seconds=position * step)
+        parts.append(f"<url><loc>{base}{path}</loc><lastmod>{when.isoformat(timespec='seconds')}</lastmod></url>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_XMLNS}">' + "".join(parts)
+            + "</urlset>").encode()
 
 
 SITEMAP_XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -607,7 +628,8 @@ MODES: dict[str, Mode] = {
     "sitemap_self": Mode(serve_sitemap_self, _always_stored, "sitemap index listing itself"),
     "ignore_query": Mode(serve_ignore_query, _always_stored, "feed that ignores ?paged= (page 1 forever)"),
     "endless_listing": Mode(serve_endless_listing, _always_stored, "listing pagination without end (`fresh`: new fake links)"),
-    "huge_sitemap": Mode(serve_huge_sitemap, _always_stored, "sitemap index of `children` × `urls` URLs (10 × 100,000)"),
+    "huge_sitemap": Mode(serve_huge_sitemap, _always_stored, "sitemap index of `children` × `urls` stale URLs (10 × 100,000), "
+                          "the live articles spread through it"),
     "as_html": Mode(serve_as_html, _always_stored, "HTML where a sitemap is expected"),
     "gzipped": Mode(serve_gzipped, _always_stored, "the answer gzipped as a file, application/octet-stream"),
     "not_found": Mode(serve_not_found, _always_fails(r"HTTP 404"), "404 (robots.txt missing)"),

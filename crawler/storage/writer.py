@@ -42,6 +42,7 @@ class Storage:
         self.portal_names: list[str] = []
         self._pending = 0
         self.counts: dict[str, int] = {"pages": 0, "articles_new": 0, "duplicates": 0, "failures": 0}
+        self._dropped_portals: set[str] = set()  # portals whose earlier runs' dropped rows are gone
 
     # --- lifecycle -------------------------------------------------------------------------------
     def open(self, portals: list[dict[str, Any]]) -> None:
@@ -289,6 +290,18 @@ class Storage:
             {"run_id": self.run_id, "portal": portal, "url": url, "reason": reason, "status": status, "at": at or utc_now()}
         )
         self.counts["failures"] += 1
+
+    def add_dropped(self, portal: str, rows: list[tuple[str, str, str]], at: str | None) -> None:
+        """One batch of what discovery dropped (``dropped``). The table keeps each portal's latest
+        run: a run's first batch for a portal removes that portal's rows of earlier runs."""
+        if not rows:
+            return
+        if portal not in self._dropped_portals:
+            self._dropped_portals.add(portal)
+            self.db.execute("DELETE FROM dropped WHERE portal = ? AND run_id IS NOT ?", [portal, self.run_id])
+        at = at or utc_now()
+        self.db.conn.executemany("INSERT INTO dropped (run_id, portal, url, kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(self.run_id, portal, url, kind, reason, at) for url, kind, reason in rows])
 
 
 #: ``item.extra`` key of the page's gzipped HTML when a worker compressed it (``compress_page``).

@@ -64,6 +64,9 @@ class Source:
     name: ClassVar[str]
     complete: ClassVar[bool] = False  # lists every article: after walking it, missing ones are checked
     records_failures: ClassVar[bool] = False  # a failed request is a failures row (else: not offered)
+    # Read to the end before the portal's links are fetched (a sitemap index: its files are cheap
+    # to read and listed oldest first, so only the whole index says which links are newest).
+    read_first: ClassVar[bool] = False
 
     def start(self, portal: Any) -> list[Step]:
         raise NotImplementedError

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
 from datetime import datetime, timezone
 from urllib.parse import urljoin
@@ -21,11 +22,16 @@ from crawler.items import Link
 from crawler.text.httpdate import parse_http_date
 
 
+_UTC_ISO = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
+
+
 def utc_iso(value: str | None) -> str | None:
     """Normalise an ISO 8601 or RFC 822 timestamp to ISO UTC; None when unreadable."""
     if not value:
         return None
     value = value.strip()
+    if _UTC_ISO.fullmatch(value):  # already so (most sitemaps): a million lastmods cost nothing
+        return value
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -93,6 +99,7 @@ class SitemapReader:
         events = etree.iterparse(source, events=("start", "end"), recover=True, resolve_entities=False,
                                  no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
         root = None
+        depth = 0  # of the element an event is about, the root's children at 1 (cheaper than getparent())
         try:
             for event, element in events:
                 if root is None:
@@ -103,7 +110,11 @@ class SitemapReader:
                         self.kind = None
                         return
                     continue
-                if event != "end" or element.getparent() is not root:
+                if event == "start":
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth != 0 or element is root:
                     continue
                 entry = _sitemap_entry(element, self.kind)
                 element.clear()
@@ -129,12 +140,16 @@ def _local(tag: object) -> str:
 def _sitemap_entry(element: etree._Element, kind: str) -> tuple[str, object] | None:
     values: dict[str, str] = {}
     news_date = None
-    for child in element.iter():
+    for child in element:  # loc and lastmod are children; a news date is anywhere below
         name = _local(child.tag)
         if name == "publication_date" and child.text:
             news_date = child.text.strip()
-        elif name in ("loc", "lastmod") and child.text and child.getparent() is element:
+        elif name in ("loc", "lastmod") and child.text:
             values[name] = child.text.strip()
+        if len(child):
+            for below in child.iterdescendants():
+                if _local(below.tag) == "publication_date" and below.text:
+                    news_date = below.text.strip()
     loc = values.get("loc")
     if not loc:
         return None

@@ -4,7 +4,8 @@ A sitemap is read as a stream by its content (gzipped or not, whatever its URL o
 ``spiders.sources.parsers.SitemapReader``), so its size costs no memory; what cannot be read (HTML,
 garbage, a sitemap cut at the size limit) is a failures row for its URL. The sitemaps robots.txt
 names are read; robots.txt that names none, is missing or fails leads to the profile's sitemap
-paths."""
+paths. Read first: the spider fetches none of the portal's links before its sitemaps are read,
+then the newest ``lastmod`` first."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from spiders.sources.parsers import SitemapReader, absolute_url, robots_sitemaps
 class Sitemaps(Source):
     name = "sitemap"
     complete = True
+    read_first = True
 
     def start(self, portal: Any) -> list[Step]:
         return [Step(f"{portal.base_url}/robots.txt", "robots")]

@@ -75,10 +75,24 @@ def _captions_once(conn: sqlite3.Connection) -> list[str]:
     return [] if (row[0] or "").count("\n") + 1 >= 10_000 else ["captions not all in articles.captions"]
 
 
-def cases(decoy_port: int, huge: tuple[int, int, int] = (10, 100_000, 1000)) -> list[Case]:
+def _every_listed_url_accounted(listed: int) -> Callable[[sqlite3.Connection], list[str]]:
+    """Each URL of the huge sitemap was fetched (stored, or a failures row for its 404) or is a
+    ``dropped`` row with its reason: nothing left without a trace."""
+    def check(conn: sqlite3.Connection) -> list[str]:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        missing = conn.execute("SELECT count(DISTINCT url) FROM failures WHERE reason = 'HTTP 404'").fetchone()[0]
+        dropped = conn.execute("SELECT count(DISTINCT url) FROM dropped WHERE kind = 'link'").fetchone()[0]
+        unreasoned = conn.execute("SELECT count(*) FROM dropped WHERE coalesce(reason, '') = ''").fetchone()[0]
+        problems = [] if stored + missing + dropped == listed else [
+            f"{listed:,} URLs listed, {stored} stored + {missing} answered 404 + {dropped:,} dropped"]
+        return problems + ([f"{unreasoned} dropped rows without a reason"] if unreasoned else [])
+    return check
+
+
+def cases(decoy_port: int, huge: tuple[int, ...] = (10, 100_000)) -> list[Case]:
     """Every hostile case; ``decoy_port`` is a server on the portal's own address, another port;
-    ``huge``: the huge sitemap's (children, URLs per child, link budget)."""
-    children, per_child, link_budget = huge
+    ``huge``: the huge sitemap's (children, URLs per child), crawled with the default budgets."""
+    children, per_child = huge[:2]
     return [
         Case("X-WP-TotalPages: 1000000000", "lechan", ["wpjson"],
              [{"mode": "wp_total_pages", "site": "lechan", "path": r"/wp-json/wp/v2/posts/?", "pages": 10**9}],
@@ -97,15 +111,15 @@ def cases(decoy_port: int, huge: tuple[int, int, int] = (10, 100_000, 1000)) -> 
         Case("endless fresh fake links, default budgets", "hongbang", ["listing"],
              [{"mode": "endless_listing", "site": "hongbang", "path": r"/category/[a-z0-9-]+/(page/\d+/)?", "fresh": True}],
              reasons=[r"^discovery stopped: 200 article links in a row answered HTTP 404"], max_requests=500),
-        Case(f"{children * per_child:,} sitemap URLs ({children} × {per_child:,})", "lechan", ["sitemap"],
-             [{"mode": "huge_sitemap", "site": "lechan", "path": r"/sitemap\.xml|/huge-\d+\.xml",
-               "children": children, "urls": per_child}],
-             reasons=[rf"^discovery budget: {link_budget} article links queued"], discovery={"max_links": link_budget},
-             max_requests=link_budget + children + 20),
+        Case("60,000 sitemap URLs, max_links = 100", "lechan", ["sitemap"],
+             [{"mode": "huge_sitemap", "site": "lechan", "path": r"/sitemap\.xml|/huge-\d+\.xml", "children": 3, "urls": 20_000}],
+             reasons=[r"^discovery budget: 100 article links fetched"], discovery={"max_links": 100},
+             max_requests=100 + 3 + 20, check_rows=_every_listed_url_accounted(60_000)),
         Case(f"{children * per_child:,} sitemap URLs, default budgets", "lechan", ["sitemap"],
              [{"mode": "huge_sitemap", "site": "lechan", "path": r"/sitemap\.xml|/huge-\d+\.xml",
                "children": children, "urls": per_child}],
-             reasons=[r"^discovery stopped: 200 article links in a row answered HTTP 404"], max_requests=400),
+             reasons=[r"^discovery stopped: 200 article links in a row answered HTTP 404"], max_requests=400,
+             check_rows=_every_listed_url_accounted(children * per_child)),
         Case("sitemap that is HTML", "lechan", ["sitemap", "listing"],
              [{"mode": "as_html", "site": "lechan", "path": r"/sitemap\.xml"}],
              reasons=[r"^sitemap: not a sitemap: the document is <html>"]),
@@ -180,6 +194,7 @@ class Result:
     stored: dict[str, int]
     failures: list[tuple[str, str]]
     problems: list[str]
+    dropped: int = 0  # rows in the dropped table
 
     @property
     def lost(self) -> int:
@@ -241,10 +256,11 @@ def run_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: flo
             stored[url] = stored.get(url, 0) + 1
         failures = conn.execute("SELECT url, reason FROM failures ORDER BY id").fetchall()
         problems = check(case, conn, failures, requests)
+        dropped = conn.execute("SELECT count(*) FROM dropped").fetchone()[0]
     finally:
         conn.close()
     return Result(case, wall, rss_mb, process.returncode, stderr.decode("utf-8", "replace"), requests,
-                  elsewhere + sum(len(d.requests) for d in decoys), expected, stored, failures, problems)
+                  elsewhere + sum(len(d.requests) for d in decoys), expected, stored, failures, problems, dropped)
 
 
 def check(case: Case, conn: sqlite3.Connection, failures: list[tuple[str, str]], requests: int) -> list[str]:
@@ -255,3 +271,75 @@ def check(case: Case, conn: sqlite3.Connection, failures: list[tuple[str, str]],
     if case.check_rows is not None:
         problems += case.check_rows(conn)
     return problems
+
+
+# --- the add-portal probe against the same portals -------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class ProbeResult:
+    case: Case
+    wall_s: float
+    returncode: int
+    stderr: str
+    off_allowed: int  # requests to the replica's other hosts and to the decoys
+    bad_writes: list[str]  # files written anywhere but the profile: its folder, working directory, HOME, TMPDIR, data/
+    profile_ok: bool | None  # the written profile parses as TOML and loads (None: none written)
+    problem: str | None = None  # why it did not (or why no profile)
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(path) for path in folder.rglob("*") if path.is_file()} if folder.exists() else set()
+
+
+def probe_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: float = 120) -> ProbeResult:
+    """``muninews add-portal`` against the case's portal, in a fresh process whose working
+    directory, HOME and TMPDIR are folders of its own: wall time, requests off its host and port,
+    every file it left outside its profile folder's one profile (those folders, and the
+    project's data/), and whether the profile parses and loads."""
+    import os
+    import tomllib
+
+    from crawler.registry import load_profile
+
+    plan, _ = plan_for(case, replica)
+    sandbox = {name: tmp / name for name in ("work", "home", "tmp", "profiles")}
+    for folder in sandbox.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    data_before = {(p, Path(p).stat().st_mtime_ns) for p in _files(ROOT / "data")}
+    env = {**os.environ, "HOME": str(sandbox["home"]), "TMPDIR": str(sandbox["tmp"]), "XDG_CACHE_HOME": str(sandbox["home"]),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    for decoy in decoys:
+        decoy.requests.clear()
+    with ReplicaServer(replica) as server:
+        plan.install(server)
+        url = server.base_urls[case.site]
+        start = time.monotonic()
+        process = subprocess.Popen([sys.executable, "-m", "crawler", "add-portal", url, "--profiles", str(sandbox["profiles"]),
+                                    "--allow-private", "--name", "hostile"], cwd=sandbox["work"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        wall = time.monotonic() - start
+        elsewhere = sum(1 for entry in server.log if entry.site != case.site)
+    profile = sandbox["profiles"] / "hostile.toml"
+    written = set().union(*(_files(folder) for folder in sandbox.values())) - {str(profile)}
+    data_after = {(p, Path(p).stat().st_mtime_ns) for p in _files(ROOT / "data")}
+    bad = sorted(written | {p for p, _ in data_after - data_before})
+    ok, problem = None, None
+    if profile.exists():
+        try:
+            tomllib.loads(profile.read_text(encoding="utf-8"))
+            ok = load_profile(profile)[0].base_url == url
+            problem = None if ok else "the profile loads with another base URL"
+        except Exception as error:  # noqa: BLE001 - any reason a profile does not load is the finding
+            ok, problem = False, f"{type(error).__name__}: {error}"
+    else:
+        problem = (stderr.decode("utf-8", "replace").strip().splitlines() or ["no profile, no message"])[-1][:160]
+    return ProbeResult(case, wall, process.returncode, stderr.decode("utf-8", "replace"),
+                       elsewhere + sum(len(d.requests) for d in decoys), bad, ok, problem)
