@@ -505,19 +505,34 @@ def _contiguous(siblings: list[etree._Element], good: dict[etree._Element, int])
     """The siblings, walking away from the story, that continue it, up to a gap of MAX_GAP
     blocks that do not."""
     joined = []
+    between: list[etree._Element] = []
     gap = 0
     for sibling in siblings:
         text = element_text(sibling)
         if (sibling.tag not in _NEVER_CONTINUATION and len(text) >= MIN_CONTINUATION
                 and link_density(sibling, text) <= MAX_CONTINUATION_LINKS
                 and good.get(sibling, 0) >= MIN_GOOD_SHARE * len(text) and not looks_like_listing(sibling)):
+            joined.extend(between)
             joined.append(sibling)
+            between = []
             gap = 0
-        elif len(text) >= MIN_CONTINUATION or len(text) >= MIN_BREAK_TEXT and link_density(sibling, text) > 0.5:
+            continue
+        if _between_parts(sibling, text):
+            between.append(sibling)
+        if len(text) >= MIN_CONTINUATION or len(text) >= MIN_BREAK_TEXT and link_density(sibling, text) > 0.5:
             gap += 1
             if gap >= MAX_GAP:
                 break
     return joined
+
+
+def _between_parts(sibling: etree._Element, text: str) -> bool:
+    """A block set between two parts of the story (a subheading, a list, a table, a short line)
+    is the story's when it is no link strip and no page furniture."""
+    return sibling.tag not in _NEVER_BETWEEN and link_density(sibling, text) <= MAX_LINK_DENSITY
+
+
+_NEVER_BETWEEN = frozenset({"header", "h1", "nav", "aside", "footer"})
 
 
 def _image_scope(root: etree._Element | None) -> etree._Element | None:
