@@ -617,7 +617,9 @@ def body_blocks(root: etree._Element, left_out: set[etree._Element] | frozenset 
 
 
 def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Element] | frozenset = frozenset()) -> None:
-    if node.tag in ("figure", "h1") or node in left_out or _is_byline_element(node):
+    if node.tag == "h1" or node in left_out or _is_byline_element(node):
+        return
+    if node.tag == "figure" and not _figure_of_text(node):
         return
     if _is_leaf_block(node):
         _add_lines(node, element_text(node) if node.tag != "br" else "", blocks)
@@ -638,6 +640,16 @@ def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Ele
                 run.add(text, len(text) if child.tag == "a" else link_text_length(child))
         run.add(child.tail)
     run.flush(blocks)
+
+
+# A <figure> is a photo, a video or a chart, read for its caption alone, unless it wraps text:
+# a table (WordPress's table block, many CMSs' "table" component), a quotation, a code listing,
+# a list.
+_FIGURE_TEXT_TAGS = ("table", "blockquote", "pre", "ul", "ol", "dl")
+
+
+def _figure_of_text(node: etree._Element) -> bool:
+    return next(node.iter(*_FIGURE_TEXT_TAGS), None) is not None
 
 
 def _is_inline_wrapper(node: etree._Element) -> bool:
