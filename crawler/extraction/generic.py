@@ -479,17 +479,27 @@ def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree
     chosen, excluded = best, set()
     path = best
     pending: set[etree._Element] = set()
-    for level, ancestor in enumerate(best.iterancestors()):
+    level = 0
+    for depth, ancestor in enumerate(best.iterancestors()):
         if level >= WIDEN_LEVELS or ancestor.tag in ("body", "html"):
             break
         if good.get(ancestor, 0) < MIN_GOOD_SHARE * len(element_text(ancestor)) * 0.5:
             break
         siblings = [child for child in ancestor if is_element(child)]
+        # A wrapper around one child (a page builder's column in a container in a section) is
+        # no step away from the story: only levels with siblings count.
+        level += len(siblings) > 1
         index = siblings.index(path)
         # The story's own <article> ends it: beyond it only a lead set above it (a "sapo",
         # a standfirst) may join; what follows is other content (teasers, comments, the next story).
         after = [] if path.tag == "article" else _contiguous(siblings[index + 1:], good)
         joined = after + _contiguous(siblings[:index][::-1], good)
+        if depth >= WIDEN_LEVELS:
+            # Past the wrappers: only more sections of the same kind as the story's (a story a
+            # template splits into repeated sections), not a box that merely reads like text.
+            joined = [child for child in joined if _same_kind(child, path)]
+            if joined and looks_like_listing(ancestor):
+                break  # the sections of a page of teasers, not of one story
         pending.update(child for child in siblings if child is not path and child not in joined)
         if joined:
             chosen = ancestor
@@ -499,6 +509,15 @@ def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree
             break
         path = ancestor
     return chosen, excluded
+
+
+def _same_kind(a: etree._Element, b: etree._Element) -> bool:
+    """Same tag and the same class names (those that are no numbered id): sections of one template."""
+    return a.tag == b.tag and _class_kind(a) == _class_kind(b)
+
+
+def _class_kind(node: etree._Element) -> frozenset[str]:
+    return frozenset(name for name in (node.get("class") or "").split() if not any(c.isdigit() for c in name))
 
 
 def _contiguous(siblings: list[etree._Element], good: dict[etree._Element, int]) -> list[etree._Element]:
