@@ -162,12 +162,35 @@ def prune(root: etree._Element) -> None:
         _remove(node)
     page_text = _text_length(root)
     builder = _widgets_are_blocks(root, page_text)
-    for node in list(root.iter()):
-        if node.getparent() is None or not is_element(node):
+    flagged = [node for node in root.iter()
+               if is_element(node) and (_is_hidden(node) or _is_boilerplate(node, builder))]
+    kept = _sections_of_the_page(flagged, page_text)
+    for node in flagged:
+        if node not in kept and not _shown_by_script(node, page_text):
+            _remove(node)
+
+
+def _sections_of_the_page(flagged: list[etree._Element], page_text: int) -> set[etree._Element]:
+    """Sibling boxes of one kind (same tag and class names) that a hidden or furniture test
+    flagged, but that together hold most of the page's text, are the page cut into sections
+    (chapters of a guide behind a table of contents, streamed parts shown by script, the places
+    of a map article), not furniture: the same share rule as one box (``_shown_by_script``),
+    counted over the set."""
+    chosen = set(flagged)
+    groups: dict[tuple, list[etree._Element]] = {}
+    for node in flagged:
+        if _hidden_by_class(node) or any(a in chosen for a in node.iterancestors()):
+            continue  # a framework's hidden class hides at every size it names
+        groups.setdefault((node.getparent(), node.tag, _class_kind(node)), []).append(node)
+    kept: set[etree._Element] = set()
+    for members in groups.values():
+        if len(members) < 2:
             continue
-        if _is_hidden(node) or _is_boilerplate(node, builder):
-            if not _shown_by_script(node, page_text):
-                _remove(node)
+        text = sum(_text_length(node) for node in members)
+        links = sum(link_text_length(node) for node in members)
+        if text > SHOWN_BY_SCRIPT_SHARE * page_text and links < MAX_LINK_DENSITY * text:
+            kept.update(members)
+    return kept
 
 
 # A hidden element holding more than this share of the page's text is the page itself, shown by
@@ -267,6 +290,17 @@ def _is_hidden(node: etree._Element) -> bool:
     if vocabulary.HIDDEN_CLASSES.isdisjoint(classes):
         return False
     return not any(vocabulary.SHOWN_AT_BREAKPOINT.match(name) for name in classes)
+
+
+_HIDING_CLASS = re.compile(r"(?:^|[-_])(?:hidden|hide)(?:$|[-_])")
+
+
+def _hidden_by_class(node: etree._Element) -> bool:
+    """A class that hides ("hidden", "d-none", "elementor-hidden-desktop"; "overflow-hidden"
+    only clips)."""
+    classes = (node.get("class") or "").lower().split()
+    return not vocabulary.HIDDEN_CLASSES.isdisjoint(classes) or any(
+        _HIDING_CLASS.search(name) and name != "overflow-hidden" for name in classes)
 
 
 def _unwrap_noscript_image(node: etree._Element) -> bool:
