@@ -324,12 +324,14 @@ def _unwrap_noscript_image(node: etree._Element) -> bool:
 
 
 def _is_boilerplate(node: etree._Element, widgets_are_blocks: bool = False) -> bool:
-    if node.tag in ("body", "html", "article", "main", "p", "h1", "img", "figure", "picture", "figcaption"):
+    if node.tag in _NEVER_FURNITURE:
         return False
     names = class_id(node)
     if not names or not vocabulary.BOILERPLATE.search(names):
         return False
     if widgets_are_blocks and _widget_only(names):
+        return False
+    if node.tag in ("span", "code") and _in_code(node):
         return False
     if _is_text_expander(node, names):
         return False
@@ -340,6 +342,19 @@ def _is_boilerplate(node: etree._Element, widgets_are_blocks: bool = False) -> b
     if _is_photo_in_figure(node):
         return False
     return not _holds_article_text(node) and not _is_captioned_photo(node)
+
+
+# Elements whose class never makes them furniture: the page's frame, paragraphs and photos, and
+# the parts of a table (a cell classed "font-utility-2" is a typography utility; the table as a
+# whole may still be furniture).
+_NEVER_FURNITURE = frozenset({"body", "html", "article", "main", "p", "h1", "img", "figure", "picture",
+                              "figcaption", "td", "th", "tr", "tbody", "thead"})
+
+
+def _in_code(node: etree._Element) -> bool:
+    """Inside a code listing, classes are a syntax highlighter's tokens ("hljs-comment", "token
+    comment"), not page furniture."""
+    return any(a.tag in ("pre", "code") for a in node.iterancestors())
 
 
 def _is_photo_in_figure(node: etree._Element) -> bool:
