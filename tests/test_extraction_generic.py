@@ -412,3 +412,105 @@ def test_hidden_on_phones_but_shown_on_wider_screens_is_visible():
     for classes in ("hidden md:block", "d-none d-lg-block"):
         html = page(f'<article><h1>Tiêu đề bài viết đủ dài</h1><div class="{classes}">{paragraphs}</div></article>')
         assert extract_generic(parse_html(html), VI)["body"] == PARAGRAPHS_VI, classes
+
+
+# --- a story in several blocks: what lies between its parts, tables, sections, code ------------
+
+PARTS_EN = [
+    "The council approved the new budget on Tuesday, after a debate that lasted, by most accounts, "
+    "well into the evening and touched on roads, schools and the library.",
+    "Members who opposed it said the plan, while modest, left too little for repairs, and asked that "
+    "the road fund be reviewed again before the end of the year.",
+    "The mayor said the city would publish the full figures next week, and invited residents to a "
+    "public meeting, where questions about the library would be answered.",
+    "Work on the first roads is due to start in the spring, weather permitting, and the schools will "
+    "receive their share of the money over the following two years.",
+]
+
+
+def _paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+def test_a_subheading_and_a_list_between_two_parts_of_the_story_are_part_of_it():
+    html = page(
+        "<main><h1>Council approves the budget for next year</h1><div class='story'>"
+        f"<div class='part'>{_paragraphs(PARTS_EN[:2])}</div>"
+        "<h2>What changes</h2><ul><li>Roads first</li><li>Schools second</li></ul>"
+        f"<div class='part'>{_paragraphs(PARTS_EN[2:])}</div>"
+        "</div></main>"
+    )
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == PARTS_EN[:2] + ["What changes", "Roads first", "Schools second"] + PARTS_EN[2:]
+
+
+def test_a_link_strip_between_two_parts_of_the_story_stays_out():
+    links = "".join(f"<a href='/s/{i}'>Another story headline number {i}</a> " for i in range(4))
+    html = page(
+        "<main><h1>Council approves the budget for next year</h1><div class='story'>"
+        f"<div class='part'>{_paragraphs(PARTS_EN[:2])}</div><div>{links}</div>"
+        f"<div class='part'>{_paragraphs(PARTS_EN[2:])}</div></div></main>"
+    )
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == PARTS_EN
+
+
+def test_a_table_in_a_figure_is_read_a_photo_figure_is_not():
+    table = ("<figure class='wp-block-table'><table><tr><th>Fund</th><th>Amount</th></tr>"
+             "<tr><td>Roads</td><td>4 million</td></tr></table></figure>")
+    photo = "<figure><img src='/a.jpg'><figcaption>The council chamber on Tuesday</figcaption></figure>"
+    html = story_en(_paragraphs(PARTS_EN[:2]) + table + photo + _paragraphs(PARTS_EN[2:]))
+    found = extract_generic(parse_html(html), EN)
+    assert found["body"] == PARTS_EN[:2] + ["Fund", "Amount", "Roads", "4 million"] + PARTS_EN[2:]
+    assert [image.caption for image in found["images"]] == ["The council chamber on Tuesday"]
+
+
+def story_en(inner: str) -> str:
+    return page(f"<article><h1>Council approves the budget for next year</h1>{inner}</article>")
+
+
+def _wrapped(inner: str, depth: int = 6) -> str:
+    return "<div class='wrap'>" * depth + inner + "</div>" * depth
+
+
+def test_sections_of_a_page_builder_deep_in_wrappers_come_together_but_a_box_of_another_kind_does_not():
+    promo = ("Sign up for the weekly letter from the editors, with the week's best reading, our "
+             "picks and a few surprises, sent every Friday morning to your inbox.")
+    html = page(
+        "<main><h1>Council approves the budget for next year</h1><div class='page'>"
+        f"<section class='block block-1a2b'>{_wrapped(_paragraphs(PARTS_EN[:3]))}</section>"
+        f"<section class='block block-9f8e'>{_wrapped(_paragraphs(PARTS_EN[3:]))}</section>"
+        f"<div class='box'>{_wrapped(_paragraphs([promo]))}</div>"
+        "</div></main>"
+    )
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == PARTS_EN
+
+
+def test_chapters_named_like_a_table_of_contents_that_hold_the_page_stay():
+    chapters = "".join(f"<section class='toc-chapter'><h2>Step {i + 1}</h2><p>{text}</p></section>"
+                       for i, text in enumerate(PARTS_EN))
+    html = page(f"<main><h1>How to form a company in four steps</h1>{chapters}</main>"
+                "<div class='toc'><a href='#1'>Step 1</a> <a href='#2'>Step 2</a></div>")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert [line for line in body if not line.startswith("Step")] == PARTS_EN
+    assert "Step 1 Step 2" not in " ".join(body)
+
+
+def test_parts_streamed_in_hidden_boxes_are_shown_but_boxes_hidden_by_class_are_not():
+    streamed = "".join(f"<div hidden id='S:{i}'><p>{text}</p></div>" for i, text in enumerate(PARTS_EN))
+    html = page(f"<main><h1>Council approves the budget for next year</h1>{streamed}</main>")
+    assert extract_generic(parse_html(html), EN)["body"] == PARTS_EN
+    hidden = "".join(f"<div class='hidden'><p>{text}</p></div>" for text in PARTS_EN[2:])
+    html = page(f"<main><h1>Council approves the budget for next year</h1>{_paragraphs(PARTS_EN[:2])}{hidden}</main>")
+    assert extract_generic(parse_html(html), EN)["body"] == PARTS_EN[:2]
+
+
+def test_table_cells_and_code_tokens_are_never_furniture_by_their_class():
+    table = ("<table><tr><td class='font-utility-2'>Week 1</td><td class='font-utility-2'>Run 3 miles</td></tr>"
+             "<tr><td class='font-utility-2'>Week 2</td><td class='font-utility-2'>Run 4 miles</td></tr></table>")
+    code = "<pre><code><span class='hljs-comment'># make a new repository</span>\ngit init</code></pre>"
+    html = story_en(_paragraphs(PARTS_EN[:2]) + table + code + _paragraphs(PARTS_EN[2:]))
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert ["Week 1", "Run 3 miles", "Week 2", "Run 4 miles"] == body[2:6]
+    assert "# make a new repository git init" in body
