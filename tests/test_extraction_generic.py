@@ -514,3 +514,17 @@ def test_table_cells_and_code_tokens_are_never_furniture_by_their_class():
     body = extract_generic(parse_html(html), EN)["body"]
     assert ["Week 1", "Run 3 miles", "Week 2", "Run 4 miles"] == body[2:6]
     assert "# make a new repository git init" in body
+
+
+def test_the_items_of_a_list_article_written_as_articles_come_together_but_not_the_next_story():
+    items = "".join(f"<article class='tile'><h2>Item {i + 1}</h2><div class='content'><div class='text'><p>{text}</p>"
+                    "</div></div></article>" for i, text in enumerate(PARTS_EN))
+    html = page(f"<main><h1>The four best things to do this week</h1><div class='items'>{items}</div></main>")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert [line for line in body if not line.startswith("Item")] == PARTS_EN
+    next_story = ("<article class='teaser'><h2>Another story</h2><p>The library reopened on Monday after two "
+                  "years of work, with a new reading room, longer hours and a larger collection.</p></article>")
+    html = page(f"<main><div class='items'><article class='story'><h1>Council approves the budget for next year</h1>"
+                f"{_paragraphs(PARTS_EN)}</article>{next_story}</div></main>")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == PARTS_EN

@@ -540,8 +540,12 @@ def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree
         level += len(siblings) > 1
         index = siblings.index(path)
         # The story's own <article> ends it: beyond it only a lead set above it (a "sapo",
-        # a standfirst) may join; what follows is other content (teasers, comments, the next story).
-        after = [] if path.tag == "article" else _contiguous(siblings[index + 1:], good)
+        # a standfirst) may join, and more <article>s of its own kind that continue it (the
+        # items of a list article, each written as an <article>); what follows is other content
+        # (teasers, comments, the next story).
+        after = _contiguous(siblings[index + 1:], good)
+        if path.tag == "article":
+            after = [child for child in after if _same_kind(child, path)]
         joined = after + _contiguous(siblings[:index][::-1], good)
         if depth >= WIDEN_LEVELS:
             # Past the wrappers: only more sections of the same kind as the story's (a story a
@@ -554,7 +558,7 @@ def _widen(best: etree._Element, good: dict[etree._Element, int]) -> tuple[etree
             chosen = ancestor
             excluded |= pending
             pending = set()
-        if path.tag == "article":
+        if path.tag == "article" and not after:
             break
         path = ancestor
     return chosen, excluded
