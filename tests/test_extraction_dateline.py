@@ -66,6 +66,24 @@ def test_an_updated_line_is_marked_and_the_publication_line_beside_it_preferred(
     assert named is not None and named.updated
 
 
+def test_wordpress_s_published_updated_date_of_a_post_never_edited_is_the_publication():
+    """Every WordPress theme prints ``entry-date published updated`` on the one date of a post
+    never edited; twentytwentyone prints it in the footer, after a short story, with comments after it."""
+    html = page('<h1>A story worth reading</h1><p>Short.</p><footer><span class="posted-on">Published '
+                '<time class="entry-date published updated" datetime="2025-01-23T17:19:28+07:00">23.01.2025</time>'
+                '</span></footer><ol class="comment-list"><li class="comment"><div class="comment-metadata">'
+                '<a href="#comment-16"><time datetime="2025-01-24T05:19:28+07:00">24.01.2025 at 05:19</time></a>'
+                '</div></li></ol>')
+    found = shown(html)
+    assert found is not None and not found.updated and found.value.startswith("2025-01-23")
+
+
+def test_a_comment_s_date_is_no_date_line():
+    html = page('<h1>A story worth reading</h1><p>Short.</p><div id="comments"><div class="comment-meta">'
+                '<time datetime="2025-01-24T05:19:28+07:00">24.01.2025 at 05:19</time></div></div>')
+    assert shown(html) is None
+
+
 def test_the_time_elements_declared_value_beats_its_shown_text():
     found = shown(page('<h1>A story worth reading</h1><time datetime="2024-12-20">August 28, 2024</time>'))
     assert found is not None and found.value.startswith("2024-12-20")

@@ -19,6 +19,7 @@ from datetime import date
 
 from lxml import etree
 
+from crawler.extraction.authors import in_reader_box
 from crawler.extraction.dates import parse_date
 from crawler.extraction.record import Context
 from crawler.text import vocabulary
@@ -45,6 +46,7 @@ _DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WORD = re.compile(r"[^\W\d_]{2,}")
+_PUBLISHED_NAME = re.compile(r"publish|posted|created", re.IGNORECASE)
 
 
 def headline_date(tree: etree._Element, ctx: Context) -> ShownDate | None:
@@ -80,6 +82,8 @@ class ShownDate:
 def _date_line(element: etree._Element, text: str, ctx: Context) -> ShownDate | None:
     if len(text) > MAX_LINE_CHARS:
         return None
+    if in_reader_box(element):  # a comment's date (the thread may follow a short story closely)
+        return None
     match = _DATE_IN_TEXT.search(text)
     if match is None:
         return None
@@ -97,9 +101,11 @@ def _date_line(element: etree._Element, text: str, ctx: Context) -> ShownDate | 
 
 
 def _update_element(element: etree._Element) -> bool:
-    """A date inside an element named for the change ("dateline updated", "post-modified")."""
+    """A date inside an element named for the change ("dateline updated", "post-modified"), and
+    not for the publication too: WordPress themes print ``entry-date published updated`` on the
+    one date of a post never edited."""
     names = (element.get("class") or "") + " " + (element.get("id") or "")
-    return bool(vocabulary.UPDATED_LABEL.search(names))
+    return bool(vocabulary.UPDATED_LABEL.search(names)) and not _PUBLISHED_NAME.search(names)
 
 
 def _within(texts: Iterator[tuple[etree._Element, str]], budget: int) -> Iterator[tuple[etree._Element, str]]:
