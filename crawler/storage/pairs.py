@@ -12,8 +12,10 @@ are consecutive syllables.
 
 That equality needs the syllables cut exactly where ``articles_fts``'s tokenizer (``unicode61
 remove_diacritics 2``) cuts them. Which characters belong to a token is asked of this SQLite
-itself, once per process (``_token_characters``: every code point of the Basic Multilingual Plane
-between two letters, about 0.2 s; a code point beyond it, when a text has one). Case, tone marks and
+itself, character by character as texts bring them (``_probe``: each new code point between two
+letters, in one statement per text with any new ones; a few hundred distinct characters make a
+Vietnamese corpus, so after the first articles nothing is asked). Asking every code point of the
+Basic Multilingual Plane up front cost 0.8 s of CPU and 12 MiB in every process. Case, tone marks and
 đ (folded by ``replace()`` before, as in ``articles_fts``) are folded by the pair index's own
 tokenizer, the same one with ``_`` as a token character: ``Ngô_Quyền`` is the token ``ngo_quyen``.
 """
@@ -27,13 +29,12 @@ import threading
 PAIR_JOIN = "_"  # a separator for articles_fts's tokenizer, so no syllable holds one
 PAIRS_FUNCTION = "muninews_pairs"
 _PROBE = "q7"  # a token that no single character folds to
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _lock = threading.Lock()
 _joins: set[int] = set()  # code points inside a token
 _vanish: set[int] = set()  # token code points that alone make no token (a lone combining mark)
-_probed_astral: set[int] = set()
-_token_re: re.Pattern[str] | None = None
-_vanish_re: re.Pattern[str] | None = None  # a token made only of such code points
+_probed: set[int] = set()  # every code point asked so far
+# (token pattern, pattern of a token made only of code points that alone make no token), swapped whole
+_compiled: tuple[re.Pattern[str], re.Pattern[str] | None] | None = None
 
 
 def _probe(code_points: list[int]) -> None:
@@ -84,19 +85,23 @@ def _ranges(code_points: set[int]) -> str:
     return "".join(out)
 
 
+_SEED = [ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyz"]  # never empty: a character class needs one
+
+
 def _patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    global _token_re, _vanish_re
+    """The token pattern for every character of ``text`` (asking SQLite about any it has not seen;
+    a character not in ``text`` never matters to its tokens)."""
+    global _compiled
+    compiled, seen = _compiled, {ord(ch) for ch in set(text)}
+    if compiled is not None and seen <= _probed:
+        return compiled
     with _lock:
-        astral = {ord(ch) for ch in _ASTRAL.findall(text)} - _probed_astral if _ASTRAL.search(text) else set()
-        if _token_re is None or astral:
-            if _token_re is None:
-                _probe([c for c in range(0x10000) if not 0xD800 <= c < 0xE000])
-            if astral:
-                _probe(sorted(astral))
-                _probed_astral.update(astral)
-            _token_re = re.compile(f"[{_ranges(_joins)}]+")
-            _vanish_re = re.compile(f"[{_ranges(_vanish)}]+") if _vanish else None
-        return _token_re, _vanish_re
+        new = (seen | set(_SEED)) - _probed
+        if new or _compiled is None:
+            _probe(sorted(c for c in new if not 0xD800 <= c < 0xE000))
+            _probed.update(new)
+            _compiled = (re.compile(f"[{_ranges(_joins)}]+"), re.compile(f"[{_ranges(_vanish)}]+") if _vanish else None)
+        return _compiled
 
 
 def syllables(text: str | None) -> list[str]:
