@@ -137,3 +137,31 @@ def test_a_time_element_of_the_same_day_keeps_its_time_of_day():
     html = page('<h1>A story worth reading</h1><div>Dec 12, 2025</div><time datetime="2025-12-12T09:30:00+01:00">9:30</time>')
     record = extract_page(html, EN.url)
     assert record.published == "2025-12-12T09:30:00+01:00" and record.published_precision == "minute"
+
+
+def test_a_day_apart_the_line_wins_where_the_url_gives_its_day():
+    # a UTC timestamp past midnight on a site west of Greenwich; the permalink carries the local day
+    html = page("<h1>A story worth reading</h1><div>Dec 18, 2025</div>", head=ld("2025-12-19T02:41:41+00:00"))
+    record = extract_page(html, "https://blog.example.com/2025/12/18/a-story/")
+    assert record.published.startswith("2025-12-18") and record.layers["published"] == "generic"
+
+
+def test_a_day_apart_the_lines_time_of_day_gives_the_offset_of_the_declared_instant():
+    # <time datetime> in the site's local time without its offset
+    html = page('<h1>A story worth reading</h1><div><time datetime="2025-12-18T19:05">December 18, 2025</time></div>',
+                head=ld("2025-12-19T03:05:00+00:00"))
+    record = extract_page(html, "https://blog.example.com/2025/12/18/a-story/")
+    assert record.published == "2025-12-18T19:05:00-08:00" and record.published_precision == "minute"
+
+
+def test_a_day_apart_the_line_wins_where_the_declared_publication_is_the_last_save():
+    html = page("<h1>A story worth reading</h1><div>Nov 12, 2025</div>",
+                head=ld("2025-11-13T09:21:40+00:00", "2025-11-13T09:21:40+00:00"))
+    record = extract_page(html, EN.url)
+    assert record.published.startswith("2025-11-12") and record.layers["published"] == "generic"
+
+
+def test_a_day_apart_an_updated_line_never_wins():
+    html = page("<h1>A story worth reading</h1><div>Updated Dec 18, 2025</div>", head=ld("2025-12-19T02:41:41+00:00"))
+    record = extract_page(html, "https://blog.example.com/2025/12/18/a-story/")
+    assert record.published.startswith("2025-12-19") and record.layers["published"] == "structured"

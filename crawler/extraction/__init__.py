@@ -132,30 +132,18 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
     return record
 
 
-# Days between a structured publication date and the date line beside the headline beyond which
-# the page's metadata is taken for stale (a template's, a syndication's or a re-import's date): a
-# day apart is a time zone (the metadata in UTC, the page in the site's own zone).
-MAX_DECLARED_DRIFT_DAYS = 1
-
-
 def _shown_over_declared(tree: etree._Element, ctx: Context, record: Record) -> None:
-    """The date line readers see beside the headline beats the structured data's publication date
-    when they are days apart, the line is no "Updated …" line and not the structured modification
-    day, and the URL's own date does not second the structured one."""
-    from crawler.extraction.dateline import days_apart, headline_date
+    """The date line readers see beside the headline may beat the structured data's publication
+    date (``dateline.over_declared`` says when)."""
+    from crawler.extraction.dateline import headline_date, over_declared
     from crawler.extraction.generic import url_date
 
     shown = headline_date(tree, ctx)
-    if shown is None or shown.updated or not record.published:
+    if shown is None or not record.published:
         return
-    if days_apart(shown.value, record.published) <= MAX_DECLARED_DRIFT_DAYS:
-        return
-    if record.modified and days_apart(shown.value, record.modified) == 0:
-        return
-    filed = url_date(ctx)
-    if filed and days_apart(filed, record.published) == 0:
-        return
-    record.published, record.layers["published"] = shown.value, "generic"
+    value = over_declared(shown, record.published, record.modified, url_date(ctx))
+    if value is not None:
+        record.published, record.layers["published"] = value, "generic"
 
 
 def listing_url(url: str) -> bool:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from lxml import etree
 
 from crawler.extraction.authors import in_reader_box
-from crawler.extraction.dates import parse_date
+from crawler.extraction.dates import DateText, parse_date, precision_of, to_iso
 from crawler.extraction.record import Context
 from crawler.text import vocabulary
 from crawler.text.fold import fold
@@ -160,6 +160,56 @@ def _preceding_texts(node: etree._Element) -> Iterator[tuple[etree._Element, str
         if parent is not None and parent.text:
             yield parent, parent.text
         current = parent
+
+
+# Days between a structured publication date and the date line beside the headline beyond which
+# the page's metadata is taken for stale (a template's, a syndication's or a re-import's date). A
+# day apart is mostly a time zone (the metadata in UTC, the page in the site's own zone).
+MAX_DECLARED_DRIFT_DAYS = 1
+
+
+def over_declared(shown: ShownDate, published: str, modified: str | None, filed: str | None) -> str | None:
+    """The date line's value where it beats the structured publication date ``published``, else None.
+
+    Days apart, it wins unless it is an "Updated …" line, the structured modification day, or the
+    URL's own date (``filed``) seconds the structured one. A day apart it wins only where the page
+    says the structured day is not the local day of publication: the URL's date is the line's
+    day (a UTC timestamp past midnight on a site west of Greenwich: permalinks carry the local day), or
+    the structured publication is the modification instant itself (a CMS that writes the last save
+    into both). Its value then keeps the structured instant, in the offset the line's time of day
+    shows (``_in_shown_offset``)."""
+    if shown.updated:
+        return None
+    gap = days_apart(shown.value, published)
+    if gap == 0:
+        return None
+    if gap <= MAX_DECLARED_DRIFT_DAYS:
+        local_day = (filed is not None and days_apart(filed, shown.value) == 0) or modified == published
+        return _in_shown_offset(shown.value, published) if local_day else None
+    if modified and days_apart(shown.value, modified) == 0:
+        return None
+    if filed and days_apart(filed, published) == 0:
+        return None
+    return shown.value
+
+
+def _in_shown_offset(shown: str, declared: str) -> str:
+    """The declared instant in the offset the date line's time of day implies ("Dec 18, 2025 7:05 pm"
+    beside ``2025-12-19T03:05:00Z`` is -08:00), when the line has a time and the offset is a real
+    one (whole quarter hours, -12:00 to +14:00); else the line's own value (its day)."""
+    if precision_of(shown) != "minute":
+        return shown
+    try:
+        local = datetime.fromisoformat(shown).replace(tzinfo=None)
+        instant = datetime.fromisoformat(declared)
+    except ValueError:
+        return shown
+    if instant.tzinfo is None:
+        return shown
+    offset = local - instant.astimezone(timezone.utc).replace(tzinfo=None)
+    if offset % timedelta(minutes=15) or not timedelta(hours=-12) <= offset <= timedelta(hours=14):
+        return shown
+    return DateText(to_iso(instant.astimezone(timezone(offset))), "minute")
 
 
 def days_apart(first: str, second: str) -> int:
