@@ -979,30 +979,40 @@ class StoryIndex:
 
         One capped lookup per band and epoch overlapping the window (at most 3 epochs): the
         cost depends on how many articles a window holds, not on the size of the database. The
-        bands' lookups go to SQLite as one statement (a UNION ALL of the capped lookups, each
-        with its own LIMIT): one round trip per article instead of one per band.
+        lookups go to SQLite as one statement (a UNION ALL of the capped lookups, each with its
+        own LIMIT): one round trip per article instead of one per band. Each lookup names one
+        epoch (``epoch = ?``, not ``epoch IN (...)``), so it reads the primary key newest first and
+        stops at the cap; with an ``IN`` list SQLite sorted every band's rows in a temporary
+        b-tree (32 of them per article). A band's epochs are merged here, newest first, to the cap.
         """
         first, last = day - self.window_days, day + self.window_days
         epochs = self._epochs(first, last)
         params: list[int] = []
         for band, bucket in self._buckets(fingerprint.signature):
-            params += (*epochs, band, bucket, first, last, self.bucket_cap)
+            for epoch in epochs:
+                params += (epoch, band, bucket, first, last, self.bucket_cap)
+        per_band: dict[int, list[int]] = {}
+        for band, article_id in self.conn.execute(self._candidates_query(len(epochs)), params):
+            per_band.setdefault(band, []).append(article_id)
         seen: set[int] = set(exclude)
         found = []
-        for (article_id,) in self.conn.execute(self._candidates_query(len(epochs)), params):
-            if article_id not in seen:
-                seen.add(article_id)
-                found.append(article_id)
+        for ids in per_band.values():
+            if len(epochs) > 1:
+                ids = sorted(ids, reverse=True)[: self.bucket_cap]
+            for article_id in ids:
+                if article_id not in seen:
+                    seen.add(article_id)
+                    found.append(article_id)
         return found
 
     def _candidates_query(self, epochs: int) -> str:
         query = self._queries.get(epochs)
         if query is None:
             one = (
-                f"SELECT article_id FROM (SELECT article_id FROM dedup_bands WHERE epoch IN ({','.join('?' * epochs)}) "
-                "AND band = ? AND bucket = ? AND day BETWEEN ? AND ? ORDER BY article_id DESC LIMIT ?)"
+                "SELECT * FROM (SELECT band, article_id FROM dedup_bands WHERE epoch = ? AND band = ? AND bucket = ? "
+                "AND day BETWEEN ? AND ? ORDER BY article_id DESC LIMIT ?)"
             )
-            query = self._queries[epochs] = " UNION ALL ".join([one] * self.bands)
+            query = self._queries[epochs] = " UNION ALL ".join([one] * (self.bands * epochs))
         return query
 
     def _rows(self, article_ids: Iterable[int], columns: str = _STORED_COLUMNS) -> list[tuple]:
