@@ -57,6 +57,19 @@ class DroppedItem:
     crawl_time: str | None = None
 
 
+@dataclass
+class DiscoveryReadItem:
+    """A child sitemap read to its end with every entry dated (``discovery_reads``): the index's
+    date for it, and the URL keys of the article links it listed. A later night that finds the
+    same date in the index may leave the child unread (spiders/portal.py ``_unchanged``)."""
+
+    portal: str
+    url: str  # the child's URL as the index gave it, canonicalized
+    modified: str
+    url_keys: list[str] = field(default_factory=list, repr=False)
+    crawl_time: str | None = None
+
+
 @dataclass(frozen=True)
 class Link:
     """An article URL a discovery source lists, with the dates it tells."""

@@ -63,6 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DISCOVERY_SITEMAP_MAX_BYTES", 50 * 1024 * 1024,
             "how far one sitemap is inflated and read (the protocol's 50 MiB); a longer one is read that far and "
             "recorded in `failures`"),
+    Setting("DISCOVERY_SITEMAP_TRUST_DAYS", 7.0,
+            "days a child sitemap read whole may be left unread while its index gives it the same `<lastmod>` "
+            "and all it listed is stored; then it is read again, so a removal from a child whose date does "
+            "not move (Yoast dates a child by its newest post) is found within that many days; 0: always read"),
     Setting("FRONTIER_MEMORY", 1000,
             "article links per portal waiting in memory; more wait in a temporary SQLite file"),
     Setting("FRONTIER_WINDOW", 16,

@@ -175,7 +175,7 @@ def target_discovery(data: bytes) -> None:
         check(reader.kind is not None or reader.problem is not None, "no sitemap read and no problem said")
         for what, value in entries:
             if what == "sitemap":
-                check(isinstance(value, str) and value, f"child sitemap {value!r}")
+                check(isinstance(value, Link) and value.url, f"child sitemap {value!r}")
             else:
                 check(what == "url", f"entry kind {what!r}")
                 check_link(value)

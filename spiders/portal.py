@@ -27,7 +27,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.storage.fetchstate import FetchState, Known, is_recent
-from crawler.items import DroppedItem, FailureItem, PageItem
+from crawler.items import DiscoveryReadItem, DroppedItem, FailureItem, PageItem
 from crawler.middlewares.hosts import portal_units, unit_of
 from crawler.middlewares.reasons import failure_reason
 from crawler.dedup.urls import canonicalize, url_key
@@ -74,6 +74,7 @@ class DiscoveryRun:
     # new, so a feed that ignores ?paged= stops at its second page, while two listings that list
     # the same articles (the news index and its categories) never stop each other.
     chains: dict[str, set[str]] = field(default_factory=dict)
+    unread: list[int] = field(default_factory=list)  # discovery_reads ids of child sitemaps left unread
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class PortalSpider(scrapy.Spider):
         self.frontier = Frontier()
         self.window = 16
         self.sitemap_max_bytes = 50 * 1024 * 1024
+        self.sitemap_trust_days = 7.0
         self.max_time: float | None = None
         self.max_missing = 200
         self.dropped_max = 1_000_000
@@ -137,6 +139,7 @@ class PortalSpider(scrapy.Spider):
         spider.window = 10**9 if spider.distributed else max(1, settings.getint("FRONTIER_WINDOW"))
         spider.discovery_concurrency = 10**9 if spider.distributed else 1
         spider.sitemap_max_bytes = settings.getint("DISCOVERY_SITEMAP_MAX_BYTES")
+        spider.sitemap_trust_days = settings.getfloat("DISCOVERY_SITEMAP_TRUST_DAYS")
         spider.max_time = settings.getfloat("MUNINEWS_MAX_TIME") or None
         spider.max_missing = max(1, settings.getint("DISCOVERY_MAX_MISSING"))
         spider.dropped_max = max(0, settings.getint("DISCOVERY_DROPPED_MAX"))
@@ -230,6 +233,9 @@ class PortalSpider(scrapy.Spider):
                 yield self._failure(step.url, portal.name, f"{source}: not followed: {_unit_text(step.url)} is not one of "
                                     f"portal {portal.name}'s hosts and ports", None)
                 continue
+            if step.modified and self._unchanged(portal.name, source, visit, step.modified):
+                run.visited.add(visit)
+                continue
             exceeded = _exceeded(run, budget, source)
             if exceeded:
                 run.visited.add(visit)
@@ -254,9 +260,29 @@ class PortalSpider(scrapy.Spider):
                 cb_kwargs={"portal": portal.name, "source": source, "step": step.step, **step.kwargs},
                 # a next page continues the chain of the page that linked it; any other step starts one
                 meta={"muninews_source": source, "muninews_chain": chain if step.paging and chain else step.url,
-                      "muninews_read_first": read_first},
+                      "muninews_read_first": read_first, "muninews_visit": visit, "muninews_modified": step.modified},
             ))
         yield from self._ask(portal.name)
+
+    def _unchanged(self, portal: str, source: str, visit: str, modified: str) -> bool:
+        """A child sitemap its index dates as on a night that read it whole, with all it listed
+        stored, is left unread (FetchState.unchanged_read says when). Its links count as found, so
+        the portal's sources do not fall through to the next, and as listed, so none of its
+        articles is asked about as possibly removed."""
+        if self.sitemap_trust_days <= 0:
+            return False
+        known = self.state.unchanged_read(portal, visit, modified, self.sitemap_trust_days)
+        if known is None:
+            return False
+        read_id, links = known
+        run = self.runs[portal]
+        run.unread.append(read_id)
+        run.found += links
+        self._count(portal, "sitemaps_unchanged")
+        self.crawler.stats.inc_value("muninews/discovery/unchanged_skipped")
+        if links and self.portals[portal].discovery.mode != "all":
+            self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
+        return True
 
     def _ask(self, portal: str) -> Iterator[scrapy.Request]:
         """Hand out a portal's discovery requests one at a time, in the order they were found: a
@@ -282,8 +308,12 @@ class PortalSpider(scrapy.Spider):
         context = Context(since=self.since, completed_before=self.state.completed_before(portal),
                           max_bytes=self.sitemap_max_bytes)
         found = sources.get(source).parse(response, profile, step, context, **kwargs)
-        taken = yield from self._take_links(portal, found.links, response.url)
+        listed: list[str] = []
+        taken = yield from self._take_links(portal, found.links, response.url, listed)
         _, wanted = taken
+        modified = response.meta.get("muninews_modified")
+        if found.whole and modified and not self.stopping and self.runs[portal].stopped is None:
+            yield DiscoveryReadItem(portal, response.meta["muninews_visit"], modified, listed, _now())
         if self.runs[portal].found and profile.discovery.mode != "all":  # the source that gave articles
             self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
         if found.problem:
@@ -342,8 +372,9 @@ class PortalSpider(scrapy.Spider):
             yield from self._begin_sources(profile)
 
     # --- the frontier --------------------------------------------------------------------------
-    def _take_links(self, portal: str, links: Iterable[Link], page: str = ""):
-        """Links into the frontier; returns (links this run had not seen, links worth fetching).
+    def _take_links(self, portal: str, links: Iterable[Link], page: str = "", listed: list[str] | None = None):
+        """Links into the frontier; returns (links this run had not seen, links worth fetching);
+        ``listed`` gets the URL key of every article link the page lists.
         Once the portal's discovery stopped, each new article link of the page is a dropped row;
         past the --max-time deadline the page is read no further (one dropped row for it)."""
         run = self.runs[portal]
@@ -353,16 +384,16 @@ class PortalSpider(scrapy.Spider):
                 yield from self._drop(portal, page, "step", "read only in part: --max-time reached")
                 break
             if run.stopped:
-                outcome = self._accept(portal, link, queue=False)
+                outcome = self._accept(portal, link, queue=False, listed=listed)
                 if outcome:
                     yield from self._drop(portal, link.url, "link", f"not fetched: discovery stopped ({run.stopped})")
                 continue
-            outcome = self._accept(portal, link)
+            outcome = self._accept(portal, link, listed=listed)
             new += outcome is not None
             wanted += outcome is True
         return new, wanted
 
-    def _accept(self, portal: str, link: Link, queue: bool = True) -> bool | None:
+    def _accept(self, portal: str, link: Link, queue: bool = True, listed: list[str] | None = None) -> bool | None:
         """None: not an article link or seen already this run; False: known and not due; True:
         queued (``queue=False``: would have been)."""
         profile, run = self.portals[portal], self.runs[portal]
@@ -371,7 +402,11 @@ class PortalSpider(scrapy.Spider):
             key = url_key(url)
         except ValueError:
             return None
-        if key in run.seen or not self._is_article_url(profile, url):
+        if not self._is_article_url(profile, url):
+            return None
+        if listed is not None:
+            listed.append(key)
+        if key in run.seen:
             return None
         run.seen.add(key)
         run.found += 1
@@ -589,7 +624,7 @@ class PortalSpider(scrapy.Spider):
         """Stored articles a complete index no longer lists: ask the portal whether they are gone
         (through the frontier, so a large archive costs no memory)."""
         run = self.runs[profile.name]
-        for key, url in self.state.live_articles(profile.name):
+        for key, url in self.state.live_articles(profile.name, run.unread):
             if key not in run.seen:
                 run.seen.add(key)
                 self._count(profile.name, "removal_checks")

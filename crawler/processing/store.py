@@ -4,7 +4,7 @@ transactions, counting per portal what each page turned out to be."""
 from __future__ import annotations
 
 from crawler.dedup.urls import url_key
-from crawler.items import DroppedItem, FailureItem, PageItem
+from crawler.items import DiscoveryReadItem, DroppedItem, FailureItem, PageItem
 from crawler.processing.dedup import PREPARED
 from crawler.storage import Storage
 from crawler.storage.writer import compress_page
@@ -29,6 +29,8 @@ class StoreStep:
             self._store_page(item)
         elif isinstance(item, DroppedItem):
             self.storage.add_dropped(item.portal, item.rows, item.crawl_time)
+        elif isinstance(item, DiscoveryReadItem):
+            self.storage.record_discovery_read(item.portal, item.url, item.modified, item.url_keys, item.crawl_time)
         self.storage.tick()
         return item
 

@@ -8,6 +8,7 @@ behind but rows already committed.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -55,13 +56,48 @@ class FetchState:
             return None
         return Known(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
 
-    def live_articles(self, portal: str) -> list[tuple[str, str]]:
-        """(url_key, url) of the portal's stored articles not marked removed."""
+    def live_articles(self, portal: str, unread: Iterable[int] = ()) -> list[tuple[str, str]]:
+        """(url_key, url) of the portal's stored articles not marked removed, but those that the
+        child sitemaps left unread this run (``unread``: their ``discovery_reads`` ids) listed."""
         if self.conn is None:
             return []
+        unread = list(unread)
+        if not unread:
+            return self.conn.execute(
+                "SELECT url_key, url FROM articles WHERE portal = ? AND removed_at IS NULL", [portal]
+            ).fetchall()
+        marks = ",".join("?" * len(unread))
         return self.conn.execute(
-            "SELECT url_key, url FROM articles WHERE portal = ? AND removed_at IS NULL", [portal]
+            f"""SELECT url_key, url FROM articles WHERE portal = ? AND removed_at IS NULL AND url_key NOT IN
+                (SELECT url_key FROM discovery_read_links WHERE read_id IN ({marks}))""", [portal, *unread]
         ).fetchall()
+
+    def unchanged_read(self, portal: str, url: str, modified: str, trust_days: float,
+                       now: datetime | None = None) -> tuple[int, int] | None:
+        """(read id, article links) when child sitemap ``url`` may be left unread: an earlier read
+        of it saw the same ``modified`` date in its index, less than ``trust_days`` ago, and every
+        link it listed is stored (a night cut short, a fetch that failed or a link past a budget
+        leaves a link unstored: then the child is read again). The age bound is for generators
+        that do not date a child anew when an article leaves it (Yoast SEO dates a child by its
+        newest post): a removal is found within ``trust_days``."""
+        if self.conn is None or not self._has_table("discovery_reads"):
+            return None
+        row = self.conn.execute(
+            "SELECT id, links, read_at FROM discovery_reads WHERE portal = ? AND url = ? AND modified = ?",
+            [portal, url, modified],
+        ).fetchone()
+        if row is None:
+            return None
+        read_id, links, read_at = row
+        now = now or datetime.now(timezone.utc)
+        if datetime.fromisoformat(read_at) < now - timedelta(days=trust_days):
+            return None
+        unstored = self.conn.execute(
+            """SELECT 1 FROM discovery_read_links l WHERE l.read_id = ? AND NOT EXISTS
+               (SELECT 1 FROM pages p WHERE p.url_key = l.url_key AND (p.status BETWEEN 200 AND 299 OR p.status = 304))
+               LIMIT 1""", [read_id],
+        ).fetchone()
+        return None if unstored else (read_id, links)
 
     def completed_before(self, portal: str) -> bool:
         """Did an earlier run of this portal finish? Only then may a listing walk stop early."""

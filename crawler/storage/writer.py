@@ -304,6 +304,21 @@ class Storage:
                                  [(self.run_id, portal, url, kind, reason, at) for url, kind, reason in rows])
 
 
+    def record_discovery_read(self, portal: str, url: str, modified: str, url_keys: list[str], at: str | None) -> None:
+        """What a child sitemap listed when read whole (``discovery_reads``): the row replaced, its
+        links with it."""
+        at = at or utc_now()
+        self.db.execute(
+            """INSERT INTO discovery_reads (portal, url, modified, links, read_at, run_id) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (portal, url) DO UPDATE SET modified = excluded.modified, links = excluded.links,
+               read_at = excluded.read_at, run_id = excluded.run_id""",
+            [portal, url, modified, len(url_keys), at, self.run_id])
+        read_id = self.db.execute("SELECT id FROM discovery_reads WHERE portal = ? AND url = ?", [portal, url]).fetchone()[0]
+        self.db.execute("DELETE FROM discovery_read_links WHERE read_id = ?", [read_id])
+        self.db.conn.executemany("INSERT INTO discovery_read_links (read_id, url_key) VALUES (?, ?)",
+                                 [(read_id, key) for key in dict.fromkeys(url_keys)])
+
+
 #: ``item.extra`` key of the page's gzipped HTML when a worker compressed it (``compress_page``).
 HTML_GZ = "html_gz"
 

@@ -31,6 +31,9 @@ class Step:
     # The next page of the same list (feed ?paged=N, a listing's next link, a REST API page): followed
     # only when the page it comes from added an article link this run had not seen.
     paging: bool = False
+    # When the page that listed this step says the step's page last changed (a sitemap index's
+    # <lastmod> for a child): with an earlier whole read at the same date, the spider may skip it.
+    modified: str | None = None
 
 
 @dataclass
@@ -42,12 +45,16 @@ class Found:
 
     ``steps_only_if_new``: follow ``steps`` only when some link here was worth fetching (a
     listing after a finished earlier run: older pages hold what is stored already).
-    ``problem``: why this response was not (wholly) read, a failures row for its URL."""
+    ``problem``: why this response was not (wholly) read, a failures row for its URL.
+    ``whole``: set with ``problem`` once ``links`` is consumed."""
 
     links: Iterable[Link] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     steps_only_if_new: bool = False
     problem: str | None = None
+    # Read to its end and every link dated (a sitemap urlset): what it listed is recorded, so a later
+    # night may leave the page unread while its listing page gives it the same date.
+    whole: bool = False
 
 
 @dataclass(frozen=True)

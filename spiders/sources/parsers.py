@@ -82,7 +82,7 @@ class SitemapReader:
     URL or Content-Type says, inflated at most ``max_bytes`` far and parsed element by element
     (each ``<url>`` is dropped once read), so memory does not grow with the sitemap.
 
-    Iterating yields ``("sitemap", url)`` for an index's children and ``("url", Link)`` for a
+    Iterating yields ``("sitemap", Link)`` for an index's children (their ``lastmod`` the index's date) and ``("url", Link)`` for a
     urlset's pages; afterwards ``kind`` is ``"urlset"``, ``"sitemapindex"`` or None (no sitemap), and
     ``problem`` says why reading stopped early or found nothing (None: read to the end). Never raises
     on a body: HTML, garbage, a broken gzip stream or a compression bomb are problems, not errors."""
@@ -156,7 +156,7 @@ def _sitemap_entry(element: etree._Element, kind: str) -> tuple[str, object] | N
     if kind == "sitemapindex":
         if _local(element.tag) != "sitemap":
             return None
-        return "sitemap", loc
+        return "sitemap", Link(loc, utc_iso(values.get("lastmod")))
     if _local(element.tag) != "url":
         return None
     return "url", Link(loc, utc_iso(values.get("lastmod")), utc_iso(news_date))
@@ -187,7 +187,10 @@ def sitemap_entries(body: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> tuple[li
     garbage. The lists are whole in memory: the crawl iterates ``SitemapReader`` instead."""
     children, links = [], []
     for kind, value in SitemapReader(body, max_bytes):
-        (children if kind == "sitemap" else links).append(value)
+        if kind == "sitemap":
+            children.append(value.url)
+        else:
+            links.append(value)
     return children, links
 
 

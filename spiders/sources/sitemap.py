@@ -5,7 +5,8 @@ A sitemap is read as a stream by its content (gzipped or not, whatever its URL o
 garbage, a sitemap cut at the size limit) is a failures row for its URL. The sitemaps robots.txt
 names are read; robots.txt that names none, is missing or fails leads to the profile's sitemap
 paths. Read first: the spider fetches none of the portal's links before its sitemaps are read,
-then the newest ``lastmod`` first."""
+then the newest ``lastmod`` first. A child the index dates as it did on a night that read it
+whole is left unread (the spider's ``_unchanged``)."""
 
 from __future__ import annotations
 
@@ -33,14 +34,17 @@ class Sitemaps(Source):
         reader = SitemapReader(response.body, context.max_bytes)
 
         def links():
+            dated = True
             for kind, value in reader:
                 if kind == "sitemap":
-                    child = absolute_url(response.url, value)
+                    child = absolute_url(response.url, value.url)
                     if child:
-                        found.steps.append(Step(child, "sitemap"))
+                        found.steps.append(Step(child, "sitemap", modified=value.lastmod))
                 else:
+                    dated = dated and value.lastmod is not None
                     yield value
             found.problem = reader.problem
+            found.whole = reader.kind == "urlset" and reader.problem is None and dated
 
         found.links = links()
         return found
