@@ -43,6 +43,9 @@ from spiders.sources.parsers import utc_iso
 ARTICLE_STATUSES = [304, 404, 410]
 READ_FIRST_PRIORITY = 1 << 30  # a read-first source's requests go before article requests
 DROPPED_BATCH = 500  # dropped rows per DroppedItem
+# The sitemap protocol's limit of URLs per file: a child listing more is never recorded as read
+# whole (never left unread), and a padded million-URL sitemap costs no memory for its keys.
+SITEMAP_URLS_MAX = 50_000
 
 
 @dataclass
@@ -312,7 +315,8 @@ class PortalSpider(scrapy.Spider):
         taken = yield from self._take_links(portal, found.links, response.url, listed)
         _, wanted = taken
         modified = response.meta.get("muninews_modified")
-        if found.whole and modified and not self.stopping and self.runs[portal].stopped is None:
+        if (found.whole and modified and len(listed) <= SITEMAP_URLS_MAX and not self.stopping
+                and self.runs[portal].stopped is None):
             yield DiscoveryReadItem(portal, response.meta["muninews_visit"], modified, listed, _now())
         if self.runs[portal].found and profile.discovery.mode != "all":  # the source that gave articles
             self.crawler.stats.set_value(f"muninews/portal/{portal}/source", source)
@@ -404,7 +408,7 @@ class PortalSpider(scrapy.Spider):
             return None
         if not self._is_article_url(profile, url):
             return None
-        if listed is not None:
+        if listed is not None and len(listed) <= SITEMAP_URLS_MAX:
             listed.append(key)
         if key in run.seen:
             return None
