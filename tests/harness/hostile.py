@@ -205,6 +205,19 @@ class Result:
         return sum(1 for count in self.stored.values() if count > 1)
 
 
+def _run_timed(command: list[str], timeout: float, **popen) -> tuple[subprocess.Popen, bytes, bytes, float]:
+    """Run ``command`` to its end, killed past ``timeout`` seconds: (process, stdout, stderr, wall
+    seconds). A hostile case that hangs its crawl is a finding with its output, not a hung harness."""
+    start = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    return process, stdout, stderr, time.monotonic() - start
+
+
 def run_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: float = 300) -> Result:
     """Crawl one hostile case in a subprocess; wall time and peak RSS of that process."""
     plan, failing = plan_for(case, replica)
@@ -228,15 +241,8 @@ def run_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: flo
                   "try:\n    run_crawl(sys.argv[1], **json.loads(sys.argv[2]))\nfinally:\n"
                   "    status = open('/proc/self/status').read()\n"
                   "    print('RSS_KIB', re.search(r'VmHWM:\\s+(\\d+)', status)[1], flush=True)\n")
-        start = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-c", script, portal, json.dumps(settings)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-        wall = time.monotonic() - start
+        process, stdout, stderr, wall = _run_timed([sys.executable, "-c", script, portal, json.dumps(settings)],
+                                                   timeout, cwd=Path(__file__).resolve().parents[2])
         found = re.search(rb"RSS_KIB (\d+)", stdout)
         rss_mb = int(found[1]) / 1024 if found else float("nan")
         requests = sum(1 for entry in server.log if entry.site == case.site)
@@ -316,16 +322,9 @@ def probe_case(case: Case, replica: Replica, tmp: Path, decoys: list, timeout: f
     with ReplicaServer(replica) as server:
         plan.install(server)
         url = server.base_urls[case.site]
-        start = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "crawler", "add-portal", url, "--profiles", str(sandbox["profiles"]),
-                                    "--allow-private", "--name", "hostile"], cwd=sandbox["work"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            _, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
-        wall = time.monotonic() - start
+        process, _, stderr, wall = _run_timed([sys.executable, "-m", "crawler", "add-portal", url, "--profiles",
+                                               str(sandbox["profiles"]), "--allow-private", "--name", "hostile"],
+                                              timeout, cwd=sandbox["work"], env=env)
         elsewhere = sum(1 for entry in server.log if entry.site != case.site)
     profile = sandbox["profiles"] / "hostile.toml"
     written = set().union(*(_files(folder) for folder in sandbox.values())) - {str(profile)}
