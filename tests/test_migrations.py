@@ -79,6 +79,21 @@ def test_a_release_1_database_upgrades_in_place_with_no_data_lost(tmp_path):
     db.conn.close()
 
 
+def test_an_upgrade_over_stored_articles_says_so_in_the_log_and_a_new_file_does_not(tmp_path, caplog):
+    """A 2 a.m. crawl that spends minutes rebuilding an index (m016 over a million articles) says
+    which migration it is in and how long it took; creating a new database logs nothing."""
+    old = tmp_path / "v1.db"
+    build_v1(old)
+    with caplog.at_level("WARNING", logger="muninews.storage"):
+        open_db(tmp_path / "new.db").conn.close()
+        assert not caplog.records
+        open_db(old).conn.close()
+    messages = [record.getMessage() for record in caplog.records]
+    started = [m for m in messages if m.startswith("upgrading the database (about 1 articles): migration m016_")]
+    assert started and any(m.startswith("migration m016_search_at_scale done in ") for m in messages)
+    assert len([m for m in messages if m.startswith("upgrading")]) == len(MIGRATIONS) - 1
+
+
 def test_opening_a_current_database_runs_nothing(tmp_path):
     path = tmp_path / "new.db"
     open_db(path).conn.close()
