@@ -465,6 +465,31 @@ def test_a_table_in_a_figure_is_read_a_photo_figure_is_not():
     assert [image.caption for image in found["images"]] == ["The council chamber on Tuesday"]
 
 
+@pytest.mark.parametrize("figure", [
+    # a notice written as the figure's caption, with a list in it
+    "<figure id='x1'><figcaption>Please enable JavaScript.<br>Or read us<ul><li>without ads</li>"
+    "<li>with the full feed</li></ul></figcaption></figure>",
+    # a video player: an empty playlist <ul>, the clip's title as caption, a "more videos" heading
+    "<figure class='player'><div class='video-wrapper'></div><figcaption>Budget vote in pictures</figcaption>"
+    "<h2>More videos</h2><ul class='playlist'></ul></figure>",
+    # a box of links to other stories
+    "<figure class='recirculation'><h3>Trending now</h3><ul>"
+    + "".join(f"<li><a href='/s/{i}'>Another story headline number {i}</a></li>" for i in range(4))
+    + "</ul></figure>",
+])
+def test_a_figure_is_text_only_for_its_own_words_not_a_caption_an_empty_list_or_links(figure):
+    html = story_en(_paragraphs(PARTS_EN[:2]) + figure + _paragraphs(PARTS_EN[2:]))
+    assert extract_generic(parse_html(html), EN)["body"] == PARTS_EN
+
+
+def test_a_quotation_in_a_figure_is_read_without_its_attribution():
+    quote = ("<figure class='wp-block-pullquote'><blockquote><p>We will fix the roads before we build "
+             "anything new.</p></blockquote><figcaption>Jane Doe, mayor</figcaption></figure>")
+    html = story_en(_paragraphs(PARTS_EN[:2]) + quote + _paragraphs(PARTS_EN[2:]))
+    assert extract_generic(parse_html(html), EN)["body"] == (
+        PARTS_EN[:2] + ["We will fix the roads before we build anything new."] + PARTS_EN[2:])
+
+
 def story_en(inner: str) -> str:
     return page(f"<article><h1>Council approves the budget for next year</h1>{inner}</article>")
 

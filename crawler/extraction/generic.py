@@ -691,8 +691,12 @@ def body_blocks(root: etree._Element, left_out: set[etree._Element] | frozenset 
 def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Element] | frozenset = frozenset()) -> None:
     if node.tag == "h1" or node in left_out or _is_byline_element(node):
         return
-    if node.tag == "figure" and not _figure_of_text(node):
-        return
+    if node.tag == "figure":
+        kind = _figure_of_text(node)
+        if kind is None:
+            return
+        if kind == "blockquote":  # the quotation's attribution (<figcaption>) is no story text
+            left_out = {*left_out, *node.iter("figcaption")}
     if _is_leaf_block(node):
         _add_lines(node, element_text(node) if node.tag != "br" else "", blocks)
         return
@@ -716,12 +720,36 @@ def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Ele
 
 # A <figure> is a photo, a video or a chart, read for its caption alone, unless it wraps text:
 # a table (WordPress's table block, many CMSs' "table" component), a quotation, a code listing,
-# a list.
+# a list. That text is the figure's content, not its caption (a "please enable JavaScript"
+# notice written as a <figcaption> with a list in it), it has words (a video player's empty
+# playlist <ul> makes no text figure), and it is no strip of links (a "Trending" box of links).
 _FIGURE_TEXT_TAGS = ("table", "blockquote", "pre", "ul", "ol", "dl")
 
 
-def _figure_of_text(node: etree._Element) -> bool:
-    return next(node.iter(*_FIGURE_TEXT_TAGS), None) is not None
+def _figure_of_text(node: etree._Element) -> str | None:
+    """What a <figure> holds as text: "blockquote" for a quotation, "text" for a table, a code
+    listing or a list, None for a photo."""
+    found = None
+    for inner in node.iter(*_FIGURE_TEXT_TAGS):
+        if _in_caption(inner, node):
+            continue
+        text = element_text(inner)
+        if not text or link_density(inner, text) > MAX_LINK_DENSITY:
+            continue
+        quoted = inner.tag == "blockquote" or any(a.tag == "blockquote" for a in inner.iterancestors())
+        if not quoted:
+            return "text"
+        found = "blockquote"
+    return found
+
+
+def _in_caption(inner: etree._Element, figure: etree._Element) -> bool:
+    for ancestor in inner.iterancestors():
+        if ancestor is figure:
+            return False
+        if ancestor.tag == "figcaption":
+            return True
+    return False
 
 
 def _is_inline_wrapper(node: etree._Element) -> bool:
