@@ -490,6 +490,22 @@ def test_a_quotation_in_a_figure_is_read_without_its_attribution():
         PARTS_EN[:2] + ["We will fix the roads before we build anything new."] + PARTS_EN[2:])
 
 
+def test_a_pull_quote_that_repeats_a_sentence_of_the_story_is_read_once():
+    repeated = "before the end of the year"
+    pull = f"<figure><blockquote><p>“{PARTS_EN[1][PARTS_EN[1].index('asked'):]}”</p></blockquote></figure>"
+    aside = f"<blockquote class='pullquote'>{PARTS_EN[2][:60]}</blockquote>"
+    html = story_en(_paragraphs(PARTS_EN[:2]) + pull + aside + _paragraphs(PARTS_EN[2:]))
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == PARTS_EN and sum(repeated in text for text in body) == 1
+
+
+def test_a_quotation_the_story_does_not_repeat_stays():
+    quote = "<blockquote><p>Nobody asked the people who walk to school what they needed.</p></blockquote>"
+    html = story_en(_paragraphs(PARTS_EN[:2]) + quote + _paragraphs(PARTS_EN[2:]))
+    assert extract_generic(parse_html(html), EN)["body"] == (
+        PARTS_EN[:2] + ["Nobody asked the people who walk to school what they needed."] + PARTS_EN[2:])
+
+
 def story_en(inner: str) -> str:
     return page(f"<article><h1>Council approves the budget for next year</h1>{inner}</article>")
 

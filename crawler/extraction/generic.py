@@ -685,7 +685,30 @@ def looks_like_listing(region: etree._Element) -> bool:
 def body_blocks(root: etree._Element, left_out: set[etree._Element] | frozenset = frozenset()) -> list[Block]:
     blocks: list[Block] = []
     _collect(root, blocks, left_out)
-    return [block for block in blocks if _keep(block)]
+    return _without_pull_quotes([block for block in blocks if _keep(block)])
+
+
+MIN_PULL_QUOTE = 30
+
+
+def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
+    """A pull quote repeats a sentence of the story in large type, set in a <blockquote>: a
+    quotation whose text another paragraph of the body already holds is read once, there."""
+    quoted = [index for index, block in enumerate(blocks)
+              if len(block.text) >= MIN_PULL_QUOTE and _quoted(block.element)]
+    if not quoted:
+        return blocks
+    plain = [fold(block.text).lower() for index, block in enumerate(blocks) if index not in set(quoted)]
+    drop = set()
+    for index in quoted:
+        key = fold(blocks[index].text).lower().strip("„“”\"'«» ")
+        if any(key in text for text in plain):
+            drop.add(index)
+    return [block for index, block in enumerate(blocks) if index not in drop]
+
+
+def _quoted(node: etree._Element) -> bool:
+    return node.tag == "blockquote" or any(a.tag == "blockquote" for a in node.iterancestors())
 
 
 def _collect(node: etree._Element, blocks: list[Block], left_out: set[etree._Element] | frozenset = frozenset()) -> None:
