@@ -85,3 +85,26 @@ def test_a_segment_that_only_mentions_the_host_stays():
     tree = parse_html(page([], title))
     assert strip_site_name(title, site_names(tree, "https://www.apple.com/x")) == title
     assert best_title(tree, "https://www.apple.com/x") == title
+
+
+@pytest.mark.parametrize("title, headline", [
+    ("How meditation rewires brains and improves physical health | Opinion",
+     "How meditation rewires brains and improves physical health"),
+    ("Homestead gardening makes rural communities more self-reliant | District",
+     "Homestead gardening makes rural communities more self-reliant"),
+    ("2025 Top Insurance Company Performance Rankings - Infographic", "2025 Top Insurance Company Performance Rankings"),
+    ("2025 Top 100 Blockchain Companies | WFA", "2025 Top 100 Blockchain Companies"),
+])
+def test_one_word_after_a_headline_is_a_section_or_a_site_name(title, headline):
+    tree = parse_html(page([], title))
+    assert best_title(tree, "https://www.news.example.org/story/1") == headline
+
+
+@pytest.mark.parametrize("title", [
+    "Reflections on building a UI pipeline - Part 2",  # a word with digits is the headline's own
+    "Budget | Approved",  # a headline of fewer than three words keeps its second word
+])
+def test_a_last_word_that_ends_the_headline_itself_stays(title):
+    tree = parse_html(page([], title))
+    assert best_title(tree, "https://www.news.example.org/story/1") == title
+

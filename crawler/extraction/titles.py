@@ -69,13 +69,27 @@ def strip_site_name(title: str, sites: set[str]) -> str:
     segments = _SEPARATOR.split(title)
     if len(segments) == 1:
         return title
-    while len(segments) > 1 and _is_site_segment(segments[-1], sites):
+    while len(segments) > 1 and (_is_site_segment(segments[-1], sites) or _is_section_word(segments)):
         segments.pop()
     while len(segments) > 1 and _is_site_segment(segments[0], sites):
         segments.pop(0)
     if len(segments) == len(_SEPARATOR.split(title)):
         return title
     return _rejoin(title, segments)
+
+
+# A headline this long (in words) before the separator stands without the one word after it.
+MIN_HEADLINE_BEFORE_SECTION = 3
+
+
+def _is_section_word(segments: list[str]) -> bool:
+    """The last segment is one word without digits after a headline of three words or more: a
+    section ("| Opinion", "| District", "- Infographic") or a short site name ("| WFA",
+    "| VSI®"), never the headline's own end ("- Part 2", "| 2025" are kept or go as dates)."""
+    last = segments[-1].split()
+    if len(last) != 1 or any(char.isdigit() for char in last[0]):
+        return False
+    return len(" ".join(segments[:-1]).split()) >= MIN_HEADLINE_BEFORE_SECTION
 
 
 def _rejoin(title: str, segments: list[str]) -> str:
