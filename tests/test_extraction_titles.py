@@ -108,3 +108,9 @@ def test_a_last_word_that_ends_the_headline_itself_stays(title):
     tree = parse_html(page([], title))
     assert best_title(tree, "https://www.news.example.org/story/1") == title
 
+
+def test_a_visible_headline_that_ends_with_the_site_name_loses_it():
+    title = "Critics’ Choice: Best UK Art Exhibitions 2025 – Artlyst - Artlyst"
+    h1 = "Critics’ Choice: Best UK Art Exhibitions 2025 – Artlyst"
+    tree = parse_html(page([h1], title, site="Artlyst"))
+    assert best_title(tree, "https://artlyst.com/reviews/critics-choice") == "Critics’ Choice: Best UK Art Exhibitions 2025"

@@ -180,7 +180,7 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
         candidates.append(("title", raw_title))
     shown = visible_headline(tree, h1s, [fold(html.unescape(t)) for t in ([raw_title] if raw_title else []) + metas])
     if shown:
-        return shown
+        return strip_site_name(shown, sites)  # a heading that ends with the site's name ("… – Artlyst")
     lone = lone_headline(h1s, declared, sites)
     if lone:
         return lone
