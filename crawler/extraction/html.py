@@ -56,6 +56,10 @@ def _plain_utf8(body: bytes, content_type: str | None) -> str | None:
     return unicodedata.normalize("NFC", strip_nul(text))
 
 
+# Control bytes no text has (NUL, tab, newlines, carriage return and escape aside).
+_CONTROL_BYTES = bytes((*range(1, 9), 11, 12, *range(14, 27), *range(28, 32)))
+
+
 def _looks_binary(body: bytes) -> bool:
     """A known binary signature at the start, or control bytes that no text has. NUL bytes alone
     do not make a page binary: a CMS that stored some in a title still serves text (they are
@@ -63,7 +67,7 @@ def _looks_binary(body: bytes) -> bool:
     sample = body[:2048]
     if body.lstrip()[:8].startswith(_BINARY_MAGIC):
         return True
-    controls = sum(sample.count(bytes([c])) for c in (*range(1, 9), 11, 12, *range(14, 27), *range(28, 32)))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one C call, not 28 counts
     return controls > len(sample) // 64 or sample.count(b"\x00") > len(sample) // 2
 
 
