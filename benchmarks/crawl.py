@@ -219,9 +219,8 @@ def load_child(config: dict) -> None:
     from crawler.processing.stats import StatsCounter
     from crawler.runner import project_settings
 
-    settings = project_settings(SQLITE_PATH=str(config["db"]))
-    processor = PageProcessor.from_settings(settings, StatsCounter())
-    loader = Loader(redis.Redis.from_url(config["redis_url"]), processor, gc_threshold=settings.getint("MUNINEWS_GC_THRESHOLD"))
+    processor = PageProcessor.from_settings(project_settings(SQLITE_PATH=str(config["db"])), StatsCounter())
+    loader = Loader(redis.Redis.from_url(config["redis_url"]), processor)
     commits: list[float] = []
     busy = [0.0]  # seconds inside batches that held items (I/O included): the loader's capacity
     load_batch = loader.load_batch

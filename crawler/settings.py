@@ -95,6 +95,4 @@ EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
     # Per portal: did anything answer? Judges the run (finished/partial/failed/interrupted).
     "crawler.extensions.outcome.PortalAnswers": 510,
-    # Start-up state frozen out of the garbage collector, young collections rarer (MUNINEWS_GC_THRESHOLD).
-    "crawler.extensions.gc_tuning.GcTuning": 520,
 }

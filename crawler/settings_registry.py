@@ -111,10 +111,6 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a worker may miss heartbeats before the others put its in-flight requests back in the queue"),
     Setting("DISTRIBUTED_HEARTBEAT", 1.0,
             "seconds between heartbeats (each also releases finished leases and recovers dead workers' ones)"),
-    # --- CPU ---
-    Setting("MUNINEWS_GC_THRESHOLD", 50000,
-            "allocations between young garbage collections once the spider opens (start-up state is frozen out "
-            "of collections, crawler/extensions/gc_tuning.py); 0 keeps Python's defaults"),
     # --- Interactive runs ---
     Setting("MUNINEWS_PROGRESS", False, "the live per-portal progress table (the CLI turns it on on a terminal)"),
 )

@@ -59,7 +59,7 @@ def command(redis_url: str, db_path: Path | None, setting_values: tuple[str, ...
     stopping: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda number, frame: stopping.append(number))
-    loader = Loader(server, processor, gc_threshold=settings.getint("MUNINEWS_GC_THRESHOLD"))
+    loader = Loader(server, processor)
     try:
         with crawl_lock(db_path):  # the only writer: no ordinary crawl or second loader on this file
             loaded = loader.run(idle_exit=idle_exit, should_stop=lambda: bool(stopping))

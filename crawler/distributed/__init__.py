@@ -468,9 +468,8 @@ class Loader:
     duplicates, never into second articles).
     """
 
-    def __init__(self, server: redis.Redis, processor: PageProcessor, *, gc_threshold: int = 0) -> None:
+    def __init__(self, server: redis.Redis, processor: PageProcessor) -> None:
         self.server = server
-        self.gc_threshold = gc_threshold  # MUNINEWS_GC_THRESHOLD (crawler/extensions/gc_tuning.py); 0: defaults
         self.processor = processor
         self.storage = processor.storage
         self.batch_size = processor.options.batch_size
@@ -482,10 +481,6 @@ class Loader:
     def run(self, idle_exit: float | None = None, should_stop: Callable[[], bool] = lambda: False) -> int:
         """Load until ``should_stop()`` or, with ``idle_exit``, until no item arrived for that many
         seconds while no worker is alive. Returns how many items were loaded."""
-        if self.gc_threshold > 0:
-            from crawler.extensions.gc_tuning import tune
-
-            tune(self.gc_threshold)
         self.load_batch(self.server.lrange(LOADING_KEY, 0, -1))  # a previous loader's uncommitted batch
         idle_since = time.monotonic()
         while not should_stop():
