@@ -133,6 +133,24 @@ class TestHtmldateLayer:
         record = extract_page(self.page(head, ""), "https://news.example.com/council-budget")
         assert record.published == "2023-11-01T09:30:00+01:00" and record.layers["published"] == "structured"
 
+    def test_the_webpage_of_a_schema_graph_dates_a_post_that_declares_no_article(self):
+        # Yoast's graph: the WebPage carries the dates; meta article:modified_time alone would
+        # have made htmldate give the last change
+        graph = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+                 '{"@type": "WebPage", "name": "Council approves the budget", "datePublished": "2024-03-17T19:47:39+00:00",'
+                 ' "dateModified": "2024-05-03T10:57:58+00:00"}, {"@type": "WebSite", "name": "Example"}]}</script>'
+                 '<meta property="article:modified_time" content="2024-05-03T10:57:58+00:00">')
+        record = extract_page(self.page(graph, ""), "https://news.example.com/council-budget")
+        assert record.published == "2024-03-17T19:47:39+00:00" and record.layers["published"] == "structured"
+        assert record.modified == "2024-05-03T10:57:58+00:00"
+
+    def test_an_articles_own_date_beats_its_webpages(self):
+        graph = ('<script type="application/ld+json">{"@graph": ['
+                 '{"@type": "WebPage", "datePublished": "2024-03-18T04:39:05+00:00"},'
+                 '{"@type": "Article", "headline": "Council approves the budget", "datePublished": "2024-03-17T08:00:00+00:00"}]}</script>')
+        record = extract_page(self.page(graph, ""), "https://news.example.com/council-budget")
+        assert record.published == "2024-03-17T08:00:00+00:00"
+
     def test_no_date_anywhere_stays_no_date(self):
         record = extract_page(self.page("", ""), "https://news.example.com/council-budget")
         assert record.published is None

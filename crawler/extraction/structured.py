@@ -35,9 +35,9 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     if "title" in want and (headline or meta_content(tree, xpaths.META_TITLE[:2])):
         fields["title"] = best_title(tree, ctx.url, headline, publisher, frozenset(_types(article)) if article else frozenset())
     if "published" in want:
-        fields["published"] = _first_date(ctx, _published_candidates(tree, article, ctx.index))
+        fields["published"] = _first_date(ctx, _published_candidates(tree, article, ctx.index, objects))
     if "modified" in want:
-        fields["modified"] = _first_date(ctx, _modified_candidates(tree, article, ctx.index))
+        fields["modified"] = _first_date(ctx, _modified_candidates(tree, article, ctx.index, objects))
     if "authors" in want:
         sites = site_names(tree, ctx.url, [publisher] if publisher else None)
         fields["authors"], fields["site_authors"] = _authors(tree, article, sites)
@@ -150,7 +150,8 @@ def _ld_people(value: Any) -> list[str]:
 # --- candidates in priority order ---------------------------------------------------------------
 
 
-def _published_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None) -> Iterator[str]:
+def _published_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None,
+                          objects: list[dict[str, Any]] | None = None) -> Iterator[str]:
     if article:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = _text_value(article.get(key))
@@ -160,15 +161,28 @@ def _published_candidates(tree: etree._Element, article: dict[str, Any] | None, 
     yield from _itemprop_values(tree, "datePublished", index)
     for node in tree.xpath('//time[@pubdate or @itemprop="datePublished"][@datetime]'):
         yield node.get("datetime")
+    yield from _page_dates(objects, "datePublished")
 
 
-def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None) -> Iterator[str]:
+def _modified_candidates(tree: etree._Element, article: dict[str, Any] | None, index: Any = None,
+                         objects: list[dict[str, Any]] | None = None) -> Iterator[str]:
     if article:
         value = _text_value(article.get("dateModified"))
         if value:
             yield value
     yield from meta_content(tree, xpaths.META_MODIFIED)
     yield from _itemprop_values(tree, "dateModified", index)
+    yield from _page_dates(objects, "dateModified")
+
+
+def _page_dates(objects: list[dict[str, Any]] | None, key: str) -> Iterator[str]:
+    """The dates the page's own ``WebPage`` object states, after every other source: SEO plugins
+    (Yoast's schema graph on WordPress) date the WebPage and declare no Article on many posts."""
+    for item in objects or ():
+        if _types(item) & xpaths.PAGE_TYPES:
+            value = _text_value(item.get(key))
+            if value:
+                yield value
 
 
 def _authors(tree: etree._Element, article: dict[str, Any] | None, sites: set[str]) -> tuple[list[str], list[str]]:

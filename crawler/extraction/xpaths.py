@@ -38,6 +38,8 @@ NON_ARTICLE_TYPES = frozenset(
     }
 )
 STORY_TYPES = ARTICLE_TYPES | {"HowTo", "Recipe", "Review"}
+# The page itself, whose dates structured data gives when it declares no article (Yoast's graph).
+PAGE_TYPES = frozenset({"WebPage", "ItemPage", "MedicalWebPage", "FAQPage"})
 # og:type values of shop pages ("product", "product.group", "product.item", "ebay-objects:item").
 NON_ARTICLE_OG_TYPE = r"product|(?:^|[:.])item$|ecommerce"
 
