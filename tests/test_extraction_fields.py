@@ -144,6 +144,15 @@ class TestHtmldateLayer:
         assert record.published == "2024-03-17T19:47:39+00:00" and record.layers["published"] == "structured"
         assert record.modified == "2024-05-03T10:57:58+00:00"
 
+    @pytest.mark.parametrize("meta", [
+        '<meta name="published" content="July 17, 2025">',
+        '<meta name="citation_publication_date" content="2025/7/17">',
+        '<meta property="article:published_date" content="2025-07-17">',
+    ])
+    def test_publication_meta_tags_beyond_the_common_ones(self, meta):
+        record = extract_page(self.page(meta, ""), "https://news.example.com/council-budget")
+        assert record.published.startswith("2025-07-17") and record.layers["published"] == "structured"
+
     def test_an_articles_own_date_beats_its_webpages(self):
         graph = ('<script type="application/ld+json">{"@graph": ['
                  '{"@type": "WebPage", "datePublished": "2024-03-18T04:39:05+00:00"},'

@@ -51,6 +51,9 @@ META_PUBLISHED = (
     "dcterms.created", "dc.date.created", "publishdate", "publish-date", "pubdate", "publication_date",
     "date", "article.published", "cxenseparse:recs:publishtime", "og:published_time",
     "article_date_original", "original-publish-date", "release_date", "pub_date",
+    "published", "published_date", "published-date", "published_time", "publish_date", "publish_time",
+    "date_published", "article:published_date", "article:post_date", "og:publish_date", "og:pubdate",
+    "originalpublicationdate", "rnews:datepublished", "dc.date.publication", "citation_publication_date",
 )
 META_MODIFIED = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
