@@ -401,6 +401,33 @@ def test_same_venue_items_on_portals_that_never_saw_two_of_them_stay_apart(index
     assert index.conn.execute("SELECT COUNT(*) FROM dedup_furniture").fetchone()[0] == 0
 
 
+#: One-sentence events at the venue: each about an eighth of its item's shingles, too little of its own
+#: for the pair rule (15%), with no fact in a shared context that tells them apart.
+SHORT_EVENTS = [
+    "Hội Người cao tuổi quận tổ chức giải cờ tướng người cao tuổi với sự tham gia của nhiều kỳ thủ.",
+    "Quận đoàn tổ chức ngày hội đọc sách cho thiếu nhi với sự tham gia của nhiều em học sinh.",
+    "Liên đoàn Lao động quận tổ chức giải bóng bàn công nhân viên chức với sự tham gia của nhiều đội.",
+]
+
+
+def test_one_sentence_venue_items_of_one_host_stay_apart_in_any_order() -> None:
+    """Three items of one host whose own text is one sentence share the venue's two paragraphs: a
+    pair alone is no evidence of furniture (each keeps under 15% of its own), but three articles of
+    one host that each keep something the others do not hold are three items: the paragraphs are the
+    host's furniture and the items stay apart, whatever order they arrive in. Their copies on another
+    portal still join them."""
+    items = [("ngoquyen", venue_item(own)) for own in SHORT_EVENTS]
+    items += [("city", venue_item(SHORT_EVENTS[0], "Theo Cổng TTĐT quận Ngô Quyền"))]
+    first, second = (StoryIndex(None).fingerprint(text) for _, text in items[:2])
+    shared = int(similarity._shared_paragraphs(first.paragraphs, second.paragraphs)[1].sum())
+    own_shares = [(f.shingle_count - shared) / f.shingle_count for f in (first, second)]
+    assert all(share < similarity.FURNITURE_MIN_OWN_SHARE for share in own_shares)
+    rng = random.Random(19)
+    orders = [list(range(len(items)))] + [rng.sample(range(len(items)), len(items)) for _ in range(9)]
+    answers = {grouping(items, order) for order in orders}
+    assert answers == {frozenset({frozenset({0, 3}), frozenset({1}), frozenset({2})})}
+
+
 def test_a_dated_lead_is_a_fact_of_its_item() -> None:
     """The first words of a text are a fact context too (padded like a paragraph start): two notices
     of one template that differ in the date of their opening words conflict."""

@@ -63,7 +63,10 @@ How a new body text is matched (:meth:`StoryIndex.assign`):
    paragraphs and are otherwise *unrelated* (each keeps at least :data:`FURNITURE_MIN_OWN_SHARE`
    of its shingles outside them and their own parts overlap less than
    :data:`FURNITURE_MAX_OWN_CONTAINMENT`), those paragraphs become furniture
-   (``dedup_furniture``, with the two articles that showed it), for every comparison. A host
+   (``dedup_furniture``, with the two articles that showed it), for every comparison. Three
+   articles of one host that all hold the paragraphs and are pairwise unrelated with only
+   :data:`MIN_OWN_SHINGLES` of their own each (and as many signature positions in it) are evidence
+   too: one-sentence event items keep under 15% of their own. A host
    republishing its own story trimmed, with a caption more or a typo fixed is not evidence.
    The site-template learning (``crawler.extraction.template``) has already removed what a host
    prints on a third of its pages from profile-free bodies; this catches what recurs on a few.
@@ -704,6 +707,9 @@ MIN_OWN_SHINGLES = 8
 #: Two articles of one host sharing paragraphs are *unrelated* (the shared paragraphs are the host's
 #: furniture) when each keeps at least this share of its shingles outside them ...
 FURNITURE_MIN_OWN_SHARE = 0.15
+#: ... or, with only :data:`MIN_OWN_SHINGLES` of their own each, when this many articles of any hosts
+#: hold the paragraphs and are pairwise unrelated (see :meth:`StoryIndex._learn_furniture`).
+FURNITURE_MIN_ARTICLES = 3
 #: ... and their own parts overlap less than this (containment of the smaller own part).
 FURNITURE_MAX_OWN_CONTAINMENT = 0.7
 #: An article's own paragraphs (those the other does not hold word for word) are found in the other
@@ -1120,12 +1126,19 @@ class StoryIndex:
     # furniture -------------------------------------------------------------------------
 
     def _learn_furniture(self, article: _Stored) -> set[int]:
-        """Paragraphs this article shares with an *unrelated* article of its own host within the
-        window become furniture; returns those that were not furniture before.
+        """Paragraphs this article shares with otherwise *unrelated* articles within the window become
+        furniture; returns those that were not furniture before. Two kinds of evidence, each decided
+        on the articles alone (so the furniture is the same in any arrival order):
 
-        Unrelated is decided on the pair alone (so the furniture is the same in any arrival
-        order): each keeps at least :data:`FURNITURE_MIN_OWN_SHARE` of its text outside the shared
-        paragraphs and their own parts overlap less than :data:`FURNITURE_MAX_OWN_CONTAINMENT`.
+        - a pair of one host: each keeps at least :data:`FURNITURE_MIN_OWN_SHARE` of its text outside
+          the shared paragraphs and their own parts overlap less than :data:`FURNITURE_MAX_OWN_CONTAINMENT`;
+        - three articles of any hosts that all hold the paragraph and are pairwise unrelated with
+          only :data:`MIN_OWN_SHINGLES` of their own each (:data:`FURNITURE_MIN_ARTICLES`): a
+          one-sentence event item is a small share of its text, and so is a copy's new lead or a
+          paragraph another copy dropped, but three texts each with something of its own that
+          neither of the others holds are three items, not one story edited (whose copies are each
+          nearly contained in the original).
+
         A host republishing its own story (trimmed, a caption more, a typo fixed) is not evidence."""
         if not article.host or not len(article.paragraphs):
             return set()
@@ -1146,28 +1159,45 @@ class StoryIndex:
         if not others:
             return set()
         learned: set[int] = set()
-        for other in sorted(self._load(others).values(), key=lambda s: s.article_id):
-            shared = self._unrelated_share(article, other)
-            for paragraph in shared - known - learned:
+
+        def learn(paragraphs: set[int], other_id: int) -> None:
+            for paragraph in sorted(paragraphs - known - learned):
                 self.conn.execute(
                     "INSERT OR IGNORE INTO dedup_furniture (paragraph, host, article_id, other_id) VALUES (?, ?, ?, ?)",
-                    (paragraph, article.host, min(article.article_id, other.article_id),
-                     max(article.article_id, other.article_id)),
+                    (paragraph, article.host, min(article.article_id, other_id), max(article.article_id, other_id)),
                 )
                 learned.add(paragraph)
+
+        unrelated: list[tuple[_Stored, set[int]]] = []
+        for other in sorted(self._load(others).values(), key=lambda s: s.article_id):
+            shared = self._unrelated_share(article, other)
+            if not shared:
+                continue
+            unrelated.append((other, shared))
+            if self._unrelated_share(article, other, FURNITURE_MIN_OWN_SHARE):
+                learn(shared, other.article_id)
+        for (one, shared_one), (two, shared_two) in combinations(unrelated, 2):
+            common = (shared_one & shared_two) - known - learned
+            if common and abs(one.day - two.day) <= self.window_days:
+                common &= self._unrelated_share(one, two)
+                if common:
+                    learn(common, one.article_id)
         self._furniture_known |= learned
         return learned
 
-    def _unrelated_share(self, first: _Stored, second: _Stored) -> set[int]:
-        """The paragraphs two articles of one host share, when they are otherwise unrelated; else none."""
+    def _unrelated_share(self, first: _Stored, second: _Stored, min_share: float = 0.0) -> set[int]:
+        """The paragraphs two articles share, when they are otherwise unrelated (each keeps ``min_share``
+        of its shingles, and at least :data:`MIN_OWN_SHINGLES`, outside them); else none."""
         common, counts = _shared_paragraphs(first.paragraphs, second.paragraphs)
         if not common.size:
             return set()
         shared = int(counts.sum())
         own_a, own_b = first.shingle_count - shared, second.shingle_count - shared
         for own, size in ((own_a, first.shingle_count), (own_b, second.shingle_count)):
-            if own < max(MIN_OWN_SHINGLES, FURNITURE_MIN_OWN_SHARE * size):
+            if own < max(MIN_OWN_SHINGLES, min_share * size):
                 return set()  # one is (nearly) contained in the other: a re-post, not furniture
+        if any(0 <= _own_positions(text, common) < MIN_OWN_SHINGLES for text in (first, second)):
+            return set()  # too little of the signature lies in its own text to tell it from the other's
         own_jaccard = _own_jaccard(first, second, common)
         if own_jaccard is None:  # rows from before the owners were kept
             jaccard = estimated_jaccard(first.signature, second.signature)
@@ -1289,7 +1319,8 @@ class StoryIndex:
                     continue
                 if self.verify_facts and facts_conflict(first.facts, second.facts):
                     pairs.add((a, b))
-                elif first.host and first.host == second.host and self._unrelated_share(first, second):
+                elif (first.host and first.host == second.host
+                      and self._unrelated_share(first, second, FURNITURE_MIN_OWN_SHARE)):
                     pairs.add((a, b))
         return pairs
 
@@ -1438,6 +1469,17 @@ def _own_jaccard(first: Fingerprint | _Stored, second: _Stored, excluded: np.nda
     in_excluded = equal & known & np.isin(owner, excluded)
     rest = size - int(in_excluded.sum())
     return float(np.count_nonzero(equal & ~in_excluded)) / rest if rest else 0.0
+
+
+def _own_positions(text: Fingerprint | _Stored, common: np.ndarray) -> int:
+    """How many signature positions of ``text`` have their minimum in a paragraph not among
+    ``common``: what its signature says about its own text (-1 when the owners are unknown)."""
+    size = text.signature.size
+    if text.owners.size != size or not len(text.paragraphs):
+        return -1
+    rows = text.owners.astype(np.intp)
+    known = rows < len(text.paragraphs)
+    return int((known & ~np.isin(text.paragraphs[np.where(known, rows, 0), 0], common)).sum())
 
 
 def _own_texts_apart(first: Fingerprint | _Stored, second: _Stored, common: np.ndarray, counts: np.ndarray) -> bool:
