@@ -147,3 +147,35 @@ def test_a_migration_landing_below_the_newest_still_runs(tmp_path, monkeypatch):
     db.conn.close()
     open_readonly(tmp_path / "m.db").close()
     assert migrate(open_db(tmp_path / "m.db")) == 0 and ran == [gap]
+
+
+def _open_at_once(path: str, start, results) -> None:
+    start.wait()
+    try:
+        db = open_db(path)
+        results.put(("ok", schema_version(db)))
+    except Exception as error:  # noqa: BLE001 - the test reports whatever a process hit
+        results.put(("error", repr(error)))
+
+
+def test_processes_opening_a_new_database_at_once_all_get_the_current_schema(tmp_path):
+    """Two workers of a distributed crawl (or cron's crawl and an analyst's `muninews serve`) may
+    open a file that does not exist yet in the same instant: each must wait for the other's
+    migrations, not run them a second time ("duplicate column name")."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    processes = 6
+    start, results = context.Barrier(processes), context.Queue()
+    path = str(tmp_path / "shared.db")
+    workers = [context.Process(target=_open_at_once, args=(path, start, results)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(30)
+    assert outcomes == [("ok", SCHEMA_VERSION)] * processes
+    conn = sqlite3.connect(path)
+    applied = [row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+    conn.close()
+    assert applied == sorted(set(applied)) and len(applied) == len(MIGRATIONS)

@@ -9,6 +9,7 @@ out of order, so ``schema_migrations`` records which ran (``user_version`` is th
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import logging
 import os
@@ -16,7 +17,8 @@ import pkgutil
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -121,9 +123,29 @@ def open_db(path: str | Path, *, upgrade: bool = True) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
     configure(conn)
     db = sqlite_utils.Database(conn)
-    if upgrade:
-        migrate(db)
+    if upgrade and set(VERSIONS) - applied_versions(conn):
+        with _migration_lock(path):
+            migrate(db)  # reads what ran again: another process may have migrated while we waited
     return db
+
+
+@contextmanager
+def _migration_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the file while migrating it.
+
+    Two processes opening a new or older file at once (two workers of a distributed crawl, cron's
+    crawl and an analyst's ``muninews reextract``) would otherwise both see a migration missing and
+    both run it: the second fails on "table already exists". SQLite's own write lock cannot serve:
+    Python's sqlite3 runs DDL outside transactions, and a long upgrade would outlast the busy
+    timeout of the process waiting. The kernel drops the lock when its holder dies."""
+    try:
+        handle = open(f"{path}.migrate.lock", "a+")
+    except OSError:  # a folder we cannot write: nobody else can migrate the file there either
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 class UnreadableDatabase(Exception):
