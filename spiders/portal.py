@@ -32,7 +32,7 @@ from crawler.middlewares.hosts import portal_units, unit_of
 from crawler.middlewares.reasons import failure_reason
 from crawler.dedup.urls import canonicalize, url_key
 from crawler.items import Link
-from crawler.registry import Portal, Registry, registry_from_settings
+from crawler.registry import Portal, Registry, is_article_url, registry_from_settings
 from crawler import families
 from spiders import sources
 from spiders.author_pages import AuthorPages
@@ -595,7 +595,7 @@ class PortalSpider(scrapy.Spider):
         if not self._on_portal(profile.name, url):
             return False
         pattern = profile.discovery.article_url_pattern
-        return pattern is None or re.search(pattern, _path(url)) is not None
+        return pattern is None or is_article_url(pattern, url, _path(url))
 
     def _should_revisit(self, profile: Portal, link: Link, known: Known) -> bool:
         if known.removed:

@@ -6,7 +6,7 @@ import pytest
 
 from crawler.storage.db import open_db
 from crawler.extraction import extract_page
-from crawler.extraction.template import HostTemplates
+from crawler.extraction.template import HostTemplates, block_keys
 from crawler.replica import build_replica
 from crawler.replica.templates import article_page
 
@@ -132,3 +132,19 @@ def test_the_crawl_chain_keeps_the_shared_sentences_and_settles_only_the_first_p
             assert item.record.body == formulaic_story(article)
     # only the first five pages (cleaned before the notice had been seen on five) are read again
     assert step.pages_to_settle() == [0, 1, 2, 3, 4]
+
+
+def test_a_closing_sentence_above_the_signature_stays_unless_nearly_every_page_prints_it():
+    """District portals close many stories, not all, with the same sentence just above the byline;
+    a reuse notice there is on nearly every page. A body that ended at its signature keeps a closing
+    block printed on 60% of the host's pages; an unsigned body loses it, and the notice goes from both."""
+    closing = "Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị tiếp tục triển khai thực hiện nghiêm túc."
+    notice = "Ghi rõ nguồn khi phát hành lại thông tin từ cổng này."
+    templates = HostTemplates()
+    for n in range(10):
+        templates.observe("h", [f"Story {n} opens with its own words about event {n}.",
+                                *([closing] if n % 5 < 3 else []), notice])
+    body = ["A new story opens with its own words.", closing, notice]
+    keys = block_keys(body)
+    assert templates.removable("h", keys) == frozenset({1, 2})
+    assert templates.removable("h", keys, signed_end=True) == frozenset({2})

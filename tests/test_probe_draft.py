@@ -172,3 +172,29 @@ def test_an_advertised_feed_alone_still_gives_a_draft(tmp_path):
     assert "found no way" not in output
     assert draft["discovery"]["sources"] == ["feed"] and draft["discovery"]["feed_paths"] == ["/RSS"]
     assert draft["discovery"]["article_url_pattern"] == r"^/tin\-tuc/[^/]+/?$"
+
+
+def test_articles_told_apart_by_their_query_get_a_query_pattern():
+    """SharePoint/ASP.NET portals: articles and listings share a path and differ in the query. The
+    shape names the numeric id parameter, never the listing's page number, and matches with it."""
+    from crawler.onboarding.probe import url_pattern
+    from crawler.registry import is_article_url
+
+    articles = [f"http://h/Pages/chi-tiet-tin.aspx?ItemID={n}&l=TinTuc" for n in (4000, 4007, 4014)]
+    listings = [f"http://h/Pages/tin-tuc.aspx?Page={n}" for n in (1, 2, 3)]
+    pattern = url_pattern([*articles, *listings])
+    assert [is_article_url(pattern, u) for u in articles + listings] == [True] * 3 + [False] * 3
+    assert url_pattern(listings) is None  # page numbers are no article ids
+
+
+def test_a_numbered_pager_without_a_next_link_is_followed():
+    import lxml.html
+
+    from crawler.onboarding.probe import next_page_selector
+
+    page = lxml.html.fromstring('<div class="pager"><a href="?Page=1">1</a> <span>2</span> '
+                                '<a href="?Page=3">3</a> <a href="?Page=4">4</a></div>')
+    listed = lxml.html.fromstring('<ul><li><a href="?p=1">1</a></li><li>2</li><li><a href="?p=3">3</a></li></ul>')
+    selector = next_page_selector()[len("xpath:"):]
+    assert [a.get("href") for a in page.xpath(selector)] == ["?Page=3"]
+    assert [a.get("href") for a in listed.xpath(selector)] == ["?p=3"]

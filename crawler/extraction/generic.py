@@ -47,6 +47,7 @@ from crawler.text.fold import (
     is_element,
     link_density,
     link_text_length,
+    norm_key,
 )
 
 MIN_PARAGRAPH = 25
@@ -96,14 +97,24 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     body = _paywalled_body(tree, [block.text for block in blocks])
     images = _article_images(found, root, work)
     fields: dict[str, Any] = {
-        "title": _title(tree, ctx) if "title" in want else None,
+        "title": _title(tree, ctx, root) if "title" in want else None,
         "published": date_line or (url_date(ctx) if "published" in want else None),
         "authors": byline_or_closing(clean_authors(bylines), tail_authors),
         "source": source or byline_source(bylines),
         "body": body,
         "images": images,
+        "signed_end": bool(tail_authors),
     }
+    fields["body"] = _without_headline(fields["body"], fields["title"])
     return {key: value for key, value in fields.items() if value}
+
+
+def _without_headline(body: list[str], title: str | None) -> list[str]:
+    """The body without its first block when that is the headline: the opening heading of a page
+    with no <h1> sits inside the block the text was read from (an <h1> never enters the body)."""
+    if body and title and norm_key(body[0]) == norm_key(title):
+        return body[1:]
+    return body
 
 
 # A page that shows a teaser above a paywall often carries the whole story in JSON-LD
@@ -987,8 +998,33 @@ def url_date(ctx: Context) -> str | None:
     return _parse(f"{year}-{int(month):02d}-{int(day):02d}", ctx)
 
 
-def _title(tree: etree._Element, ctx: Context) -> str | None:
+def _title(tree: etree._Element, ctx: Context, root: etree._Element | None = None) -> str | None:
     article = first_article(json_ld_objects(tree))
     headline = article.get("headline") if article else None
+    opening = opening_heading(root) if root is not None and tree.find(".//h1") is None else None
     return best_title(tree, ctx.url, headline if isinstance(headline, str) else None,
-                      declared=frozenset(_types(article)) if article else frozenset())
+                      declared=frozenset(_types(article)) if article else frozenset(), opening=opening)
+
+
+OPENING_HEADINGS = ("h2", "h3", "h4")
+MAX_HEADING_CLIMB = 3  # ancestors of the body block searched for the heading before it
+
+
+def opening_heading(root: etree._Element) -> str | None:
+    """The heading the article starts with, on a page with no <h1>: the last <h2>-<h4> before the
+    body block's first paragraph, inside the block or just before it (classic portal themes print
+    the headline as ``<h3 class="title">`` above the text, beside sidebar boxes headed the same way,
+    and give every page one <title> such as "Tin chi tiết - <site>")."""
+    for node in root.iter():
+        if node.tag == "p" and element_text(node):
+            break
+        if node.tag in OPENING_HEADINGS:
+            return element_text(node) or None
+    for node in [root, *list(root.iterancestors())[:MAX_HEADING_CLIMB]]:
+        if node.tag in ("body", "html"):
+            break
+        for sibling in node.itersiblings(preceding=True):
+            headings = [sibling] if sibling.tag in OPENING_HEADINGS else list(sibling.iter(*OPENING_HEADINGS))
+            if headings:
+                return element_text(headings[-1]) or None
+    return None

@@ -161,7 +161,8 @@ def title_tag(tree: etree._Element) -> str | None:
 
 
 def best_title(tree: etree._Element, url: str, headline: str | None = None,
-               publisher: str | None = None, declared: frozenset[str] = frozenset()) -> str | None:
+               publisher: str | None = None, declared: frozenset[str] = frozenset(),
+               opening: str | None = None) -> str | None:
     """The headline most sources agree on; priority JSON-LD > h1 > og:title > <title> on ties,
     except that a seconded <h1> beats an equally seconded JSON-LD headline, and that the one
     <h1> of a page that declares a story but no news story is its headline (``lone_headline``).
@@ -184,10 +185,22 @@ def best_title(tree: etree._Element, url: str, headline: str | None = None,
     lone = lone_headline(h1s, declared, sites)
     if lone:
         return lone
+    if opening_is_headline(opening, raw_title, sites) and not (headline or h1s or metas):
+        return opening
     cleaned = [(source, strip_site_name(fold(html.unescape(text)), sites)) for source, text in candidates if fold(text)]
     if not cleaned:
         return None
     return _agreed(cleaned, raw_title, sites)
+
+
+def opening_is_headline(opening: str | None, raw_title: str | None, sites: set[str]) -> bool:
+    """The heading the article starts with is the headline when the page offers no other (no <h1>,
+    no og:title, no JSON-LD headline) and its <title> does not hold it: that <title> is the page
+    type and the site ("Tin chi tiết - Cổng thông tin điện tử huyện …"), the same on every story."""
+    if not opening or not MIN_LONE_HEADLINE_WORDS <= len(opening.split()) <= MAX_LONE_HEADLINE_WORDS:
+        return False
+    key = norm_key(opening)
+    return key not in sites and key not in norm_key(fold(html.unescape(raw_title or "")))
 
 
 def lone_headline(h1s: list[str], declared: frozenset[str], sites: set[str]) -> str | None:

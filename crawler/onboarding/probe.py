@@ -11,9 +11,9 @@ structured and generic extraction layers read articles of an unknown layout.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -22,6 +22,7 @@ from crawler import __version__, families
 from crawler.families import plone, wordpress
 from crawler.onboarding import site_facts
 from crawler.onboarding.client import Answer, ProbeClient
+from crawler.registry import is_article_url
 from spiders.sources.parsers import (
     feed_links,
     robots_sitemaps,
@@ -39,6 +40,15 @@ MIN_LISTING_ARTICLES = 3
 # A "next page" link on the link itself or on its list item (``<li class="next"><a>``), plus what
 # each CMS family names as its next link: the selector the draft gives the crawl's listings.
 LIST_ITEM_NEXT = "//li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[@href][1]"
+# A numbered pager with no "next" link ("1 2 3", the current page a <span> or a link-less <li>):
+# the link right after the current page whose number is one more. Classic portals (ASP.NET,
+# SharePoint, old PHP CMSs) page their news this way.
+NUMBERED_NEXT = ("//a[@href][preceding-sibling::*[1][not(self::a) and not(.//a)]"
+                 "[normalize-space(.) = string(number(normalize-space(.)))]]"
+                 "[normalize-space(.) = string(number(normalize-space(preceding-sibling::*[1])) + 1)]"
+                 " | //li[not(.//a)][normalize-space(.) = string(number(normalize-space(.)))]"
+                 "/following-sibling::li[1]//a[@href]"
+                 "[normalize-space(.) = string(number(normalize-space(ancestor::li[1]/preceding-sibling::li[1])) + 1)]")
 
 
 def next_page_selector() -> str:
@@ -48,7 +58,7 @@ def next_page_selector() -> str:
         selector = getattr(families.get(name), "NEXT_PAGE", None)
         if isinstance(selector, str) and selector.startswith("xpath:"):
             paths.append(selector[len("xpath:"):])
-    return "xpath:" + " | ".join(dict.fromkeys([*paths, LIST_ITEM_NEXT]))
+    return "xpath:" + " | ".join(dict.fromkeys([*paths, LIST_ITEM_NEXT, NUMBERED_NEXT]))
 
 
 @dataclass
@@ -240,7 +250,7 @@ class Probe:
         same_site = [u for u in dict.fromkeys(home_links) if self.client.allows(u) and not _is_asset(u)]
         self._learn_pattern(same_site)
         pattern = re.compile(self.report.article_url_pattern) if self.report.article_url_pattern else None
-        candidates = [u for u in same_site if pattern is None or not pattern.search(urlsplit(u).path)]
+        candidates = [u for u in same_site if pattern is None or not is_article_url(pattern.pattern, u)]
         pages = [(home.url, home.body)]
         for url in candidates[:MAX_LISTING_CANDIDATES]:
             if _path_and_query(url) == _path_and_query(home.url) or self.client.remaining() <= 0:
@@ -257,7 +267,7 @@ class Probe:
             self._learn_pattern([u for _, links in paged for u in links if self.client.allows(u)])
             pattern = re.compile(self.report.article_url_pattern) if self.report.article_url_pattern else None
         for url, links in paged:
-            articles = {u for u in links if pattern is not None and pattern.search(urlsplit(u).path)}
+            articles = {u for u in links if pattern is not None and is_article_url(pattern.pattern, u)}
             path = self._relative(url)
             if len(articles) >= MIN_LISTING_ARTICLES and path is not None:
                 self.report.listing_paths.append(path)
@@ -292,7 +302,7 @@ class Probe:
                 *self.report.samples.get("feed", []), *links,
                 *self.report.samples.get("sitemap", [])]
         for url in pool:
-            if self.client.allows(url) and pattern and re.search(pattern, urlsplit(url).path):
+            if self.client.allows(url) and pattern and is_article_url(pattern, url):
                 answer = self.fetch(url)
                 if answer.ok:
                     self.texts.append(("feed", answer.body))
@@ -350,13 +360,39 @@ def feed_item_urls(body: bytes, base: str) -> list[str]:
 def url_pattern(urls: list[str], min_count: int = 3, max_shapes: int = 6) -> str | None:
     """A regex for article paths: the shapes seen at least ``min_count`` times (an alternation
     when articles live in several folders), or None when no shape repeats."""
-    shapes = Counter(shape for shape in map(path_shape, (urlsplit(u).path for u in dict.fromkeys(urls))) if shape)
+    urls = list(dict.fromkeys(urls))
+    by_query = query_shapes(urls, min_count)
+    shapes = Counter(shape for shape in map(path_shape, (urlsplit(u).path for u in urls
+                                                         if urlsplit(u).path not in by_query)) if shape)
+    shapes.update({shape: count for shape, count in by_query.values()})
     common = [shape for shape, count in shapes.most_common(max_shapes) if count >= min_count]
     if not common:
         return None
     if len(common) == 1:
         return common[0]
     return "^(?:" + "|".join(shape[1:-1] for shape in sorted(common)) + ")$"
+
+
+# Query parameters that number a listing's pages or sort it: never an article's identity.
+PAGING_PARAMS = re.compile(r"(?:page|paged|pg|start|offset|b_start(?::int)?|trang|sort|order)$", re.IGNORECASE)
+
+
+def query_shapes(urls: list[str], min_count: int) -> dict[str, tuple[str, int]]:
+    """Paths whose articles differ only in one numeric query parameter (``chi-tiet-tin.aspx?ItemID=4021``,
+    ``index.php?id=12``): path -> (a regex for its path and that parameter, how many distinct values).
+    A path-only shape cannot tell those articles from a listing at the same folder."""
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for url in urls:
+        parts = urlsplit(url)
+        for name, value in parse_qsl(parts.query):
+            if value.isdigit() and not PAGING_PARAMS.match(name):
+                values[(parts.path, name)].add(value)
+    best: dict[str, tuple[str, int]] = {}
+    for (path, name), seen in values.items():
+        if len(seen) >= max(min_count, 2) and len(seen) > best.get(path, ("", 0))[1]:
+            shape = rf"^{re.escape(path)}\?(?:[^#]*&)?{re.escape(name)}=\d+(?:[&#].*)?$"
+            best[path] = (shape, len(seen))
+    return best
 
 
 def path_shape(path: str) -> str | None:
