@@ -527,6 +527,17 @@ def test_typos_at_the_first_or_last_letter_and_in_short_words_are_forgiven() -> 
         assert facts_conflict(fact_pairs(text), fact_pairs(text.replace(before, after))), after
 
 
+def test_a_label_opening_a_paragraph_is_no_fact_but_what_follows_it_is() -> None:
+    """Two portals label one caption or one summary each their own way ("Ảnh:"/"Photo:", "Update:"/"Kurz:"):
+    the label is no fact; a name or date after it still is."""
+    text = ARTICLE + "\n\nẢnh: Quang cảnh hội nghị tại quận Ngô Quyền sáng nay."
+    assert not facts_conflict(fact_pairs(text), fact_pairs(text.replace("Ảnh:", "Photo:")))
+    lead = "Summary: The council met on Monday and agreed the budget for the new office.\n\n" + ARTICLE
+    assert not facts_conflict(fact_pairs(lead), fact_pairs(lead.replace("Summary:", "Update:")))
+    assert facts_conflict(fact_pairs(text), fact_pairs(text.replace("quận Ngô Quyền", "quận Lê Chân")))
+    assert facts_conflict(fact_pairs(lead), fact_pairs(lead.replace("on Monday", "on Friday")))
+
+
 def test_typo_near() -> None:
     assert typo_near("hong\x1fkong", "hong\x1fknog") and typo_near("they", "tehy") and typo_near("trump", "trrump")
     assert typo_near("private\x1fmusic\x1flessons", "privae\x1fmusic\x1flsesons")  # one word of three unchanged

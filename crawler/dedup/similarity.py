@@ -435,7 +435,9 @@ def fact_pairs(text: str, width: int = CONTEXT_WIDTH) -> Facts:
     other, so the date opening a notice ("Am 24. März veranstaltet ...", "Ngày 12/3, tại ...") is
     a fact of it (a dateline a portal puts before it changes that context, and adds no conflict).
     A fact whose context holds no word (only other facts, marks and breaks: a subheading, a
-    dateline "HẢI PHÒNG -") is left out. The text is read in comparison form (one tone placement:
+    dateline "HẢI PHÒNG -") is left out, and so is a label: the words opening a paragraph right before a
+    colon ("Ảnh:", "Photo:", "Update:", "Kurz:"), which two portals choose each its own for one caption
+    or summary (what follows the colon is compared). The text is read in comparison form (one tone placement:
     "Uỷ ban" and "Ủy ban" are one name).
     """
     return _fact_pairs_of_form(comparison_form(text), width)
@@ -462,7 +464,8 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> Facts:
             if _PARAGRAPH in right:
                 right = right[: right.index(_PARAGRAPH)] + [_PARAGRAPH] * (width - right.index(_PARAGRAPH))
             around = left + ["\x1e"] + right
-            if any(token in words for token in around):  # a context of masks, marks and breaks says nothing
+            label = left[-1] == _PARAGRAPH and right[0] == ":"  # "Ảnh:", "Photo:", "Update:" opening a paragraph
+            if not label and any(token in words for token in around):  # a context of masks, marks and breaks says nothing
                 value = _VALUE_KEYS.get(run := "\x1f".join(values[index:end]))
                 if value is None:
                     if len(_VALUE_KEYS) > _TOKEN_CACHE_LIMIT:
@@ -652,8 +655,8 @@ def _hash64(text: str) -> int:
 #: paragraph shingles of the comparison form (one tone placement), with paragraph keys; 3 = fact
 #: contexts end at the paragraph, with spelling keys; 4 = the spellings of the fact values are kept
 #: (``fact_values``) and ``fact_keys`` numbers them (typo tolerance at any letter of any word); 5 = the
-#: text's opening words are a fact context.
-TEXT_FORM = "5"
+#: text's opening words are a fact context; 6 = a paragraph's opening label ("Ảnh:") is no fact.
+TEXT_FORM = "6"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_meta (
