@@ -548,6 +548,7 @@ def test_typo_near() -> None:
     assert typo_near("effective", "eefecitve") and not typo_near("tutor", "utotr")  # two slips: words of 6+ letters only
     assert typo_near("gerard", "gearrrd") and typo_near("noting", "zooting") and typo_near("piping", "pipug")
     assert not typo_near("berger", "becker") and not typo_near("jensen", "hansen")  # two letters replaced in place
+    assert typo_near("exchange", "hxchynge")  # ... in a word of 8 letters: two slips, as before
     assert not typo_near("theaterbühne", "theaterbuhne") and not typo_near("friedrich", "friederike")
 
 

@@ -488,7 +488,8 @@ def typo_near(first: str, second: str) -> bool:
     word for word the same, but that a word differs from its counterpart by one letter swapped with
     its neighbour, mistyped, added or dropped (anywhere in the word, a word of any length but one
     letter; two in a word of :data:`TWO_SLIPS_MIN_LENGTH` letters or more, unless they are two letters
-    replaced in place, nothing added, dropped or swapped: "Berger"/"Becker" is another name,
+    replaced in place, nothing added, dropped or swapped, in a word under :data:`IN_PLACE_MIN_LENGTH`
+    letters: "Berger"/"Becker" is another name,
     "Piping"/"Pipug" a slip); of a value of several
     words, one word at least is unchanged. Never a number or a date
     (a word holding a digit must match exactly), and never a letter that differs only in its
@@ -507,15 +508,19 @@ def typo_near(first: str, second: str) -> bool:
 #: Shortest word (letters, the longer of the two spellings) in which two typing errors are forgiven
 #: (one in any word).
 TWO_SLIPS_MIN_LENGTH = 6
+#: Shortest word in which two letters replaced in place are two slips too ("Exchange"/"Hxchynge"); in shorter
+#: words of one length they are another name ("Berger"/"Becker").
+IN_PLACE_MIN_LENGTH = 8
 
 
 def _two_slips(a: str, b: str) -> bool:
     """Two typing errors (optimal string alignment distance 2) between two words of which the longer
     has :data:`TWO_SLIPS_MIN_LENGTH` letters or more, none of them a change of diacritics only, and not
-    two letters replaced in place in words of one length (how names of one length differ)."""
+    two letters replaced in place in words of one length under :data:`IN_PLACE_MIN_LENGTH` letters (how
+    names of one length differ)."""
     if max(len(a), len(b)) < TWO_SLIPS_MIN_LENGTH or abs(len(a) - len(b)) > 2 or _plain(a) == _plain(b):
         return False
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 2:
+    if len(a) == len(b) < IN_PLACE_MIN_LENGTH and sum(x != y for x, y in zip(a, b)) == 2:
         return False  # two letters replaced in place, nothing added, dropped or swapped: another name ("Berger"/"Becker")
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
