@@ -91,6 +91,7 @@ class PageProcessor:
             from crawler.processing.reextract import reextract_articles
 
             reextract_articles(self, settled, learn=False)
+        self.storage.index_pending()  # saving the templates commits (sqlite-utils)
         self.extractor.save_templates(self.storage.db)
         self.storage.close(stats)
 

@@ -6,6 +6,14 @@ after the first uncommitted one, whichever comes first (the store pipeline also 
 when no item arrives), so a crawl killed at any moment keeps everything fetched a few seconds before. Writing at once, rather than
 buffering rows in Python, keeps dedup lookups exact: they query the same connection, so they see
 this batch's uncommitted rows as well as earlier runs'.
+
+The two search indexes are the exception (migration m033): a new article's row goes in at once,
+but its index rows are written for the whole batch just before it commits (``index_pending``:
+one ``INSERT … SELECT`` per index instead of two trigger programs per article), in the same
+transaction, so a committed article is always searchable. Nothing in the crawl searches its own
+uncommitted rows. Every path that commits this connection goes through ``commit`` or ``close``
+(or calls ``index_pending`` first), and an update of a pending article indexes the batch first,
+since the update triggers delete the row's old index entries.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.storage.db import open_db
+from crawler.storage.search import defer_indexing, index_articles
 from crawler.extraction.dates import to_utc_iso
 from crawler.extraction.record import Record
 
@@ -43,12 +52,14 @@ class Storage:
         self._pending = 0
         self.counts: dict[str, int] = {"pages": 0, "articles_new": 0, "duplicates": 0, "failures": 0}
         self._dropped_portals: set[str] = set()  # portals whose earlier runs' dropped rows are gone
+        self._unindexed: list[int] = []  # new articles of this batch, not yet in the search indexes
 
     # --- lifecycle -------------------------------------------------------------------------------
     def open(self, portals: list[dict[str, Any]]) -> None:
         if self.db is not None:
             return
         self.db = open_db(self.path)
+        defer_indexing(self.db.conn)
         self.portal_names = [p["name"] for p in portals]
         self.db["portals"].upsert_all(portals, pk="name")
         self.run_id = self.db["crawl_runs"].insert(
@@ -59,6 +70,7 @@ class Storage:
     def close(self, stats: dict[str, Any] | None = None) -> None:
         if self.db is None:
             return
+        self.index_pending()  # sqlite-utils' update below commits
         self.db["crawl_runs"].update(
             self.run_id,
             {"finished": utc_now(), "pages_fetched": self.counts["pages"], "articles_new": self.counts["articles_new"],
@@ -89,9 +101,16 @@ class Storage:
 
     def commit(self) -> None:
         if self.db is not None:
+            self.index_pending()
             self.db.conn.commit()
         self._pending = 0
         self._first_pending = None
+
+    def index_pending(self) -> None:
+        """Write the search-index rows of the articles added since the last commit (m033)."""
+        if self._unindexed and self.db is not None:
+            index_articles(self.db.conn, self._unindexed)
+        self._unindexed = []
 
     # --- raw writes: sqlite-utils' insert/upsert/update commit per call, which would undo batching
     def _insert(self, table: str, row: dict[str, Any], *, conflict: str = "", upsert_key: str | None = None) -> None:
@@ -165,7 +184,8 @@ class Storage:
         item.story_id = story_id
         row = article_row(article_id, item, record, self.run_id)
         row["captions"] = captions_text(record)
-        self._insert("articles", row)  # with its searched text and captions: one search-index write
+        self._insert("articles", row)  # with its searched text and captions; indexed with its batch
+        self._unindexed.append(article_id)
         self._replace_images(article_id, record)
         self.add_alias(item.url_key, item.url, article_id, item.crawl_time)
         self.counts["articles_new"] += 1
@@ -260,6 +280,7 @@ class Storage:
             "story_id FROM articles WHERE id = ?", [article_id],
         ).fetchone()
         version, first_seen, last_seen, *previous, story_id = old
+        self.index_pending()  # the update triggers remove the row's old index entries: they must be there
         self._insert(
             "article_versions",
             dict(zip(("article_id", "version", "fetched_at", "title", "published", "modified", "author", "body",
@@ -275,6 +296,7 @@ class Storage:
     def replace_extraction(self, article_id: int, item, record: Record) -> None:
         """Re-extraction from stored HTML (``muninews reextract``): the same page, read better. Only
         the extracted fields and the images change; id, story, version, first/last seen stay."""
+        self.index_pending()  # as in update_article
         row = article_row(article_id, item, record, self.run_id)
         self._update("articles", article_id, {**{name: row[name] for name in EXTRACTED_FIELDS},
                                               "captions": captions_text(record)})
