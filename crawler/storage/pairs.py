@@ -33,6 +33,7 @@ _lock = threading.Lock()
 _joins: set[int] = set()  # code points inside a token
 _vanish: set[int] = set()  # token code points that alone make no token (a lone combining mark)
 _probed: set[int] = set()  # every code point asked so far
+_probed_chars: frozenset[str] = frozenset()  # the same, as characters (what ``_patterns`` checks per text)
 # (token pattern, pattern of a token made only of code points that alone make no token), swapped whole
 _compiled: tuple[re.Pattern[str], re.Pattern[str] | None] | None = None
 
@@ -91,15 +92,16 @@ _SEED = [ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyz"]  # never empty:
 def _patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     """The token pattern for every character of ``text`` (asking SQLite about any it has not seen;
     a character not in ``text`` never matters to its tokens)."""
-    global _compiled
-    compiled, seen = _compiled, {ord(ch) for ch in set(text)}
-    if compiled is not None and seen <= _probed:
+    global _compiled, _probed_chars
+    compiled, chars = _compiled, set(text)
+    if compiled is not None and chars <= _probed_chars:
         return compiled
     with _lock:
-        new = (seen | set(_SEED)) - _probed
+        new = ({ord(ch) for ch in chars} | set(_SEED)) - _probed
         if new or _compiled is None:
             _probe(sorted(c for c in new if not 0xD800 <= c < 0xE000))
             _probed.update(new)
+            _probed_chars = frozenset(chr(c) for c in _probed)
             _compiled = (re.compile(f"[{_ranges(_joins)}]+"), re.compile(f"[{_ranges(_vanish)}]+") if _vanish else None)
         return _compiled
 
@@ -119,7 +121,7 @@ def pairs(text: str | None) -> str | None:
     """Each pair of adjacent syllables as one token (``Ngô_Quyền Quyền_Hải``): what one column of
     ``articles_pairs`` holds for ``text`` (fold đ first, as the index triggers do)."""
     found = syllables(text)
-    return " ".join(f"{a}{PAIR_JOIN}{b}" for a, b in zip(found, found[1:])) or None
+    return " ".join(map(PAIR_JOIN.join, zip(found, found[1:]))) or None
 
 
 def pair_phrase(words: str) -> str | None:
