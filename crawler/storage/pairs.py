@@ -33,7 +33,7 @@ _lock = threading.Lock()
 _joins: set[int] = set()  # code points inside a token
 _vanish: set[int] = set()  # token code points that alone make no token (a lone combining mark)
 _probed: set[int] = set()  # every code point asked so far
-_probed_chars: frozenset[str] = frozenset()  # the same, as characters (what ``_patterns`` checks per text)
+_unprobed: re.Pattern[str] | None = None  # any character not asked yet (what ``_patterns`` looks for per text)
 # (token pattern, pattern of a token made only of code points that alone make no token), swapped whole
 _compiled: tuple[re.Pattern[str], re.Pattern[str] | None] | None = None
 
@@ -92,16 +92,16 @@ _SEED = [ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyz"]  # never empty:
 def _patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     """The token pattern for every character of ``text`` (asking SQLite about any it has not seen;
     a character not in ``text`` never matters to its tokens)."""
-    global _compiled, _probed_chars
-    compiled, chars = _compiled, set(text)
-    if compiled is not None and chars <= _probed_chars:
+    global _compiled, _unprobed
+    compiled, unprobed = _compiled, _unprobed
+    if compiled is not None and unprobed is not None and unprobed.search(text) is None:
         return compiled
     with _lock:
-        new = ({ord(ch) for ch in chars} | set(_SEED)) - _probed
+        new = ({ord(ch) for ch in set(text)} | set(_SEED)) - _probed
         if new or _compiled is None:
             _probe(sorted(c for c in new if not 0xD800 <= c < 0xE000))
             _probed.update(new)
-            _probed_chars = frozenset(chr(c) for c in _probed)
+            _unprobed = re.compile(f"[^{_ranges(_probed)}]")
             _compiled = (re.compile(f"[{_ranges(_joins)}]+"), re.compile(f"[{_ranges(_vanish)}]+") if _vanish else None)
         return _compiled
 
