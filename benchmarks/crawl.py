@@ -222,17 +222,25 @@ def load_child(config: dict) -> None:
     processor = PageProcessor.from_settings(project_settings(SQLITE_PATH=str(config["db"])), StatsCounter())
     loader = Loader(redis.Redis.from_url(config["redis_url"]), processor)
     commits: list[float] = []
-    busy = [0.0]  # seconds inside batches that held items (I/O included): the loader's capacity
-    load_batch = loader.load_batch
+    busy = [0.0]  # seconds loading items and committing them (I/O included): the loader's capacity
+    depth = [0]
 
-    def timed(batch: list[bytes]) -> None:
-        began = time.perf_counter()
-        load_batch(batch)
-        if batch:
-            busy[0] += time.perf_counter() - began
-            commits.append(time.time())
+    def timed(method):
+        def call(*args, **kwargs):
+            loaded, began = loader.loaded, time.perf_counter()
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0 and (args and args[0] or loader.loaded > loaded):  # items written, or committed
+                    busy[0] += time.perf_counter() - began
+                if loader.loaded > loaded:
+                    commits.append(time.time())
+        return call
 
-    loader.load_batch = timed  # type: ignore[method-assign]
+    for name in ("load_batch", "commit", "commit_if_due"):  # commit_if_due: only its calls that committed count
+        setattr(loader, name, timed(getattr(loader, name)))
     while loader.server.scard(WORKERS_KEY) < config["workers"]:  # idle with no worker alive, it would exit
         time.sleep(0.02)
     loaded = loader.run(idle_exit=config["idle_exit"])

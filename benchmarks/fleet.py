@@ -19,7 +19,9 @@ slowest_host_ratio the last host's finishing time over the median host's, from t
 request log; robots_per_host the robots.txt requests per reachable host; rerun_requests_per_host
 (c)'s requests per reachable host; two_worker_speedup the ratio of articles stored per second
 (first response to the loader's last commit) of 2 workers over 1; loader_items_per_s the items
-the loader wrote per second of its busy time (inside its batches, I/O included) in the 2-worker run.
+the loader wrote per second of its busy time (writing items and committing them, I/O included) in
+the 2-worker run; the table beside it also gives the loader process's CPU per item (its whole life:
+imports, opening and migrating the database included).
 """
 
 from __future__ import annotations
@@ -169,6 +171,7 @@ def distributed(workers: int, profiles: Path, redis_url: str, workdir: Path) -> 
     articles, _ = stored(db)
     return {"articles": articles, "stored_per_s": articles / (end - first), "seconds": end - first,
             "loader_items_per_s": loaded["loaded"] / max(loaded["busy"], 1e-9),
+            "loader_cpu_ms_per_item": 1000 * loaded["cpu"] / max(loaded["loaded"], 1),
             "per_worker": [r["pages"] for r in results]}
 
 
@@ -240,10 +243,10 @@ def main() -> None:
     speedup = loader_rate = float("nan")
     if dist:
         print(f"\n{'distributed (Redis + loader)':<36}{'stored':>8}{'stored/s':>10}{'seconds':>9}{'loader items/s':>16}"
-              f"  pages per worker")
+              f"{'loader CPU ms/item':>20}  pages per worker")
         for n, d in dist.items():
             print(f"{f'{n} worker(s)':<36}{d['articles']:>8}{d['stored_per_s']:>10.1f}{d['seconds']:>9.1f}"
-                  f"{d['loader_items_per_s']:>16.0f}  {d['per_worker']}")
+                  f"{d['loader_items_per_s']:>16.0f}{d['loader_cpu_ms_per_item']:>20.2f}  {d['per_worker']}")
         speedup = dist[2]["stored_per_s"] / dist[1]["stored_per_s"]
         loader_rate = dist[2]["loader_items_per_s"]
     print(f"hosts={info['hosts']} articles={info['articles']} fleet_ratio={fleet_ratio:.2f} "

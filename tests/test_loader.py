@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time
 
 import pytest
 
@@ -40,12 +41,12 @@ def item(index: int, extra: str = ""):
                     body=page(index, NAMES[index], extra), crawl_time="2024-06-01T00:00:00+00:00")
 
 
-def processor_for(db):
+def processor_for(db, **settings):
     from crawler.processing import PageProcessor
     from crawler.processing.stats import StatsCounter
     from crawler.runner import project_settings
 
-    return PageProcessor.from_settings(project_settings(SQLITE_PATH=str(db)), StatsCounter())
+    return PageProcessor.from_settings(project_settings(SQLITE_PATH=str(db), **settings), StatsCounter())
 
 
 def reader(db) -> sqlite3.Connection:
@@ -100,14 +101,14 @@ def test_rows_other_writers_insert_are_still_indexed_by_their_triggers(tmp_path)
     integrity_check(db.conn)
 
 
-def queue_items(server, tmp_path, count: int) -> None:
+def queue_items(server, tmp_path, count: int, start: int = 0) -> None:
     """What a worker does: extract and prepare each page, then queue it for the loader."""
     import json
 
     from crawler.distributed import ITEMS_KEY, PORTALS_KEY, encode_item
 
     worker = processor_for(tmp_path / "absent.db")
-    for index in range(count):
+    for index in range(start, start + count):
         server.rpush(ITEMS_KEY, encode_item(worker.prepare(worker.extract(item(index)))))
     server.hset(PORTALS_KEY, mapping={"site": json.dumps(PORTAL)})
 
@@ -143,5 +144,49 @@ def test_a_loader_killed_mid_batch_loses_nothing_and_stores_nothing_twice(tmp_pa
     assert look.execute("SELECT count(*), count(DISTINCT url_key) FROM articles").fetchone() == (len(NAMES), len(NAMES))
     for name in NAMES:
         assert found(look, name) == {f"Tin phường {name}"}
+    integrity_check(look)
+    server.flushdb()
+
+
+def test_items_arriving_a_few_at_a_time_commit_as_one_batch_and_stay_queued_until_then(tmp_path, redis_url):  # noqa: F811
+    """While a worker is alive the loader keeps writing into one batch (up to SQLITE_BATCH_SIZE
+    items or SQLITE_COMMIT_SECONDS); the items stay in the loading list until it commits, which it
+    does at once when the last worker is gone."""
+    import threading
+
+    from crawler.distributed import ITEMS_KEY, LOADING_KEY, WORKERS_KEY, Loader, alive_key
+
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    server.sadd(WORKERS_KEY, "w")
+    server.set(alive_key("w"), 1, ex=600)
+    half = len(NAMES) // 2
+    queue_items(server, tmp_path, half)
+    db = tmp_path / "coalesced.db"
+    loader = Loader(server, processor_for(db, SQLITE_COMMIT_SECONDS=600))
+    commits, commit = [], loader.storage.commit
+    loader.storage.commit = lambda: (commits.append(loader.storage.uncommitted), commit())[1]
+    seen: dict[str, int] = {}
+
+    def worker() -> None:
+        deadline = time.monotonic() + 120
+        while loader.storage.uncommitted < half and time.monotonic() < deadline:  # the loader wrote the first items
+            time.sleep(0.02)
+        seen["loading"] = server.llen(LOADING_KEY)
+        seen["committed"] = reader(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+        queue_items(server, tmp_path, len(NAMES) - half, start=half)
+        while loader.storage.uncommitted < len(NAMES) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        server.delete(alive_key("w"))  # the worker leaves: the crawl is over
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert loader.run(idle_exit=0) == len(NAMES)
+    thread.join()
+    assert seen == {"loading": half, "committed": 0}
+    assert [n for n in commits if n] == [len(NAMES)]
+    assert server.llen(ITEMS_KEY) == server.llen(LOADING_KEY) == 0
+    look = reader(db)
+    assert {found(look, name).pop() for name in NAMES} == {f"Tin phường {name}" for name in NAMES}
     integrity_check(look)
     server.flushdb()

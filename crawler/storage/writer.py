@@ -92,6 +92,17 @@ class Storage:
         else:
             self.commit_if_due()
 
+    @property
+    def uncommitted(self) -> int:
+        """Items written since the last commit."""
+        return self._pending
+
+    def seconds_until_due(self) -> float:
+        """How long until the uncommitted rows are ``commit_seconds`` old (0: due now or none)."""
+        if not self._pending or self._first_pending is None:
+            return 0.0
+        return max(0.0, self.commit_seconds - (self.clock() - self._first_pending))
+
     def commit_if_due(self) -> bool:
         """Commit when uncommitted rows are ``commit_seconds`` old (the timer calls this too)."""
         if self._pending and self._first_pending is not None and self.clock() - self._first_pending >= self.commit_seconds:
