@@ -149,9 +149,9 @@ def test_a_loader_killed_mid_batch_loses_nothing_and_stores_nothing_twice(tmp_pa
 
 
 def test_items_arriving_a_few_at_a_time_commit_as_one_batch_and_stay_queued_until_then(tmp_path, redis_url):  # noqa: F811
-    """While a worker is alive the loader keeps writing into one batch (up to SQLITE_BATCH_SIZE
-    items or SQLITE_COMMIT_SECONDS); the items stay in the loading list until it commits, which it
-    does at once when the last worker is gone."""
+    """The loader keeps writing into one batch while items come (up to SQLITE_BATCH_SIZE items,
+    SQLITE_COMMIT_SECONDS, or a pause of IDLE_COMMIT_PAUSE without items), not one batch per take;
+    the items stay in the loading list until that batch commits."""
     import threading
 
     from crawler.distributed import ITEMS_KEY, LOADING_KEY, WORKERS_KEY, Loader, alive_key
@@ -163,7 +163,8 @@ def test_items_arriving_a_few_at_a_time_commit_as_one_batch_and_stay_queued_unti
     half = len(NAMES) // 2
     queue_items(server, tmp_path, half)
     db = tmp_path / "coalesced.db"
-    loader = Loader(server, processor_for(db, SQLITE_COMMIT_SECONDS=600))
+    # A batch of all the items, no commit by age or pause: the test decides when the rest arrives.
+    loader = Loader(server, processor_for(db, SQLITE_BATCH_SIZE=len(NAMES), SQLITE_COMMIT_SECONDS=600), pause=600)
     commits, commit = [], loader.storage.commit
     loader.storage.commit = lambda: (commits.append(loader.storage.uncommitted), commit())[1]
     seen: dict[str, int] = {}
@@ -175,7 +176,7 @@ def test_items_arriving_a_few_at_a_time_commit_as_one_batch_and_stay_queued_unti
         seen["loading"] = server.llen(LOADING_KEY)
         seen["committed"] = reader(db).execute("SELECT count(*) FROM articles").fetchone()[0]
         queue_items(server, tmp_path, len(NAMES) - half, start=half)
-        while loader.storage.uncommitted < len(NAMES) and time.monotonic() < deadline:
+        while loader.loaded < len(NAMES) and time.monotonic() < deadline:
             time.sleep(0.02)
         server.delete(alive_key("w"))  # the worker leaves: the crawl is over
 

@@ -86,7 +86,7 @@ LEASE_COUNTER_KEY = f"{PREFIX}:leases"
 DISCOVERY_KEY = f"{PREFIX}:discovery"
 TURNS_KEY = f"{PREFIX}:turns"
 IDLE_POLL = 0.1  # seconds between looks at the shared queue while this worker has nothing to do
-IDLE_COMMIT_POLL = 0.25  # seconds the loader waits for items before it asks whether the crawl is over
+IDLE_COMMIT_PAUSE = 0.25  # seconds without a new item after which the loader commits what it holds
 DISCOVERY_META = "muninews_source"  # set by the spider on discovery requests (not on articles)
 
 
@@ -464,9 +464,10 @@ def decode_item(data: bytes) -> Any:
 class Loader:
     """Pops items from Redis and runs them through dedup and store, committing in batches.
 
-    A batch commits as the crawl's do: once ``SQLITE_BATCH_SIZE`` items are written, or
-    ``SQLITE_COMMIT_SECONDS`` after its first one, or at once when the queue is empty and no worker
-    is alive (the crawl is over). Items arriving a few at a time therefore still commit in batches:
+    A batch commits as the crawl's do, once ``SQLITE_BATCH_SIZE`` items are written or
+    ``SQLITE_COMMIT_SECONDS`` after its first one, and also when no item arrived for
+    ``IDLE_COMMIT_PAUSE`` (the crawl's end, a lull: what is there waits no longer). Items arriving a
+    few at a time therefore still commit in batches:
     committing whatever one take found made batches of one to three items when the loader kept up,
     and each commit has a fixed cost (the pages written, a new segment in each search index), so a
     replay of the same items cost 3.2 ms of CPU per item in batches of two against 2.0 in batches
@@ -475,9 +476,10 @@ class Loader:
     duplicates, never into second articles).
     """
 
-    def __init__(self, server: redis.Redis, processor: PageProcessor) -> None:
+    def __init__(self, server: redis.Redis, processor: PageProcessor, *, pause: float = IDLE_COMMIT_PAUSE) -> None:
         self.server = server
         self.processor = processor
+        self.pause = pause
         self.storage = processor.storage
         self.batch_size = processor.options.batch_size
         self.stats = processor.stats
@@ -497,12 +499,11 @@ class Loader:
             if not batch:
                 if self.storage.uncommitted and self.commit_if_due():
                     continue
-                wait = min(self.storage.seconds_until_due() or 1.0, IDLE_COMMIT_POLL if self.storage.uncommitted else 1.0)
+                wait = min(self.storage.seconds_until_due() or 1.0, self.pause if self.storage.uncommitted else 1.0)
                 first = self.server.blmove(ITEMS_KEY, LOADING_KEY, max(wait, 0.01), "LEFT", "RIGHT")
                 if first is None:
-                    if self.storage.uncommitted:
-                        if not self.live_workers():  # the crawl is over: nothing will fill the batch
-                            self.commit()
+                    if self.storage.uncommitted:  # a pause in the flow (the crawl's end, a lull): commit now
+                        self.commit()
                         continue
                     if idle_exit is not None and time.monotonic() - idle_since >= idle_exit and not self.live_workers():
                         break
