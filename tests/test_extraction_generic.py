@@ -569,3 +569,26 @@ def test_the_items_of_a_list_article_written_as_articles_come_together_but_not_t
                 f"{_paragraphs(PARTS_EN)}</article>{next_story}</div></main>")
     body = extract_generic(parse_html(html), EN)["body"]
     assert body == PARTS_EN
+
+
+TEASER_EXCERPTS = [
+    "The library reopened on Monday after two years of work, with a new reading room, longer hours, "
+    "a café on the ground floor and a larger collection of books in the languages of the city.",
+    "Residents of the east bank will vote in March on a new bridge, the third proposal in ten years, "
+    "after the last two were turned down over costs, noise and the loss of the riverside park.",
+    "The school board named a new superintendent on Thursday, a former teacher who has run the "
+    "district's summer programme for six years and who starts, the board said, in August.",
+]
+
+
+def test_a_box_named_for_other_stories_is_furniture_however_long_its_excerpts():
+    related = ("<div class='related-reading'><h3>More to read</h3>"
+               + "".join(f"<div class='post-summary'><a href='/p{i}'>Story {i}</a><p>{text}</p></div>"
+                         for i, text in enumerate(TEASER_EXCERPTS)) + "</div>")
+    body = extract_generic(parse_html(story_en(_paragraphs(PARTS_EN) + related)), EN)["body"]
+    assert body == PARTS_EN
+    # a layout column misnamed for its place still holds the story
+    column = page("<h1>Council approves the budget for next year</h1>"
+                  f"<div class='sidebar-left'>{_paragraphs(PARTS_EN)}</div>")
+    assert extract_generic(parse_html(column), EN)["body"] == PARTS_EN
+

@@ -348,7 +348,7 @@ def _is_boilerplate(node: etree._Element, widgets_are_blocks: bool = False) -> b
         return False
     if vocabulary.ARTICLE_HINT.search(names) and len(element_text(node)) > 400:
         return False
-    if _is_reader_comments(node, names):
+    if _is_reader_comments(node, names) or _is_teaser_box(node, names):
         return True
     if _is_photo_in_figure(node):
         return False
@@ -381,6 +381,15 @@ def _is_reader_comments(node: etree._Element, names: str) -> bool:
     column; a box named only for comments, without the headline, is comments all the same."""
     matched = [m.group(0) for m in vocabulary.BOILERPLATE.finditer(names)]
     return bool(matched) and all(vocabulary.COMMENT_CLASS.search(word) for word in matched) and node.find(".//h1") is None
+
+
+def _is_teaser_box(node: etree._Element, names: str) -> bool:
+    """A box named only for other stories ("related-reading", "recommended-posts") is teasers,
+    however long and unlinked their excerpts: the paragraph test that protects a misnamed layout
+    column does not apply (unless it holds the headline)."""
+    matched = [m.group(0).strip("-_ ") for m in vocabulary.BOILERPLATE.finditer(names)]
+    return (bool(matched) and all(vocabulary.TEASER_BOX_CLASS.match(word) for word in matched)
+            and node.find(".//h1") is None)
 
 
 def _is_text_expander(node: etree._Element, names: str) -> bool:

@@ -38,6 +38,16 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
+# Of the boilerplate words, those that name boxes of other stories (related, recommended, more,
+# most read, trending, popular; "tin liên quan", "tin khác"): teasers with excerpts are long,
+# unlinked paragraphs too, so such a box is furniture however much text it holds (a misnamed
+# layout column is named for its place, "sidebar", "bottom", never for other stories).
+TEASER_BOX_CLASS = re.compile(
+    r"^(?:related|relate|tinlienquan|tin-?khac|othernews|other-?news|more-?news|recommend\w*|"
+    r"most-?read|mostread|trending|popular|outbrain|taboola)$",
+    re.IGNORECASE,
+)
+
 # Of the boilerplate words, those of readers' comment boxes (Disqus, WordPress comments, the
 # "bình luận" of Vietnamese portals, German "Kommentare", Dutch "reacties"): a box named only for
 # comments is comments, however long and unlinked its paragraphs.
