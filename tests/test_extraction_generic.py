@@ -592,3 +592,12 @@ def test_a_box_named_for_other_stories_is_furniture_however_long_its_excerpts():
                   f"<div class='sidebar-left'>{_paragraphs(PARTS_EN)}</div>")
     assert extract_generic(parse_html(column), EN)["body"] == PARTS_EN
 
+
+def test_an_author_bio_and_a_disclaimer_box_are_no_story_text():
+    bio = ("<div class='bio'><p>Jane Doe covers the city council for the paper and has written about "
+           "local politics, schools and housing for more than ten years.</p></div>")
+    disclaimer = ("<div class='post-disclaimer'><p>This post is for general information only and is no "
+                  "legal, financial or tax advice; ask a professional before you act on it.</p></div>")
+    body = extract_generic(parse_html(story_en(_paragraphs(PARTS_EN) + bio + disclaimer)), EN)["body"]
+    assert body == PARTS_EN
+
