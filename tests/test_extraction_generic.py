@@ -601,3 +601,20 @@ def test_an_author_bio_and_a_disclaimer_box_are_no_story_text():
     body = extract_generic(parse_html(story_en(_paragraphs(PARTS_EN) + bio + disclaimer)), EN)["body"]
     assert body == PARTS_EN
 
+
+def test_streamed_segments_are_read_where_their_placeholders_stand():
+    holders = "".join(f"<!--$?--><template id='B:{i}'></template><div>Loading paragraph...</div><!--/$-->"
+                      for i in range(len(PARTS_EN)))
+    # the segments arrive in another order, and one pair is named by the script call
+    segments = (f"<div hidden id='S:2'><p>{PARTS_EN[2]}</p></div>"
+                f"<div hidden id='S:0'><p>{PARTS_EN[0]}</p></div>"
+                f"<div hidden id='S:9'><p>{PARTS_EN[1]}</p></div>"
+                f"<div hidden id='S:3'><p>{PARTS_EN[3]}</p></div>"
+                '<script>$RC("B:1","S:9")</script>')
+    filler = "".join(f"<p>{text}</p>" for text in TEASER_EXCERPTS)  # the rest of the page outweighs them
+    html = page(f"<main><h1>Council approves the budget for next year</h1><div class='story'>{holders}</div>"
+                f"<div class='more'><h2>Elsewhere</h2>{filler}</div></main>{segments}")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body[:len(PARTS_EN)] == PARTS_EN
+    assert not any("Loading" in line for line in body)
+

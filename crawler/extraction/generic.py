@@ -80,6 +80,7 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
     want = wanted if wanted is not None else frozenset(("title", "published", "authors"))
     base = _base_url(tree, ctx.url)
     work = _working_copy(tree)
+    place_streamed_segments(work)
     bylines = _byline_texts(work) if "authors" in want else []
     date_line = _shown_date(tree, work, ctx) if "published" in want else None
     drop_video_players(work)
@@ -143,6 +144,55 @@ def _paywalled_body(tree: etree._Element, body: list[str]) -> list[str]:
 def _working_copy(tree: etree._Element) -> etree._Element:
     body = tree.find("body")
     return copy.deepcopy(body if body is not None else tree)
+
+
+# React's streamed rendering (Next.js and other frameworks) sends the page's parts late, each in
+# a hidden <div id="S:n"> at the end of the body, and a script moves it where its placeholder
+# (<template id="B:n"> with a "Loading…" fallback, or <template id="P:n">) stands; the script calls
+# name the pairs ($RC("B:0","S:0"), $RS("S:1","P:1")), the same number by default.
+_STREAM_CALL = re.compile(r"""\$R[CS]\(\s*["']([BPS]:[0-9a-z]+)["']\s*,\s*["']([BPS]:[0-9a-z]+)["']""")
+_SEGMENT_ID = re.compile(r"S:[0-9a-z]+$")
+
+
+def place_streamed_segments(root: etree._Element) -> None:
+    """Put every streamed segment where its placeholder stands, as the script would, so a story
+    sent in parts reads whole and in order (a segment without a placeholder stays where it is)."""
+    segments = {node.get("id"): node for node in root.iter("div")
+                if node.get("hidden") is not None and _SEGMENT_ID.match(node.get("id") or "")}
+    if not segments:
+        return
+    pairs: dict[str, str] = {}
+    for script in root.iter("script"):
+        for a, b in _STREAM_CALL.findall(script.text or ""):
+            segment, holder = (a, b) if a.startswith("S:") else (b, a)
+            pairs.setdefault(holder, segment)
+    for holder in list(root.iter("template")):
+        name = holder.get("id") or ""
+        if not name.startswith(("B:", "P:")):
+            continue
+        segment = segments.pop(pairs.get(name, "S:" + name[2:]), None)
+        if segment is None or holder.getparent() is None:
+            continue
+        if name.startswith("B:"):
+            _drop_fallback(holder)
+        for child in list(segment):
+            holder.addprevious(child)
+        _remove(holder)
+        _remove(segment)
+
+
+def _drop_fallback(holder: etree._Element) -> None:
+    """The "Loading…" fallback a boundary shows until its segment arrives: the siblings after
+    its template up to the boundary's closing comment (<!--/$-->)."""
+    fallback = []
+    for sibling in holder.itersiblings():
+        if sibling.tag is etree.Comment and (sibling.text or "").strip() == "/$":
+            break
+        fallback.append(sibling)
+    else:
+        return  # no closing comment: leave the siblings alone
+    for node in fallback:
+        _remove(node)
 
 
 def _base_url(tree: etree._Element, url: str) -> str:
