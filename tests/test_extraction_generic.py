@@ -618,3 +618,17 @@ def test_streamed_segments_are_read_where_their_placeholders_stand():
     assert body[:len(PARTS_EN)] == PARTS_EN
     assert not any("Loading" in line for line in body)
 
+
+def test_the_heading_of_a_box_of_other_stories_after_the_story_ends_it():
+    teasers = "".join(f"<div class='card'><h3><a href='/p{i}'>Story {i}</a></h3><p>{text}</p></div>"
+                      for i, text in enumerate(TEASER_EXCERPTS))
+    parts = PARTS_EN + PARTS_EN[::-1] + PARTS_EN  # the story is most of the text
+    story_parts = _paragraphs(parts)
+    html = story_en(f"<div class='text'>{story_parts}<h2>Related Blog Posts</h2>{teasers}</div>")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body == parts
+    # the same words as a subheading with the story going on after it stay
+    long_part = " ".join(PARTS_EN)
+    html = story_en(f"<div class='text'>{story_parts}<h2>More news for residents</h2><p>{long_part}</p></div>")
+    body = extract_generic(parse_html(html), EN)["body"]
+    assert body[-2:] == ["More news for residents", long_part]

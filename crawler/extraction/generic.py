@@ -755,7 +755,30 @@ def looks_like_listing(region: etree._Element) -> bool:
 def body_blocks(root: etree._Element, left_out: set[etree._Element] | frozenset = frozenset()) -> list[Block]:
     blocks: list[Block] = []
     _collect(root, blocks, left_out)
-    return _without_pull_quotes([block for block in blocks if _keep(block)])
+    return _without_other_stories(_without_pull_quotes([block for block in blocks if _keep(block)]))
+
+
+# A box of other stories the story's block took in ends it: its heading and what follows go when
+# they are the body's last part (under this share of its text) and hold no paragraph of story
+# length (teasers are a title and an excerpt or two).
+OTHER_STORIES_SHARE = 0.3
+MAX_TEASER_EXCERPT = 400
+MAX_LABEL = 60
+_LABEL_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "section"})
+
+
+def _without_other_stories(blocks: list[Block]) -> list[Block]:
+    """The body up to the heading of a box of other stories ("Related posts", "You may also
+    like") set after it."""
+    total = sum(len(block.text) for block in blocks)
+    rest = total
+    for index, block in enumerate(blocks):
+        if (index and len(block.text) <= MAX_LABEL and rest < OTHER_STORIES_SHARE * total
+                and block.element.tag in _LABEL_TAGS and vocabulary.OTHER_STORIES_LABEL.match(block.text)
+                and all(len(after.text) <= MAX_TEASER_EXCERPT for after in blocks[index + 1:])):
+            return blocks[:index]
+        rest -= len(block.text)
+    return blocks
 
 
 MIN_PULL_QUOTE = 30

@@ -92,6 +92,19 @@ BOILERPLATE_LINE = re.compile(
 TAG_LINE = re.compile(r"^(?:tags?|từ kh(?:óa|oá)|schlagw(?:ö|oe)rter|themen|etiquetas|mots[- ]cl[ée]s|keywords|"
                       r"emneord|stikkord|tagit|tagi|argomenti|temas?)\b\s*:?", re.IGNORECASE)
 
+# The heading of a box of other stories set under a story ("Related posts", "Recent blogs",
+# "Latest insights", "Popular posts", "You may also like", "Read next", "More from CFR", German
+# "Weitere Artikel", "Das könnte Sie auch interessieren", Vietnamese "Tin liên quan", "Bài viết
+# khác"): a whole short line, matched from its start.
+OTHER_STORIES_LABEL = re.compile(
+    r"^(?:(?:related|similar|recent|latest|popular|recommended|trending|more|other)\b(?:\s+\w+)?\s*"
+    r"(?:posts?|articles?|stories|reads?|reading|blogs?|news|insights|content|coverage|videos)\b|"
+    r"you (?:may|might|will) (?:also )?(?:like|enjoy|love)|read next|keep reading|more from\b|"
+    r"related:?$|also read|weitere (?:artikel|beiträge|nachrichten)|das könnte sie auch interessieren|"
+    r"tin liên quan|tin khác|bài viết (?:khác|liên quan)|tin cùng chuyên mục)",
+    re.IGNORECASE,
+)
+
 # The word between the two numbers of a gallery's slide counter ("3 of 12", "3/12", "3 von 12",
 # "3 de 12", "3 sur 12", "3 di 12", "3 av 12", "3 trên 12"). See crawler.text.counters.
 SLIDE_COUNTER_WORDS = ("of", "/", "von", "de", "sur", "di", "av", "trên")
