@@ -632,3 +632,13 @@ def test_the_heading_of_a_box_of_other_stories_after_the_story_ends_it():
     html = story_en(f"<div class='text'>{story_parts}<h2>More news for residents</h2><p>{long_part}</p></div>")
     body = extract_generic(parse_html(html), EN)["body"]
     assert body[-2:] == ["More news for residents", long_part]
+
+
+def test_a_spacing_utility_class_naming_the_bottom_edge_is_no_furniture():
+    spaced = f"<div class='ct-div-block c-margin-bottom-m'><p>{PARTS_EN[2]}</p></div>"
+    html = story_en(_paragraphs(PARTS_EN[:2]) + spaced + _paragraphs(PARTS_EN[3:]))
+    assert extract_generic(parse_html(html), EN)["body"] == PARTS_EN
+    # a box placed at the bottom is still furniture
+    footer_box = "<div class='bottom-box'><p>Read our newest stories every morning, delivered to your inbox.</p></div>"
+    body = extract_generic(parse_html(story_en(_paragraphs(PARTS_EN) + footer_box)), EN)["body"]
+    assert body == PARTS_EN

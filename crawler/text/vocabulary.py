@@ -31,7 +31,7 @@ BOILERPLATE = re.compile(
     r"cookie\w*|consent|popup|modal|qr|qrcode|qr-?code|print|toolbar|tools|pagination|pager|"
     r"paging|tags?|tag-?list|keywords?|topics?|most-?read|mostread|trending|popular|outbrain|"
     r"taboola|(?<!overflow-)(?<!-x-)(?<!-y-)hidden|visually-?hidden|sr-only|skip|login|signup|paywall|rating|"
-    r"author-?bio|about-?author|authors?|bio|disclaimer|author-?(?:box|container|card|info|details)|bottom|utility|follow|cta|donate|jump|toc|audio|player|"
+    r"author-?bio|about-?author|authors?|bio|disclaimer|author-?(?:box|container|card|info|details)|(?<!margin-)(?<!padding-)(?<!border-)(?<!spacing-)bottom|utility|follow|cta|donate|jump|toc|audio|player|"
     r"video-?player|gallery-?thumbs|masthead|header-?nav|site-?header|site-?footer|pswp|lightbox|"
     r"sticky|overlay|offscreen|print-?only|inline-?ad|ad-?slot|ad-?container|dfp|gpt|zone|embed)"
     r"(?:$|[-_ ])",
