@@ -21,7 +21,7 @@ from lxml import etree
 from crawler import families
 from crawler.extraction.authors import source_of
 from crawler.extraction.dates import precision_of
-from crawler.extraction.html import NotHTML, decode_html, parse_html
+from crawler.extraction.html import NotHTML, parse_html, parse_page
 from crawler.extraction.profile_layer import extract_with_profile
 from crawler.extraction.record import FIELDS, Context, Image, Record
 from crawler.extraction.selectors import PageIndex
@@ -76,8 +76,7 @@ def extract_page(
     content_type: str | None = None,
 ) -> Record:
     """Decode, parse and extract one page. Raises ``NotHTML`` for bytes that are no HTML page."""
-    text = body if isinstance(body, str) else decode_html(body, content_type)
-    tree = parse_html(text)
+    tree = parse_html(body) if isinstance(body, str) else parse_page(body, content_type)
     return extract_tree(tree, url, profile, crawl_time=crawl_time)
 
 
