@@ -126,7 +126,7 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
         _shown_over_declared(tree, ctx, record)
     if parser is not None and _profile_missed_the_article(record):
         _require_a_dated_story(record)
-    if (declared or listing_url(url)) and record.layers.get("body") not in ("profile", "family"):
+    if record.layers.get("body") not in ("profile", "family") and (declared or listing_url(url)):
         _no_story_body(record)
     _normalise_text(record)
     _settle_precision(record)
@@ -206,7 +206,10 @@ def _normalise_text(record: Record) -> None:
     Titles are capped at TITLE_MAX_CHARS; images keep only http(s) addresses."""
     record.title, record.source, record.lead = _cap_title(_nfc(record.title)), _nfc(record.source), _nfc(record.lead)
     record.images = [image for image in record.images if (image.url or "").lower().startswith(IMAGE_SCHEMES)]
-    record.body = [_nfc(p) for p in record.body]
+    # One check for the whole body first: a line feed composes with nothing, so the paragraphs
+    # joined by it are NFC exactly when each of them is (one C call instead of one a paragraph).
+    if not unicodedata.is_normalized("NFC", "\n".join(record.body)):
+        record.body = [_nfc(p) for p in record.body]
     record.authors = [_nfc(a) for a in record.authors]
     for image in record.images:
         image.caption, image.credit = _nfc(image.caption), _nfc(image.credit)

@@ -78,10 +78,15 @@ def absolute(base: str, link: str) -> str:
     return urljoin(base, link)
 
 
+_KNOWN_SOURCES = tuple(a for a in xpaths.LAZY_SRC_ATTRIBUTES if a != "src")
+
+
 def _source_attributes(element: etree._Element) -> list[str]:
-    """Attributes that may hold the picture, lazy-loading ones before ``src`` (often a placeholder)."""
-    known = [a for a in xpaths.LAZY_SRC_ATTRIBUTES if a != "src"]
-    extra = [name for name in element.keys() if name not in known and name not in ("src", "srcset")
+    """Attributes that may hold the picture, lazy-loading ones before ``src`` (often a placeholder);
+    of the known lazy ones only those the element has (an absent one holds nothing)."""
+    names = element.keys()
+    known = [a for a in _KNOWN_SOURCES if a in names]
+    extra = [name for name in names if name not in _KNOWN_SOURCES and name not in ("src", "srcset")
              and (name.startswith("data-") and "src" in name or "lazy" in name)]
     return [*known, *extra, "src", "srcset"]
 

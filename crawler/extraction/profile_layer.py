@@ -107,6 +107,28 @@ def _images(
     return images
 
 
+def _inside(element: etree._Element, skip: set[etree._Element | None], known: dict[etree._Element, bool]) -> bool:
+    """Is ``element`` one of ``skip`` or inside one? Answers for its ancestors are kept in
+    ``known``: a body's paragraphs share their parent, so the walk up is made about once (where
+    collecting every node inside the skipped elements walked the whole sidebar)."""
+    chain = []
+    node: etree._Element | None = element
+    answer = False
+    while node is not None:
+        if node in skip:
+            answer = True
+            break
+        cached = known.get(node)
+        if cached is not None:
+            answer = cached
+            break
+        chain.append(node)
+        node = node.getparent()
+    for visited in chain:
+        known[visited] = answer
+    return answer
+
+
 def _body(index: PageIndex, parser: ParserVersion, skip: set[etree._Element | None]) -> list[str]:
     if not parser.body:
         return []
@@ -114,11 +136,11 @@ def _body(index: PageIndex, parser: ParserVersion, skip: set[etree._Element | No
     selected = _select(index, parser.body)
     if not selected:
         return []
-    inside_skipped = {node for element in skip if element is not None for node in element.iter(etree.Element)}
+    inside: dict[etree._Element, bool] = {}
     for element in selected:
-        if element in inside_skipped:
+        if _inside(element, skip, inside):
             continue
-        if next(element.iter("img"), None) is not None and any(node in skip for node in element.iterdescendants()):
+        if len(element) and next(element.iter("img"), None) is not None and any(node in skip for node in element.iterdescendants()):
             continue  # a photo block that holds a caption
         text = element_text(element)
         if text:

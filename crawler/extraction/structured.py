@@ -41,7 +41,10 @@ def extract_structured(tree: etree._Element, ctx: Context, wanted: frozenset[str
     if "authors" in want:
         sites = site_names(tree, ctx.url, [publisher] if publisher else None)
         fields["authors"], fields["site_authors"] = _authors(tree, article, sites)
-    fields["declared_kind"] = None if article else declared_kind(tree, objects)
+    # The declared kind only keeps a profile-free body out (extract_tree): not asked once a
+    # higher layer (the profile's selectors, a CMS family) gave the body, which it never overrules.
+    body_given = wanted is not None and "body" not in wanted
+    fields["declared_kind"] = None if article or body_given else declared_kind(tree, objects)
     return {key: value for key, value in fields.items() if value}
 
 

@@ -61,6 +61,8 @@ def element_text(element: etree._Element) -> str:
     ``<br>`` (a word break with no text of its own) needs the slower walk."""
     if not isinstance(element.tag, str):
         return ""
+    if not len(element):  # no children: no <br> inside, its own text is all there is
+        return fold(element.text)
     if next(element.iter("br"), None) is None:
         return fold(raw_text(element))
     return fold("".join(_visible_strings(element)))
