@@ -134,17 +134,16 @@ def test_the_crawl_chain_keeps_the_shared_sentences_and_settles_only_the_first_p
     assert step.pages_to_settle() == [0, 1, 2, 3, 4]
 
 
-def test_a_closing_sentence_above_the_signature_stays_unless_nearly_every_page_prints_it():
-    """District portals close many stories, not all, with the same sentence just above the byline;
-    a reuse notice there is on nearly every page. A body that ended at its signature keeps a closing
-    block printed on 60% of the host's pages; an unsigned body loses it, and the notice goes from both."""
+def test_a_closing_sentence_stays_unless_nearly_every_page_prints_it():
+    """District portals close many stories, not all, with the same sentence; a reuse notice there is
+    on nearly every page. A closing block on 60% of the host's pages stays, the notice goes, and an
+    opening block needs only the usual share."""
     closing = "Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị tiếp tục triển khai thực hiện nghiêm túc."
     notice = "Ghi rõ nguồn khi phát hành lại thông tin từ cổng này."
+    widget = "Tiện ích thông tin"
     templates = HostTemplates()
     for n in range(10):
-        templates.observe("h", [f"Story {n} opens with its own words about event {n}.",
+        templates.observe("h", [*([widget] if n % 5 < 3 else []), f"Story {n} opens with its own words about {n}.",
                                 *([closing] if n % 5 < 3 else []), notice])
-    body = ["A new story opens with its own words.", closing, notice]
-    keys = block_keys(body)
-    assert templates.removable("h", keys) == frozenset({1, 2})
-    assert templates.removable("h", keys, signed_end=True) == frozenset({2})
+    body = [widget, "A new story opens with its own words.", closing, notice]
+    assert templates.removable("h", block_keys(body)) == frozenset({0, 3})

@@ -118,8 +118,6 @@ def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, 
             if found.get(field_name):
                 setattr(record, field_name, found[field_name])
                 record.layers[field_name] = name
-                if field_name == "body":
-                    record.signed_end = bool(found.get("signed_end"))
     if not record.authors and site_authors is not None:  # no byline names a person: the site signs
         record.layers["authors"], record.authors = site_authors
     if record.layers.get("published") == "structured":

@@ -79,7 +79,9 @@ def byline_parts(value: str, max_words: int = 5) -> tuple[list[str], list[str], 
             role = "source"
             continue
         elif vocabulary.BYLINE_PREFIX.match(piece):
-            role, piece = "author", vocabulary.BYLINE_PREFIX.sub("", piece, count=1)
+            role = "author"
+            while vocabulary.BYLINE_PREFIX.match(piece):  # a field's label, then the byline's own role:
+                piece = fold(vocabulary.BYLINE_PREFIX.sub("", piece, count=1))  # "Tác giả: Bài và ảnh: …"
         if role == "source":
             continue
         for part in _people_in(piece):

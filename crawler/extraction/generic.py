@@ -104,7 +104,6 @@ def extract_generic(tree: etree._Element, ctx: Context, wanted: frozenset[str] |
         "source": source or byline_source(bylines),
         "body": body,
         "images": images,
-        "signed_end": bool(tail_authors),
     }
     fields["body"] = _without_headline(fields["body"], fields["title"])
     return {key: value for key, value in fields.items() if value}

@@ -45,9 +45,6 @@ class Record:
     modified_precision: str | None = None  # the same for ``modified`` (not stored: a later source may refine it)
     profile: str | None = None
     parser_version: str | None = None
-    # The body ended at the author's signature (a closing byline the generic layer split off): its
-    # last blocks are the story's, however many of the host's stories end with the same sentence.
-    signed_end: bool = False
 
     @property
     def captions(self) -> list[str]:

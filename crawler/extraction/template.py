@@ -35,9 +35,9 @@ from crawler.text.fold import norm_key
 # closing line of a weekly notice, printed on one page in fifteen) in the body.
 MIN_PAGES = 5
 MIN_SHARE = 0.3
-# Above a signature, the share of the host's pages a closing block must be on to be template:
-# furniture (the reuse notice) is on nearly all of them, a story's formulaic closing on some.
-SIGNED_END_MIN_SHARE = 0.8
+# The share of the host's pages a block closing the body must be on to be template: furniture
+# (the reuse notice, "Tin khác") is on nearly all of them, a story's formulaic closing on some.
+CLOSING_MIN_SHARE = 0.8
 MAX_BLOCK = 300  # long paragraphs are never template; skip them to keep the table small
 
 # Most short blocks are the story's own (a caption, a one-line paragraph) and never come back; kept
@@ -134,17 +134,16 @@ class HostTemplates:
         removed = self.removable(host, block_keys(blocks))
         return [b for i, b in enumerate(blocks) if i not in removed] if removed else blocks
 
-    def removable(self, host: str, keys: Sequence[str | None], *, signed_end: bool = False) -> frozenset[int]:
+    def removable(self, host: str, keys: Sequence[str | None]) -> frozenset[int]:
         """Indexes of the blocks (by ``block_keys``) to remove: the template blocks that open or
         close the body, up to the first block that is not template. What slips past the generic
         extractor's pruning is furniture before or after the story (a widget title, the reuse
         notice, the footer address); a recurring block with the story's own text on both sides of
         it ("Quang cảnh hội nghị.", a formulaic sentence many notices share) is the story's, however
-        often the host prints it, and stays. Above the author's signature (``signed_end``: the body
-        ended at a closing byline) a block goes only when nearly every page prints it
-        (SIGNED_END_MIN_SHARE), like a reuse notice: district portals close many stories, not all,
-        with the same sentence just above the byline ("Ủy ban nhân dân huyện đề nghị các cơ quan,
-        đơn vị … tiếp tục …")."""
+        often the host prints it, and stays. A block closing the body goes only when nearly every page
+        prints it (CLOSING_MIN_SHARE), like a reuse notice: district portals close many stories,
+        not all, with the same sentence ("Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị … tiếp
+        tục …"), above a byline or a separate author field."""
         template = self.hosts.get(host)
         if template is None or not template.pages:
             return frozenset()
@@ -153,7 +152,7 @@ class HostTemplates:
         while start < len(flags) and flags[start]:
             start += 1
         end = len(flags)
-        closing_share = SIGNED_END_MIN_SHARE if signed_end else self.min_share
+        closing_share = max(self.min_share, CLOSING_MIN_SHARE)
         while end > start and flags[end - 1] and template.is_template(keys[end - 1], self.min_pages, closing_share):
             end -= 1
         return frozenset([*range(start), *range(end, len(flags))])

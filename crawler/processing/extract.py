@@ -46,7 +46,6 @@ class Cleaned:
     host: str
     keys: tuple[str | None, ...]
     removed: frozenset[int]
-    signed_end: bool = False
 
 
 # Bodies read by selectors made for the page's markup (the profile's, or its CMS family's text field)
@@ -123,10 +122,10 @@ class ExtractStep:
             return
         host, record = urlsplit(item.url).netloc, item.record
         keys = block_keys(record.body)
-        removed = self.templates.removable(host, keys, signed_end=record.signed_end)
+        removed = self.templates.removable(host, keys)
         if removed:
             self._count("muninews/extract/template_blocks_removed")
-        item.extra["template_decisions"] = Cleaned(host, keys, removed, record.signed_end)
+        item.extra["template_decisions"] = Cleaned(host, keys, removed)
         extracted, record.body = record.body, [block for i, block in enumerate(record.body) if i not in removed]
         if learn:  # what the page printed, not what is left of it: a removed block still recurs
             self.templates.observe(host, extracted)
@@ -143,7 +142,7 @@ class ExtractStep:
             return []
         changed = [
             article_id for article_id, done in self._cleaned.items()
-            if self.templates.removable(done.host, done.keys, signed_end=done.signed_end) != done.removed
+            if self.templates.removable(done.host, done.keys) != done.removed
         ]
         self._cleaned.clear()
         return changed

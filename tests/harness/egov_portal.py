@@ -202,3 +202,103 @@ def routes(articles: list[EgovArticle]) -> dict[str, tuple[int, dict, bytes]]:
         for src, _ in a.photos:
             table[src] = (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff\xe0" + b"\0" * 64)
     return table
+
+
+# --- a Drupal 7 district portal: the same stories, the CMS many provincial portals run ---------
+# Clean URLs (/node/N), <h1 class="page-title"> and "Headline | Site" titles, the date in
+# Drupal's "submitted" line ("Thứ Tư, 03/12/2026 - 08:15"), the author in a field after the body,
+# images in the body with a caption <div> under each, its pager (``li.pager-current``,
+# ``li.pager-next`` with no "next" class word, ``?page=N`` from 0) and /rss.xml of the 10 newest.
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+DRUPAL_SITE = "Cổng thông tin điện tử quận Dương Kinh"
+
+
+def drupal_path(article: EgovArticle) -> str:
+    return f"/node/{article.item_id}"
+
+
+def _drupal_page(title: str, main: str, articles: list[EgovArticle]) -> str:
+    newest = "".join(f'<li class="views-row"><a href="{drupal_path(a)}">{escape(a.title)}</a></li>' for a in articles[:5])
+    return f"""<!DOCTYPE html><html lang="vi" dir="ltr"><head><meta charset="utf-8">
+<title>{escape(title)} | {DRUPAL_SITE}</title>
+<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">
+</head><body class="html not-front page-node"><div id="page-wrapper"><div id="header" class="clearfix">
+<a href="/" id="logo" rel="home"><img src="/sites/all/themes/duongkinh/logo.png" alt="Trang chủ"></a>
+<div id="site-name"><a href="/">{DRUPAL_SITE}</a></div></div>
+<div id="main-menu" class="navigation"><ul class="menu"><li class="first leaf"><a href="/">Trang chủ</a></li>
+<li class="leaf"><a href="/tin-tuc">Tin tức</a></li><li class="leaf"><a href="/thong-bao">Thông báo</a></li>
+<li class="last leaf"><a href="/lien-he">Liên hệ</a></li></ul></div>
+<div id="main" class="clearfix"><div id="content" class="column"><div class="section">{main}</div></div>
+<div id="sidebar-second" class="column sidebar"><div class="block block-views"><h2>Tin mới nhất</h2>
+<div class="view-content"><ul>{newest}</ul></div></div>
+<div class="block"><h2>Lịch công tác</h2><p>Lịch công tác tuần 49 của Thường trực Quận ủy.</p></div></div></div>
+<div id="footer"><div class="region region-footer"><p>Bản quyền thuộc {DRUPAL_SITE}. Địa chỉ: phường Hải Thành,
+quận Dương Kinh, thành phố Hải Phòng.</p></div></div></div></body></html>"""
+
+
+def drupal_article_page(article: EgovArticle, others: list[EgovArticle]) -> str:
+    when = article.published
+    images = []
+    for src, caption in article.photos:
+        images.append(f'<p><img src="{src}" alt="" width="640" height="427"></p>'
+                      f'<div class="image-caption">{escape(caption)}</div>')
+    paragraphs = [f"<p>{escape(article.lead)}</p>"]
+    for position, paragraph in enumerate(article.paragraphs):
+        paragraphs.append(f"<p>{escape(paragraph)}</p>")
+        if position == 0:
+            paragraphs.extend(images)
+    main = f"""<h1 class="title" id="page-title">{escape(article.title)}</h1>
+<div id="node-{article.item_id}" class="node node-article node-full clearfix">
+<div class="submitted"><span class="date-display-single">{WEEKDAYS[when.weekday()]}, {when:%d/%m/%Y - %H:%M}</span></div>
+<div class="content"><div class="field field-name-body field-type-text-with-summary"><div class="field-items">
+<div class="field-item even" property="content:encoded">{''.join(paragraphs)}</div></div></div>
+<div class="field field-name-field-tac-gia"><div class="field-label">Tác giả:&nbsp;</div>
+<div class="field-items"><div class="field-item even">{escape(article.byline)}</div></div></div></div>
+<ul class="links inline"><li class="print_html first"><a href="/print/{article.item_id}">Bản in</a></li>
+<li class="service-links-facebook last"><a href="#">Chia sẻ Facebook</a></li></ul></div>"""
+    return _drupal_page(article.title, main, others)
+
+
+def drupal_listing_page(articles: list[EgovArticle], page: int) -> str:
+    chunk = articles[page * PER_PAGE:(page + 1) * PER_PAGE]
+    pages = (len(articles) + PER_PAGE - 1) // PER_PAGE
+    rows = "".join(f"""<div class="views-row"><div class="views-field-title"><a href="{drupal_path(a)}">{escape(a.title)}</a></div>
+<div class="views-field-created">{a.published:%d/%m/%Y}</div><div class="views-field-body">{escape(a.lead[:150])}…</div></div>""" for a in chunk)
+    items = []
+    for n in range(pages):
+        if n == page:
+            items.append(f'<li class="pager-current">{n + 1}</li>')
+        else:
+            items.append(f'<li class="pager-item"><a title="Đến trang {n + 1}" href="/tin-tuc?page={n}">{n + 1}</a></li>')
+    if page + 1 < pages:
+        items.append(f'<li class="pager-next"><a title="Đến trang sau" href="/tin-tuc?page={page + 1}">sau ›</a></li>')
+    main = f'<h1 class="title" id="page-title">Tin tức</h1><div class="view view-tin-tuc"><div class="view-content">{rows}</div>' \
+           f'<h2 class="element-invisible">Trang</h2><div class="item-list"><ul class="pager">{"".join(items)}</ul></div></div>'
+    return _drupal_page("Tin tức", main, articles)
+
+
+def drupal_feed(articles: list[EgovArticle], base: str = "{base}") -> str:
+    items = "".join(f"<item><title>{escape(a.title)}</title><link>{base}{drupal_path(a)}</link>"
+                    f"<description>{escape(a.lead)}</description>"
+                    f"<pubDate>{a.published - timedelta(hours=7):%a, %d %b %Y %H:%M:%S} +0000</pubDate>"
+                    f"<guid isPermaLink=\"false\">{a.item_id} at {base}</guid></item>" for a in articles[:10])
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xml:base="{base}"><channel>'
+            f"<title>{escape(DRUPAL_SITE)}</title><link>{base}</link><description></description>"
+            f"<language>vi</language>{items}</channel></rss>")
+
+
+def drupal_routes(articles: list[EgovArticle]) -> dict[str, tuple[int, dict, bytes]]:
+    def ok(text: str) -> tuple[int, dict, bytes]:
+        return 200, {}, text.encode()
+    pages = (len(articles) + PER_PAGE - 1) // PER_PAGE
+    table = {"/robots.txt": (200, {"Content-Type": "text/plain"},
+                             b"User-agent: *\nCrawl-delay: 1\nDisallow: /admin/\nDisallow: /user/\nDisallow: /print/\n"),
+             "/": ok(drupal_listing_page(articles, 0)),
+             "/tin-tuc": ok(drupal_listing_page(articles, 0)),
+             "/rss.xml": (200, {"Content-Type": "application/rss+xml; charset=utf-8"}, drupal_feed(articles).encode())}
+    table.update({f"/tin-tuc?page={n}": ok(drupal_listing_page(articles, n)) for n in range(pages)})
+    table.update({drupal_path(a): ok(drupal_article_page(a, articles)) for a in articles})
+    for a in articles:
+        for src, _ in a.photos:
+            table[src] = (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff\xe0" + b"\0" * 64)
+    return table
