@@ -2,8 +2,8 @@
 
     python benchmarks/extraction.py [--corpus DIR] [--quick] [--show FIELD] [--no-wcxb]
 
-Both tools run in the same process on the same pages, so the speed ratio is fair even when the
-machine is busy. The last line is machine-readable (muninews figures):
+Both tools run in the same process on the same pages, timed by this process's CPU time
+(``scoring.clock``), so the speed ratio is fair even when the machine is busy. The last line is machine-readable (muninews figures):
 
     body_f1=… title=… published=… authors=… caption_recall=… caption_precision=… speed_ratio=… profile_speed_ratio=…
     wcxb_body_f1=… wcxb_title=… wcxb_author=… wcxb_date=… wcxb_nonarticle_as_article=… wcxb_speed_ratio=…
@@ -24,7 +24,6 @@ import gc
 import gzip
 import json
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wcxb  # noqa: E402
-from scoring import BodyScore, CaptionScore, authors_f1, same_day, title_match  # noqa: E402
+from scoring import BodyScore, CaptionScore, authors_f1, clock, same_day, title_match  # noqa: E402
 
 from crawler.extraction.html import NotHTML, decode_html  # noqa: E402
 
@@ -130,12 +129,12 @@ def run_muninews(pages: list[Page]) -> Run:
     settle_memory()
     run = Run("muninews")
     for page in pages:
-        start = time.perf_counter()
+        start = clock()
         try:
             record = extract(page.raw, page.truth["url"])
         except NotHTML:
             record = None
-        run.seconds += time.perf_counter() - start
+        run.seconds += clock() - start
         run.predictions.append(_from_record(record))
     return run
 
@@ -162,9 +161,9 @@ def run_trafilatura(pages: list[Page]) -> Run | None:
     settle_memory()
     run = Run(f"trafilatura {getattr(trafilatura, '__version__', '')}".strip())
     for page in pages:
-        start = time.perf_counter()
+        start = clock()
         document = trafilatura.bare_extraction(page.text, url=page.truth["url"], with_metadata=True)
-        run.seconds += time.perf_counter() - start
+        run.seconds += clock() - start
         run.predictions.append(_from_trafilatura(document))
     return run
 
@@ -279,9 +278,9 @@ def score_replica(pages: list[tuple[Any, dict, str]], with_profile: bool) -> Rep
     settle_memory()
     for portal, truth, html in pages:
         raw = html.encode("utf-8")  # the bytes a crawl receives; encoding them is not extraction
-        start = time.perf_counter()
+        start = clock()
         record = extract_page(raw, truth["url"], portal if with_profile else None)
-        scores.seconds += time.perf_counter() - start
+        scores.seconds += clock() - start
         scores.pages += 1
         checks = {
             "title": record.title == truth["title"],
@@ -314,9 +313,9 @@ def time_trafilatura_replica(pages: list[tuple[Any, dict, str]]) -> float | None
     settle_memory()
     seconds = 0.0
     for _, truth, html in pages:
-        start = time.perf_counter()
+        start = clock()
         trafilatura.bare_extraction(html, url=truth["url"], with_metadata=True)
-        seconds += time.perf_counter() - start
+        seconds += clock() - start
     return len(pages) / seconds if seconds else None
 
 

@@ -28,7 +28,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoring import authors_f1, same_day, snippet_share, title_match, truth_names, word_f1  # noqa: E402
+from scoring import authors_f1, clock, same_day, snippet_share, title_match, truth_names, word_f1  # noqa: E402
 
 from crawler.extraction.html import NotHTML, decode_html  # noqa: E402
 
@@ -113,12 +112,12 @@ def run_muninews(pages: list[WPage]) -> WRun:
     gc.freeze()
     run = WRun("muninews")
     for page in pages:
-        start = time.perf_counter()
+        start = clock()
         try:
             record = extract_page(page.raw, page.truth["url"])
         except NotHTML:
             record = None
-        run.seconds.append(time.perf_counter() - start)
+        run.seconds.append(clock() - start)
         run.predictions.append(WPrediction(
             title=record.title, published=record.published, authors=list(record.authors or []),
             body=record.body_text, article=record.is_article(),
@@ -156,9 +155,9 @@ def run_trafilatura(pages: list[WPage], fresh: set[int]) -> WRun | None:
             run.predictions.append(WPrediction(**json.loads(path.read_text(encoding="utf-8"))))
             run.seconds.append(None)
             continue
-        start = time.perf_counter()
+        start = clock()
         document = extract(page)
-        run.seconds.append(time.perf_counter() - start)
+        run.seconds.append(clock() - start)
         prediction = _from_trafilatura(document)
         run.predictions.append(prediction)
         path.write_text(json.dumps(asdict(prediction), ensure_ascii=False), encoding="utf-8")
