@@ -642,3 +642,79 @@ def test_a_spacing_utility_class_naming_the_bottom_edge_is_no_furniture():
     footer_box = "<div class='bottom-box'><p>Read our newest stories every morning, delivered to your inbox.</p></div>"
     body = extract_generic(parse_html(story_en(_paragraphs(PARTS_EN) + footer_box)), EN)["body"]
     assert body == PARTS_EN
+
+
+# --- author cards: name, job, date and reading time as separate blocks ------------------------
+
+EN_BODY = "".join(f"<p>{t}</p>" for t in (
+    "The city council approved the new budget on Tuesday, after a long debate about schools, roads and parks.",
+    "Critics said the plan, which raises fees for parking, would hurt small shops in the old town centre.",
+    "The mayor, speaking after the vote, promised a review of the fees within twelve months of the start.",
+))
+
+
+def en_authors(header: str, after: str = "") -> list[str]:
+    html = page(f"<article><h1>Council approves budget</h1>{header}{EN_BODY}{after}</article>")
+    return generic(html, EN).get("authors", [])
+
+
+@pytest.mark.parametrize("card", [
+    # the name and the job in sibling blocks, which element text glues ("Jane DoeAI Writer")
+    '<div class="author-wrap"><div>Written By</div><div class="author-name">Jane Doe</div>'
+    '<div class="author-name weight">AI Writer, Example Media</div></div>',
+    # the name and the date in inner elements of the card ("Jane Doe July 3, 2025")
+    '<div class="author-info"><div class="author-details"><span class="author-name">Jane Doe</span>'
+    '<span class="published-date">July 3, 2025</span></div></div>',
+    # name, date and reading time as blocks without classes
+    '<div class="blog_author"><div>Jane Doe</div><div>February 8, 2022</div><div>•</div><div>10</div>'
+    '<div>mins read</div></div>',
+    # the linked name beside the publication's credit, inside one byline section
+    '<div class="byline-section"><span class="author"><a href="/staff/jane-doe/">Jane Doe</a></span>'
+    ' <span class="publication">USA TODAY</span></div>',
+    # a job line after the name: "Senior Editor", "Founder at …"
+    '<div class="post-author"><h4>Jane Doe</h4><p>Founder at Example Studio</p></div>',
+])
+def test_an_author_card_gives_the_name_alone(card):
+    assert en_authors(card) == ["Jane Doe"]
+
+
+def test_a_reviewer_card_beside_the_author_card_is_no_author():
+    cards = ('<div class="meta"><div class="author-card"><div>Written by</div><div>Jane Doe</div></div>'
+             '<div class="author-card"><div>Fact checked by</div><div>John Roe</div></div></div>')
+    assert en_authors(cards) == ["Jane Doe"]
+    assert en_authors('<p class="byline">By Jane Doe | Medically reviewed by John Roe</p>') == ["Jane Doe"]
+
+
+def test_co_authors_in_sibling_byline_elements_are_all_kept():
+    header = ('<div class="meta"><span class="author">Jane Doe</span>, '
+              '<span class="author">John Roe</span></div>')
+    assert en_authors(header) == ["Jane Doe", "John Roe"]
+
+
+def test_bylines_elsewhere_on_the_page_are_other_stories_or_quotes():
+    quote = ('<figure class="wp-block-pullquote"><blockquote><p>Best service in town.</p>'
+             '<cite class="testimonial-author">Mary Major</cite></blockquote></figure>')
+    related = '<aside><ul><li><a href="/x">Other story</a><span class="author">Peter Poe</span></li></ul></aside>'
+    assert en_authors('<p class="byline">By Jane Doe</p>', quote + related) == ["Jane Doe"]
+    assert en_authors("", quote) == []
+
+
+def test_a_card_ending_in_links_and_labels_keeps_the_name():
+    card = ('<div class="author-block"><div class="author-byline"><a href="/author/jane/">Jane Doe</a></div>'
+            '<div><span class="tag">Sponsored</span></div>'
+            '<div><a href="/author/jane/">More about this author</a></div>'
+            '<div><a href="/author/jane/">View all posts by Jane Doe</a></div></div>')
+    assert en_authors(card) == ["Jane Doe"]
+
+
+def test_a_vietnamese_byline_in_two_blocks_keeps_its_roles():
+    card = '<div class="tac-gia"><div>Bài và ảnh:</div><div>Minh Hảo</div></div>'
+    found = extract_generic(parse_html(page(f"<article><h1>Tiêu đề bài viết đủ dài</h1>{card}"
+                                            + "".join(f"<p>{t}</p>" for t in PARAGRAPHS_VI) + "</article>")), VI)
+    assert found["authors"] == ["Minh Hảo"]
+
+
+def test_a_card_line_that_starts_in_lower_case_continues_the_line_before():
+    card = '<div class="reporter-line"><p>Jane Doe</p><p>writes from the court in Oslo</p></div>'
+    assert en_authors(card) == []  # one sentence of seven words: no name
+

@@ -78,11 +78,14 @@ def byline_parts(value: str, max_words: int = 5) -> tuple[list[str], list[str], 
             source = source or agency
             role = "source"
             continue
+        elif vocabulary.REVIEWER_LABEL.search(piece):  # "Medically reviewed by …": not who wrote it
+            role = "reviewer"
+            continue
         elif vocabulary.BYLINE_PREFIX.match(piece):
             role = "author"
             while vocabulary.BYLINE_PREFIX.match(piece):  # a field's label, then the byline's own role:
                 piece = fold(vocabulary.BYLINE_PREFIX.sub("", piece, count=1))  # "Tác giả: Bài và ảnh: …"
-        if role == "source":
+        if role in ("source", "reviewer"):
             continue
         for part in _people_in(piece):
             name = clean_name(part, max_words)

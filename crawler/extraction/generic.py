@@ -986,19 +986,105 @@ def _is_byline_element(node: etree._Element) -> bool:
 
 
 def _byline_texts(root: etree._Element) -> list[str]:
+    """The texts of the page's byline: the first byline element that names someone, and the ones
+    beside it (co-authors in sibling elements). A byline element elsewhere on the page is a
+    related story's, a quoted person's or a bio box's, not a second author of this story."""
     texts: list[str] = []
+    first: etree._Element | None = None
     for node in root.iter():
         if not is_element(node) or not _is_byline_element(node):
             continue
         if any(_is_byline_element(a) for a in node.iterancestors()):
             continue
-        if in_reader_box(node):
+        if in_reader_box(node) or _in_quotation(node):
             continue
-        names = [element_text(n) for n in node.xpath('.//*[@itemprop="name"]|.//a[@rel="author"]')]
-        texts.extend(names or [element_text(node)])
+        if first is not None and node.getparent() is not first.getparent():
+            break
+        text = _byline_text(node)
+        if not text:
+            continue
+        if first is None and clean_authors([text]):
+            first = node
+        texts.append(text)
         if len(texts) >= 4:
             break
-    return [t for t in texts if t] or _by_lines(root)
+    return texts or _by_lines(root)
+
+
+def _byline_text(node: etree._Element) -> str:
+    """One byline element's text, its lines kept apart. An author card prints the name, the
+    person's job, the date and the reading time as separate blocks ("<div>Jane Doe</div><div>AI
+    Writer</div>"), which element text glues into one string ("Jane DoeAI Writer"). The card's
+    name is in its inner byline elements when it has any (``span.author-name`` beside
+    ``span.published-date``); a line after the name that says what the person does is no second
+    name; a card that introduces a reviewer ("Fact checked by") names no author."""
+    if vocabulary.REVIEWER_LABEL.match(element_text(node)):
+        return ""
+    names = [element_text(n) for n in node.xpath('.//*[@itemprop="name"]|.//a[@rel="author"]')]
+    if names:
+        return " | ".join(name for name in names if name)
+    inner = [line for part in _inner_bylines(node) for line in _card_lines(part)]
+    lines = inner if any(clean_authors([line]) for line in inner) else _card_lines(node)
+    kept: list[str] = []
+    named = False
+    for line in lines:
+        if named and (vocabulary.ROLE_WORDS.search(line) or vocabulary.REVIEWER_LABEL.search(line)):
+            continue
+        if vocabulary.REVIEWER_LABEL.match(line):
+            break
+        kept.append(line)
+        named = named or bool(clean_authors([line]))
+    return " | ".join(kept)  # a separator the byline's reader splits on (a line break is folded away)
+
+
+def _inner_bylines(node: etree._Element) -> list[etree._Element]:
+    """The outermost byline elements inside ``node``."""
+    found: list[etree._Element] = []
+    for child in node:
+        if is_element(child):
+            found.extend([child] if _is_byline_element(child) else _inner_bylines(child))
+    return found
+
+
+def _card_lines(node: etree._Element) -> list[str]:
+    """The visible text of ``node`` cut at its block children and its inner byline elements."""
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            if is_element(child) and child.tag not in ("script", "style", "svg"):
+                cut = child.tag in _STRUCTURE_TAGS or child.tag == "br" or _is_byline_element(child)
+                parts.append("\n" if cut else "")
+                walk(child)
+                parts.append("\n" if cut else "")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(node)
+    lines: list[str] = []
+    for line in (fold(piece) for piece in "".join(parts).split("\n")):
+        if line and lines and line[0].islower():  # "Jane Doe" / "writes from Oslo": one sentence
+            lines[-1] = f"{lines[-1]} {line}"
+        elif line:
+            lines.append(line)
+    return lines
+
+
+# Where a name is a quoted person's, not the author's: a pull quote's or a testimonial's credit.
+_QUOTATION_CLASS = re.compile(r"(?:^|[-_ ])(?:testimonials?|pullquote|pull-quote|blockquote|quote)(?:$|[-_ ])",
+                              re.IGNORECASE)
+
+
+def _in_quotation(node: etree._Element) -> bool:
+    for element in (node, *node.iterancestors()):
+        if element.tag in ("blockquote", "q"):
+            return True
+        names = class_id(element) if isinstance(element.tag, str) else ""
+        if names and _QUOTATION_CLASS.search(names):
+            return True
+    return False
 
 
 MAX_BY_LINE = 70

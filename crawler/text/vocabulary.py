@@ -185,7 +185,7 @@ AUTHOR_PAGE_PATH = re.compile(r"autor|author|tac-?gia|/people/|/profile|/staff|/
 BYLINE_PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|story|text|words|interview|edited|compiled|photos?|recipe)\s+)?"
     r"(?:by|von|par|por|di|da|door|av|af|от|автор|text|texto|tekst|bài(?: và ảnh)?|ảnh|"
-    r"bài, ảnh|thực hiện|nhóm pv|pv|ctv|btv|phóng viên|tác giả|author|autor|autorin|reporter)"
+    r"bài, ảnh|thực hiện|nhóm pv|pv|ctv|btv|phóng viên|tác giả|authors?|autor|autorin|reporter)"
     r"(?:\s*[:.\-–]?\s+|\s*:|(?<=by)(?-i:(?=[A-ZĐÀ-Ỹ])))",  # "By Jane", "Posted by:Jane", "ByJane" (two spans)
     re.IGNORECASE,
 )
@@ -211,7 +211,32 @@ BYLINE_ROLE = re.compile(
     re.IGNORECASE,
 )
 # What a name never holds: numbers, links, e-mail, "updated", "minutes".
-NOT_A_NAME = re.compile(r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b|\d\s*mins?\b", re.IGNORECASE)
+# A month and a day ("August 1", "Jun 2"), and the links an author card ends with ("More about
+# this author", "View all posts by …").
+NOT_A_NAME = re.compile(
+    r"\d{2}|https?:|www\.|@|\bupdated\b|\bpublished\b|\bminutes?\b|\bmins?\s+read\b|\d\s*mins?\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b(?:more|view|see|read)\s+(?:all\s+)?(?:about|posts|articles|stories|from)\b",
+    re.IGNORECASE,
+)
+# The people an article's header names beside its author who did not write it: "Fact checked by",
+# "Reviewed by", "Medically reviewed by", "Researched by" (health, finance and product sites print
+# an author card and a reviewer card side by side). ("Edited by" stays a byline: BYLINE_PREFIX.)
+REVIEWER_LABEL = re.compile(
+    r"(?:^|\b)(?:(?:fact[- ]?)?checked|(?:medically\s+)?reviewed|researched|verified|geprüft|überprüft)\s+by\b",
+    re.IGNORECASE,
+)
+# A line of an author card under the name that says what the person does, not who: "AI Writer,
+# Embarque", "Senior Editor", "Founder at Oakywood", "Head Winemaker, Co-Founder", "Former
+# McKinsey Consultant", "Home Security Expert". Only a card's later lines are read this way: a
+# name can hold such a word ("Ellen Baker").
+ROLE_WORDS = re.compile(
+    r"\b(?:writer|editor|editors|contributor|founder|co-?founder|ceo|cto|cmo|expert|consultant|reviewer|"
+    r"correspondent|reporter|journalist|columnist|director|manager|head of|officer|marketing|"
+    r"researcher|specialist|strategist|analyst|author at|president|lead|engineer|designer|"
+    r"coordinator|producer|advisor|adviser|associate|intern|fellow|professor|student|sponsored)\b",
+    re.IGNORECASE,
+)
 # A byline's label left alone, with no name after it: "By", "Author", "The author", "Written by".
 BYLINE_WORD = re.compile(r"^(?:(?:written|posted|reported)\s+)?(?:by|von|par|por|bởi|the\s+)?\s*(?:authors?|by|tác giả)?$",
                          re.IGNORECASE)
