@@ -17,6 +17,9 @@ with the request (its items are on the item list, the links it found are in the 
 worker refreshes a heartbeat key; once a worker has been silent for DISTRIBUTED_WORKER_TIMEOUT
 seconds, any other worker, or a restarted one, puts its leased requests back into the queue. A
 request in flight when its worker died is therefore fetched again: that refetch is the retry.
+A worker that was only silent (its reactor blocked past the timeout) finds at its next beat that
+it was taken for dead: it forgets its leases, claims back the portals nobody took, and gives up
+the discovery of those another worker took over, so no discovery runs twice.
 
 Discovery is not shared request by request. The spider walks a portal's sources in order (falls
 back from the JSON API to sitemaps, feeds, listings) with per-portal state in its own memory, so
@@ -262,6 +265,7 @@ class LeasingScheduler(Scheduler):
         )
         logger.info("worker %s joined %s crawl", self.worker, "a fresh" if fresh else "a running")
         self._recovered(recovered)
+        self.last_beat = time.monotonic()
         self.beat = task.LoopingCall(self.heartbeat)
         self.beat.start(self.heartbeat_every, now=False)
         self.starved = False
@@ -359,25 +363,69 @@ class LeasingScheduler(Scheduler):
 
     def _engine_in_progress(self) -> set | None:
         # Scrapy has no "request finished" signal; the engine's in-progress set is the truth.
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-        return getattr(slot, "inprogress", None)
+        return getattr(self._engine_slot(), "inprogress", None)
+
+    def _engine_slot(self) -> Any:
+        """The engine's slot (its in-progress set, its next call), or None before the engine runs."""
+        try:
+            engine = getattr(self.crawler, "engine", None)
+        except RuntimeError:  # Scrapy raises while the crawler is still being built
+            return None
+        return getattr(engine, "_slot", None)
+
+    def _wake_engine(self) -> None:
+        nextcall = getattr(self._engine_slot(), "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     # --- liveness --------------------------------------------------------------------------------
     def heartbeat(self) -> None:
         """Stay alive, release finished leases, recover dead workers' requests, wake the engine."""
+        now = time.monotonic()
+        silent, self.last_beat = now - self.last_beat, now
         try:
             pipe = self.server.pipeline(transaction=False)
             pipe.set(alive_key(self.worker), 1, ex=self.timeout).sadd(WORKERS_KEY, self.worker)
-            pipe.execute()
+            _, added = pipe.execute()
+            if added:  # our entry was gone: another worker took us for dead while we were silent
+                self.presumed_dead(silent)
             self.release_finished()
             self.recover()
             self.take_over_discoveries()
         except redis.RedisError as error:  # a Redis hiccup must not kill the worker; the next beat retries
             logger.warning("heartbeat failed: %s", error)
             return
-        nextcall = getattr(getattr(getattr(self.crawler, "engine", None), "_slot", None), "nextcall", None)
-        if nextcall is not None and self.has_pending_requests():
-            nextcall.schedule()
+        if self.has_pending_requests():
+            self._wake_engine()
+
+    def presumed_dead(self, silent: float) -> None:
+        """Come back after the others took this worker for dead, without doing its work twice.
+
+        A worker whose reactor is blocked (a long start, a swapped-out process, a paused VM) misses
+        its heartbeats; past DISTRIBUTED_WORKER_TIMEOUT another worker re-queues its leases and
+        frees its discovery claims, then claims those portals and replays their start requests.
+        Going on as before ran every such discovery twice: seen in a 1,000-portal crawl where one
+        worker's start outlasted the timeout, which halved the two workers' speed. So the leases
+        are forgotten (they are back in the shared queue), each portal whose claim is still free
+        is claimed again, and the discovery of each portal another worker took is given up here.
+        """
+        logger.warning("worker %s was silent for %.1f s (DISTRIBUTED_WORKER_TIMEOUT=%d) and was taken for "
+                       "dead: its leased requests were re-queued; reclaiming its portals", self.worker, silent, self.timeout)
+        self._count("muninews/distributed/presumed_dead")
+        self.leases.clear()
+        lost = {portal for portal in self.owned if not self.reclaim(portal)}
+        if not lost:
+            return
+        self.owned -= lost
+        self.local = deque(request for request in self.local if discovery_portal(request) not in lost)
+        logger.warning("gave up the discovery of %d portals another worker took over", len(lost))
+        self._count("muninews/distributed/discovery_given_up", len(lost))
+
+    def reclaim(self, portal: str) -> bool:
+        """Claim ``portal`` again unless another worker has claimed it since our claim was freed."""
+        if self.server.hsetnx(DISCOVERY_KEY, portal, self.worker):
+            return True
+        return self.server.hget(DISCOVERY_KEY, portal) == self.worker.encode()
 
     def wake_if_fed(self) -> None:
         """Found the shared queue empty last time, and other workers have queued requests since:
@@ -389,9 +437,8 @@ class LeasingScheduler(Scheduler):
             queued = self.server.zcard(self.queue.key)
         except redis.RedisError:
             return
-        nextcall = getattr(getattr(getattr(self.crawler, "engine", None), "_slot", None), "nextcall", None)
-        if queued and nextcall is not None:
-            nextcall.schedule()
+        if queued:
+            self._wake_engine()
 
     def recover(self) -> int:
         moved = self.scripts["recover"](keys=[WORKERS_KEY, self.queue.key], args=[PREFIX])
