@@ -119,7 +119,9 @@ def crawl_child(config: dict) -> None:
               "per_url_bytes": times.get("per_url_bytes", 0),
               "first_response": times.get("first_response"), "last_response": times.get("last_response"),
               "cpu_total": time.process_time(),
-              "articles": crawler.stats.get_value("muninews/pages_fetched", 0)}
+              "articles": crawler.stats.get_value("muninews/pages_fetched", 0),
+              "distributed": {key.rsplit("/", 1)[1]: value for key, value in crawler.stats.get_stats().items()
+                              if key.startswith("muninews/distributed/")}}
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

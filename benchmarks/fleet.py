@@ -172,7 +172,9 @@ def distributed(workers: int, profiles: Path, redis_url: str, workdir: Path) -> 
     return {"articles": articles, "stored_per_s": articles / (end - first), "seconds": end - first,
             "loader_items_per_s": loaded["loaded"] / max(loaded["busy"], 1e-9),
             "loader_cpu_ms_per_item": 1000 * loaded["cpu"] / max(loaded["loaded"], 1),
-            "per_worker": [r["pages"] for r in results]}
+            "per_worker": [r["pages"] for r in results],
+            # a worker taken for dead, takeovers, the longest gap between heartbeats (ms): see crawler.distributed
+            "liveness": [r.get("distributed", {}) for r in results]}
 
 
 def main() -> None:
@@ -247,6 +249,8 @@ def main() -> None:
         for n, d in dist.items():
             print(f"{f'{n} worker(s)':<36}{d['articles']:>8}{d['stored_per_s']:>10.1f}{d['seconds']:>9.1f}"
                   f"{d['loader_items_per_s']:>16.0f}{d['loader_cpu_ms_per_item']:>20.2f}  {d['per_worker']}")
+        for n, d in dist.items():
+            print(f"  {n} worker(s), per worker: {d['liveness']}")
         speedup = dist[2]["stored_per_s"] / dist[1]["stored_per_s"]
         loader_rate = dist[2]["loader_items_per_s"]
     print(f"hosts={info['hosts']} articles={info['articles']} fleet_ratio={fleet_ratio:.2f} "

@@ -329,6 +329,7 @@ class LeasingScheduler(Scheduler):
         for portal in list(self.waiting):
             if self.claim(portal):
                 logger.warning("took over the discovery of %s from a dead worker", portal)
+                self._count("muninews/distributed/took_over")
                 for request in self.waiting.pop(portal):
                     self.enqueue_discovery(portal, request)
 
@@ -383,6 +384,8 @@ class LeasingScheduler(Scheduler):
         """Stay alive, release finished leases, recover dead workers' requests, wake the engine."""
         now = time.monotonic()
         silent, self.last_beat = now - self.last_beat, now
+        if self.stats is not None:  # how close this worker came to being taken for dead
+            self.stats.max_value("muninews/distributed/longest_silence_ms", round(silent * 1000))
         try:
             pipe = self.server.pipeline(transaction=False)
             pipe.set(alive_key(self.worker), 1, ex=self.timeout).sadd(WORKERS_KEY, self.worker)
