@@ -165,3 +165,13 @@ def test_a_day_apart_an_updated_line_never_wins():
     html = page("<h1>A story worth reading</h1><div>Updated Dec 18, 2025</div>", head=ld("2025-12-19T02:41:41+00:00"))
     record = extract_page(html, "https://blog.example.com/2025/12/18/a-story/")
     assert record.published.startswith("2025-12-19") and record.layers["published"] == "structured"
+
+
+@pytest.mark.parametrize("lang, day", [
+    ("en", "2023-03-10"), ("en-US", "2023-03-10"),  # month first: "en" alone is taken for American
+    ("en-GB", "2023-10-03"), ("en-AU", "2023-10-03"), ("en_IN", "2023-10-03"), ("fr-FR", "2023-10-03"),
+])
+def test_a_numeric_date_is_read_in_the_order_of_the_pages_locale(lang, day):
+    html = page('<h1>A story worth reading</h1><div class="meta">03/10/2023</div>').replace("<html>", f'<html lang="{lang}">')
+    record = extract_page(html.encode(), "https://blog.example.com/posts/a-story")
+    assert record.published[:10] == day

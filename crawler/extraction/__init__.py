@@ -83,10 +83,24 @@ def extract_page(
 def context_for(tree: etree._Element, url: str, profile: Portal | None, crawl_time: str | None) -> Context:
     if profile is not None:
         return Context(url, profile.languages, profile.timezone, profile.date_order, crawl_time)
-    language = (tree.get("lang") or "").split("-")[0].lower() or None
+    tag = (tree.get("lang") or "").replace("_", "-").lower()
+    language = tag.split("-")[0] or None
     languages = (language,) if language else ()
     zone = DEFAULT_ZONE_BY_LANGUAGE.get(language or "", "UTC")
-    return Context(url, languages, zone, "DMY" if language != "en" else "MDY", crawl_time)
+    return Context(url, languages, zone, numeric_date_order(tag), crawl_time)
+
+
+# English writes numeric dates month first only in the United States and a few places near it;
+# "en" alone, by far the most common tag, is taken for American. Every other language is day first.
+MONTH_FIRST_REGIONS = frozenset({"", "us", "ph", "ca", "pr", "um", "as", "gu", "vi", "mp"})
+
+
+def numeric_date_order(tag: str) -> str:
+    """The order of "03/10/2023" on a page whose ``lang`` is ``tag`` ("en-GB" is day first)."""
+    language, _, region = tag.partition("-")
+    if language != "en":
+        return "DMY"
+    return "MDY" if region.split("-")[0] in MONTH_FIRST_REGIONS else "DMY"
 
 
 def extract_tree(tree: etree._Element, url: str, profile: Portal | None = None, *, crawl_time: str | None = None) -> Record:
