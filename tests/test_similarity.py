@@ -603,3 +603,17 @@ def test_candidates_rejected_before_decoding_are_those_the_full_checks_reject() 
                                   estimated_jaccard(fingerprint.signature, stored[other].signature) < index.threshold)
     assert skipped > len(items)  # most pairs are rejections: the quick path was exercised
     assert low_but_passed  # and some matches pass on their shared paragraphs with a low estimate
+
+
+def test_a_word_opening_a_sentence_is_forgiven_more_typing_errors_than_a_name() -> None:
+    """A lone capitalised word after a sentence's end carries the sentence's capital: a copy's two or
+    three typing errors in it ("Start" -> "Stxa", "Money" -> "Mhy") are no substituted name. A name the
+    text also capitalises inside a sentence keeps the strict rule where it opens one."""
+    text = ("The council met on Monday and agreed the budget of the new office. Start by reading the plan "
+            "online before the meeting. Money for the office comes from the district budget of 2024.")
+    for before, after in [("Start by", "Stxa by"), ("Money for", "Mhy for")]:
+        assert not facts_conflict(fact_pairs(text), fact_pairs(text.replace(before, after))), after
+    named = ("The council appointed Becker as head of the office on Monday. Becker said the plan will be "
+             "read online before the meeting of the district council in May.")
+    assert facts_conflict(fact_pairs(named), fact_pairs(named.replace("Becker said", "Berger said")))
+    assert facts_conflict(fact_pairs(text), fact_pairs(text.replace("on Monday", "on Friday")))

@@ -447,6 +447,7 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> Facts:
     masked, values = _tokens_and_facts(form)
     masked, values = [_PARAGRAPH] * width + masked, [None] * width + values  # the text starts a paragraph
     words = {token for token, value in zip(masked, values) if value is None and token[:1].isalnum()}
+    named = {value for previous, value in zip(masked, values[1:]) if value is not None and previous not in _SENTENCE_END}
     pairs = set()
     index, count = 0, len(masked)
     while index < count:
@@ -471,13 +472,22 @@ def _fact_pairs_of_form(form: str, width: int = CONTEXT_WIDTH) -> Facts:
                     if len(_VALUE_KEYS) > _TOKEN_CACHE_LIMIT:
                         _VALUE_KEYS.clear()
                     value = _VALUE_KEYS[run] = _hash64(run)
-                pairs.add((_hash64("\x1f".join(around)), value, run))
+                opening = end == index + 1 and masked[index - 1] in _SENTENCE_END and run not in named
+                pairs.add((_hash64("\x1f".join(around)), value, _OPENING + run if opening else run))
         index = end
     spellings = sorted({run for _, _, run in pairs if not all(_HAS_DIGIT.search(word) for word in run.split("\x1f"))})
     number = {run: n for n, run in enumerate(spellings, start=1)}
     rows = sorted((context, value, number.get(run, 0)) for context, value, run in pairs)
     return Facts(np.array(rows, dtype=np.uint64).reshape(-1, 3), tuple(spellings))
 
+
+#: Where a lone capitalised word stands after a sentence's end (or a paragraph's start).
+_SENTENCE_END = frozenset({".", "!", "?", _PARAGRAPH})
+#: Marks the spelling of a lone capitalised word opening a sentence ("Start by ...", "What you
+#: need") that the text capitalises nowhere inside a sentence: its capital is the sentence's, not a
+#: name's, and two such words in one context are one word with up to three typing errors
+#: (:func:`_opening_slips`). Rows stored before it have no mark and keep the stricter rule.
+_OPENING = "\x02"
 
 #: Value hash per fact value: names, dates and numbers recur.
 _VALUE_KEYS: dict[str, int] = {}
@@ -497,6 +507,13 @@ def typo_near(first: str, second: str) -> bool:
     gives another letter, not another tone."""
     if first == second:
         return True
+    if first[:1] == _OPENING or second[:1] == _OPENING:
+        loose = first[:1] == second[:1] == _OPENING
+        first, second = first.lstrip(_OPENING), second.lstrip(_OPENING)
+        if loose and not _HAS_DIGIT.search(first + second):
+            return _opening_slips(first, second)
+        if first == second:
+            return True
     words_a, words_b = first.split("\x1f"), second.split("\x1f")
     if len(words_a) != len(words_b):
         return False
@@ -535,6 +552,33 @@ def _two_slips(a: str, b: str) -> bool:
             return False
         previous2, previous = previous, current
     return previous[-1] <= 2
+
+
+def _opening_slips(a: str, b: str) -> bool:
+    """Typing errors in a word opening a sentence: up to two in a word of three letters or more,
+    three from five letters, never a change of diacritics only."""
+    longer = max(len(a), len(b))
+    limit = 3 if longer >= 5 else 2 if longer >= 3 else 1
+    if _plain(a) == _plain(b) or abs(len(a) - len(b)) > limit:
+        return False
+    return _osa_distance(a, b, limit) <= limit
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a change of diacritics counts 3), stopping past ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            substitution = 0 if a[i - 1] == b[j - 1] else (3 if _same_letter(a[i - 1], b[j - 1]) else 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _one_slip(a: str, b: str) -> bool:
