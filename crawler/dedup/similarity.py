@@ -539,19 +539,7 @@ def _two_slips(a: str, b: str) -> bool:
         return False
     if len(a) == len(b) < IN_PLACE_MIN_LENGTH and sum(x != y for x, y in zip(a, b)) == 2:
         return False  # two letters replaced in place, nothing added, dropped or swapped: another name ("Berger"/"Becker")
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            substitution = 0 if a[i - 1] == b[j - 1] else (3 if _same_letter(a[i - 1], b[j - 1]) else 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > 2:
-            return False
-        previous2, previous = previous, current
-    return previous[-1] <= 2
+    return _osa_distance(a, b, 2) <= 2
 
 
 def _opening_slips(a: str, b: str) -> bool:
